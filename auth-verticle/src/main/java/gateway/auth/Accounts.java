@@ -1,0 +1,61 @@
+package gateway.auth;
+
+import gateway.common.GatewayError;
+import gateway.common.bus.RateLimits;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/** Customer accounts: a name and account-wide limits. Balances belong to billing. */
+final class Accounts {
+  private final Pool pool;
+
+  Accounts(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<JsonObject> create(JsonObject body) {
+    String name = Requests.requiredString(body, "name");
+    RateLimits limits = Requests.limits(body);
+    return pool.preparedQuery(AuthSql.INSERT_ACCOUNT)
+        .execute(Tuple.of(name, limits.toJson()))
+        .map(rows -> view(rows.iterator().next()));
+  }
+
+  Future<JsonObject> get(long id) {
+    return pool.preparedQuery(AuthSql.SELECT_ACCOUNT)
+        .execute(Tuple.of(id))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw GatewayError.NOT_FOUND.exception("no account " + id);
+          }
+          return view(rows.iterator().next());
+        });
+  }
+
+  /** Changes the fields present in {@code body}; a limit set to null is removed. */
+  Future<JsonObject> update(JsonObject body) {
+    long id = Requests.requiredLong(body, "id");
+    return get(id).compose(current -> {
+      String name = body.containsKey("name") ? Requests.requiredString(body, "name") : current.getString("name");
+      JsonObject limits = Requests.mergeLimits(current.getJsonObject("limits"), body);
+      return pool.preparedQuery(AuthSql.UPDATE_ACCOUNT)
+          .execute(Tuple.of(id, name, limits))
+          .map(rows -> view(rows.iterator().next()));
+    });
+  }
+
+  Future<Void> ping() {
+    return pool.query(AuthSql.PING).execute().mapEmpty();
+  }
+
+  private static JsonObject view(Row row) {
+    return new JsonObject()
+        .put("id", row.getLong("id"))
+        .put("name", row.getString("name"))
+        .put("limits", row.getJsonObject("limits"))
+        .put("created_at", row.getOffsetDateTime("created_at").toInstant().toString());
+  }
+}

@@ -1,0 +1,61 @@
+package gateway.auth;
+
+import gateway.common.GatewayConfig;
+import gateway.common.GatewayError;
+import gateway.common.PgDatabase;
+import gateway.common.bus.AuthBus;
+import gateway.common.bus.BusReplies;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.function.Function;
+
+/** Serves the {@link AuthBus} addresses from the {@code auth} schema. */
+public final class AuthVerticle extends VerticleBase {
+  static final String SCHEMA = "auth";
+
+  private Pool pool;
+
+  @Override
+  public Future<?> start() {
+    GatewayConfig config = GatewayConfig.fromJson(config());
+    AdminToken adminToken = new AdminToken(config.adminToken());
+    return PgDatabase.open(vertx, config, SCHEMA).compose(opened -> {
+      pool = opened;
+      Accounts accounts = new Accounts(pool);
+      ApiKeys keys = new ApiKeys(pool, accounts);
+      EventBus bus = vertx.eventBus();
+      return Future.all(List.of(
+          reply(AuthBus.VERIFY, body -> keys.verify(body.getString("key")).map(p -> p.toJson())),
+          reply(AuthBus.ADMIN_VERIFY, body -> adminToken.matches(body.getString("token"))
+              ? Future.succeededFuture(new JsonObject())
+              : Future.failedFuture(GatewayError.INVALID_ADMIN_TOKEN.exception())),
+          reply(AuthBus.ACCOUNTS_CREATE, accounts::create),
+          reply(AuthBus.ACCOUNTS_GET, body -> accounts.get(Requests.requiredLong(body, "id"))),
+          reply(AuthBus.ACCOUNTS_UPDATE, body -> accounts.update(body)
+              .onSuccess(a -> bus.publish(AuthBus.KEYS_CHANGED, new JsonObject().put("account_id", a.getLong("id"))))),
+          reply(AuthBus.KEYS_CREATE, body -> keys.create(body).onSuccess(k -> publishKeyChange(k))),
+          reply(AuthBus.KEYS_UPDATE, body -> keys.update(body).onSuccess(k -> publishKeyChange(k))),
+          reply(AuthBus.KEYS_REGENERATE, body -> keys.regenerate(Requests.requiredLong(body, "id"))
+              .onSuccess(k -> publishKeyChange(k))),
+          reply(AuthBus.KEYS_LIST, body -> keys.list(Requests.requiredLong(body, "account_id"))),
+          BusReplies.serveLocal(bus, AuthBus.HEALTH, body -> accounts.ping().map(new JsonObject()))));
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  private void publishKeyChange(JsonObject key) {
+    vertx.eventBus().publish(AuthBus.KEYS_CHANGED, new JsonObject().put("key_id", key.getLong("id")));
+  }
+
+  private Future<Void> reply(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    return BusReplies.serve(vertx.eventBus(), address, handler);
+  }
+}

@@ -1,0 +1,64 @@
+package gateway.billing;
+
+import gateway.common.GatewayConfig;
+import gateway.common.GatewayError;
+import gateway.common.PgDatabase;
+import gateway.common.bus.BillingBus;
+import gateway.common.bus.BusReplies;
+import gateway.common.bus.Hold;
+import gateway.common.bus.UsageReport;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Serves the {@link BillingBus} addresses from the {@code billing} schema and sweeps expired holds. */
+public final class BillingVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(BillingVerticle.class);
+  static final String SCHEMA = "billing";
+
+  private Pool pool;
+  private long sweepTimer = -1;
+
+  @Override
+  public Future<?> start() {
+    GatewayConfig config = GatewayConfig.fromJson(config());
+    return PgDatabase.open(vertx, config, SCHEMA).compose(opened -> {
+      pool = opened;
+      CreditLedger ledger = new CreditLedger(pool);
+      UsageLog usage = new UsageLog(pool);
+      HoldSweeper sweeper = new HoldSweeper(pool, config.holdMaxAgeSeconds());
+      sweepTimer = vertx.setPeriodic(config.holdSweepIntervalSeconds() * 1000, id -> sweeper.sweep()
+          .onFailure(e -> LOG.error("hold sweep failed", e)));
+      EventBus bus = vertx.eventBus();
+      return Future.all(List.of(
+          BusReplies.serve(bus, BillingBus.RESERVE, body -> ledger.reserve(Hold.fromJson(body))),
+          BusReplies.serve(bus, BillingBus.SETTLE, body -> ledger.settle(UsageReport.fromJson(body))),
+          BusReplies.serve(bus, BillingBus.RELEASE, body -> ledger.release(UsageReport.fromJson(body))),
+          BusReplies.serve(bus, BillingBus.BALANCE, body -> ledger.balance(accountId(body))),
+          BusReplies.serve(bus, BillingBus.TOPUP, body -> ledger.topUp(accountId(body),
+              body.getLong("amount_micros", 0L), body.getString("idempotency_key"), body.getString("note"))),
+          BusReplies.serve(bus, BillingBus.USAGE, body -> usage.list(body.getLong("account_id"),
+              body.getInteger("limit", 100))),
+          BusReplies.serveLocal(bus, BillingBus.HEALTH, body -> ledger.ping().map(new JsonObject()))));
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  private static long accountId(JsonObject body) {
+    Long id = body.getLong("account_id");
+    if (id == null) {
+      throw GatewayError.MISSING_FIELD.exception("'account_id' is required", "account_id");
+    }
+    return id;
+  }
+}

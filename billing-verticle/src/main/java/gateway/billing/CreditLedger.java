@@ -1,0 +1,204 @@
+package gateway.billing;
+
+import gateway.common.GatewayError;
+import gateway.common.bus.Hold;
+import gateway.common.bus.RequestOutcome;
+import gateway.common.bus.UsageReport;
+import gateway.common.money.Credits;
+import gateway.common.money.Usage;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * The credit ledger of record. Holds, charges and top-ups are each one SQL statement;
+ * exactly-once comes from unique keys (the usage row per request id, the top-up per
+ * idempotency key), so a replay fails inside Postgres and is answered as "already done".
+ */
+final class CreditLedger {
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final Pool pool;
+
+  CreditLedger(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Places the hold, or refuses with 402; a repeated reserve of an open hold answers the same hold. */
+  Future<JsonObject> reserve(Hold hold) {
+    if (hold.amountMicros() < 0) {
+      return Future.failedFuture(GatewayError.INVALID_VALUE.exception("a hold cannot be negative", "amount_micros"));
+    }
+    return placeHold(hold).compose(placed -> {
+      if (placed != null) {
+        return Future.succeededFuture(holdReply(placed));
+      }
+      return pool.preparedQuery(BillingSql.RESERVE_DIAGNOSIS)
+          .execute(Tuple.of(hold.requestId(), hold.accountId()))
+          .compose(rows -> explainRefusal(hold, rows.iterator().next()));
+    });
+  }
+
+  private Future<Long> placeHold(Hold hold) {
+    return pool.preparedQuery(BillingSql.RESERVE)
+        .execute(Tuple.of(hold.requestId(), hold.accountId(), hold.keyId(), hold.amountMicros()))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("amount_micros"));
+  }
+
+  private Future<JsonObject> explainRefusal(Hold hold, Row diagnosis) {
+    Long existing = diagnosis.getLong("hold_micros");
+    if (existing != null) {
+      return Future.succeededFuture(holdReply(existing));
+    }
+    if (diagnosis.getBoolean("finished")) {
+      return Future.failedFuture(GatewayError.CONFLICT.exception("request " + hold.requestId() + " already finished"));
+    }
+    if (diagnosis.getLong("available_micros") == null && hold.amountMicros() == 0) {
+      // A free request from an account that was never topped up: give it a balance row.
+      return pool.preparedQuery(BillingSql.ENSURE_BALANCE_ROW).execute(Tuple.of(hold.accountId()))
+          .compose(v -> placeHold(hold))
+          .map(placed -> holdReply(placed == null ? 0 : placed));
+    }
+    return Future.failedFuture(GatewayError.INSUFFICIENT_CREDITS.exception());
+  }
+
+  private static JsonObject holdReply(long micros) {
+    return new JsonObject().put("hold_micros", micros);
+  }
+
+  /** Charges the report's cost once per request id; a replay answers the first charge. */
+  Future<JsonObject> settle(UsageReport report) {
+    if (report.costMicros() < 0) {
+      return Future.failedFuture(GatewayError.INVALID_VALUE.exception("a cost cannot be negative", "cost_micros"));
+    }
+    return settleOnce(report).compose(reply -> {
+      if (reply != null) {
+        return Future.succeededFuture(reply);
+      }
+      // No balance row: only an account never topped up, settling a free request.
+      return pool.preparedQuery(BillingSql.ENSURE_BALANCE_ROW).execute(Tuple.of(report.accountId()))
+          .compose(v -> settleOnce(report))
+          .map(again -> again == null ? settledReply(0, 0, false) : again);
+    }).recover(failure -> isUniqueViolation(failure) ? replayedSettle(report) : Future.failedFuture(failure));
+  }
+
+  private Future<JsonObject> settleOnce(UsageReport report) {
+    return pool.preparedQuery(BillingSql.SETTLE).execute(usageTuple(report)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      return settledReply(row.getLong("cost_micros"), row.getLong("balance_micros"), false);
+    });
+  }
+
+  private Future<JsonObject> replayedSettle(UsageReport report) {
+    return pool.preparedQuery(BillingSql.SELECT_SETTLED).execute(Tuple.of(report.requestId()))
+        .compose(rows -> balanceMicros(report.accountId()).map(balance -> {
+          long charged = rows.size() == 0 ? 0 : rows.iterator().next().getLong("cost_micros");
+          return settledReply(charged, balance[0], true);
+        }));
+  }
+
+  private static JsonObject settledReply(long charged, long balance, boolean replayed) {
+    return new JsonObject()
+        .put("charged_micros", charged)
+        .put("balance_micros", balance)
+        .put("replayed", replayed);
+  }
+
+  /** Drops the hold of a failed request and records it, free. Idempotent. */
+  Future<JsonObject> release(UsageReport report) {
+    UsageReport failed = new UsageReport(report.requestId(), report.accountId(), report.keyId(), report.model(),
+        report.channel(), report.usage(), report.costMicros(), RequestOutcome.FAILED, report.latencyMs(),
+        report.attempts(), report.error());
+    return pool.preparedQuery(BillingSql.RELEASE).execute(usageTuple(failed)).map(rows -> new JsonObject()
+        .put("released_micros", rows.size() == 0 ? 0L : rows.iterator().next().getLong("released_micros")));
+  }
+
+  private static Tuple usageTuple(UsageReport r) {
+    Usage u = r.usage();
+    return Tuple.tuple()
+        .addString(r.requestId())
+        .addLong(r.accountId())
+        .addLong(r.keyId())
+        .addString(r.model())
+        .addString(r.channel())
+        .addLong(u.inputTokens())
+        .addLong(u.cacheReadTokens())
+        .addLong(u.cacheWriteTokens())
+        .addLong(u.outputTokens())
+        .addLong(u.reasoningTokens())
+        .addLong(r.costMicros())
+        .addString(r.outcome().wire)
+        .addLong(r.latencyMs())
+        .addInteger(r.attempts())
+        .addString(r.error());
+  }
+
+  /** Adds credits; with an idempotency key, a repeat of the same top-up changes nothing. */
+  Future<JsonObject> topUp(long accountId, long amountMicros, String idempotencyKey, String note) {
+    if (amountMicros <= 0) {
+      return Future.failedFuture(GatewayError.INVALID_VALUE.exception(
+          "'amount_credits' must be greater than zero", "amount_credits"));
+    }
+    return pool.preparedQuery(BillingSql.TOPUP)
+        .execute(Tuple.of(accountId, amountMicros, idempotencyKey, note))
+        .map(rows -> balanceReply(rows.iterator().next().getLong("balance_after_micros"), false))
+        .recover(failure -> isUniqueViolation(failure)
+            ? replayedTopUp(accountId, amountMicros, idempotencyKey)
+            : Future.failedFuture(failure));
+  }
+
+  private Future<JsonObject> replayedTopUp(long accountId, long amountMicros, String idempotencyKey) {
+    return pool.preparedQuery(BillingSql.SELECT_TOPUP).execute(Tuple.of(accountId, idempotencyKey))
+        .compose(rows -> {
+          long original = rows.iterator().next().getLong("amount_micros");
+          if (original != amountMicros) {
+            return Future.failedFuture(GatewayError.CONFLICT.exception(
+                "idempotency_key '" + idempotencyKey + "' was used for a different amount", "idempotency_key"));
+          }
+          return balanceMicros(accountId).map(balance -> balanceReply(balance[0], true));
+        });
+  }
+
+  private static JsonObject balanceReply(long balanceMicros, boolean replayed) {
+    return new JsonObject()
+        .put("balance_micros", balanceMicros)
+        .put("balance_credits", Credits.fromMicros(balanceMicros))
+        .put("replayed", replayed);
+  }
+
+  Future<JsonObject> balance(long accountId) {
+    return balanceMicros(accountId).map(b -> new JsonObject()
+        .put("account_id", accountId)
+        .put("balance_micros", b[0])
+        .put("held_micros", b[1])
+        .put("balance_credits", Credits.fromMicros(b[0]))
+        .put("held_credits", Credits.fromMicros(b[1]))
+        .put("available_credits", Credits.fromMicros(b[0] - b[1])));
+  }
+
+  /** {balance, held}; an account never topped up has zero of both. */
+  private Future<long[]> balanceMicros(long accountId) {
+    return pool.preparedQuery(BillingSql.SELECT_BALANCE).execute(Tuple.of(accountId)).map((RowSet<Row> rows) -> {
+      if (rows.size() == 0) {
+        return new long[] {0, 0};
+      }
+      Row row = rows.iterator().next();
+      return new long[] {row.getLong("balance_micros"), row.getLong("held_micros")};
+    });
+  }
+
+  Future<Void> ping() {
+    return pool.query(BillingSql.PING).execute().mapEmpty();
+  }
+
+  private static boolean isUniqueViolation(Throwable failure) {
+    return failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState());
+  }
+}

@@ -1,0 +1,230 @@
+package gateway.billing;
+
+import static gateway.testsupport.Await.failure;
+import static gateway.testsupport.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import gateway.common.GatewayConfig;
+import gateway.common.bus.BillingBus;
+import gateway.common.bus.Hold;
+import gateway.common.bus.RequestOutcome;
+import gateway.common.bus.UsageReport;
+import gateway.common.money.Usage;
+import gateway.testsupport.TestServices;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class CreditLedgerTest {
+  private static final long ACCOUNT = 7;
+  private static final long KEY = 70;
+
+  private Vertx vertx;
+
+  @BeforeEach
+  void deploy(Vertx vertx) {
+    this.vertx = vertx;
+    deployWith(vertx, TestServices.config());
+  }
+
+  static void deployWith(Vertx vertx, GatewayConfig config) {
+    result(vertx.deployVerticle(new BillingVerticle(), new DeploymentOptions().setConfig(config.toJson())));
+  }
+
+  @Test
+  @DisplayName("a top-up with an idempotency key counts once; the same key with another amount is a conflict")
+  void topUpIsIdempotent() {
+    JsonObject first = call(BillingBus.TOPUP, topUp(10_000_000, "order-1"));
+    JsonObject replay = call(BillingBus.TOPUP, topUp(10_000_000, "order-1"));
+    assertThat(first.getLong("balance_micros")).isEqualTo(10_000_000);
+    assertThat(replay.getLong("balance_micros")).isEqualTo(10_000_000);
+    assertThat(replay.getBoolean("replayed")).isTrue();
+
+    ReplyException conflict = (ReplyException) failure(request(BillingBus.TOPUP, topUp(5_000_000, "order-1")));
+    assertThat(conflict.failureCode()).isEqualTo(409);
+    assertThat(balance().getLong("balance_micros")).isEqualTo(10_000_000);
+  }
+
+  @Test
+  @DisplayName("a hold the balance cannot cover is refused with 402 and changes nothing")
+  void reserveRefusesWhatTheBalanceCannotCover() {
+    call(BillingBus.TOPUP, topUp(1_000, null));
+    ReplyException refused = (ReplyException) failure(request(BillingBus.RESERVE, hold("r1", 1_001).toJson()));
+    assertThat(refused.failureCode()).isEqualTo(402);
+    assertThat(refused.getMessage()).startsWith("insufficient_credits");
+    assertThat(balance().getLong("held_micros")).isZero();
+  }
+
+  @Test
+  @DisplayName("settle charges the cost once, drops the hold and writes one usage row; a replay charges nothing more")
+  void settleChargesExactlyOnce() {
+    call(BillingBus.TOPUP, topUp(5_000_000, null));
+    call(BillingBus.RESERVE, hold("r1", 2_000_000).toJson());
+    assertThat(balance().getLong("held_micros")).isEqualTo(2_000_000);
+
+    JsonObject settled = call(BillingBus.SETTLE, report("r1", 1_234_567, RequestOutcome.COMPLETED).toJson());
+    JsonObject replayed = call(BillingBus.SETTLE, report("r1", 1_234_567, RequestOutcome.COMPLETED).toJson());
+
+    assertThat(settled.getLong("charged_micros")).isEqualTo(1_234_567);
+    assertThat(replayed.getBoolean("replayed")).isTrue();
+    assertThat(replayed.getLong("charged_micros")).isEqualTo(1_234_567);
+    JsonObject balance = balance();
+    assertThat(balance.getLong("balance_micros")).isEqualTo(5_000_000 - 1_234_567);
+    assertThat(balance.getLong("held_micros")).isZero();
+    JsonObject usage = call(BillingBus.USAGE, new JsonObject().put("account_id", ACCOUNT));
+    assertThat(usage.getJsonArray("data")).hasSize(1);
+    assertThat(usage.getJsonArray("data").getJsonObject(0).getLong("cost_micros")).isEqualTo(1_234_567);
+  }
+
+  @Test
+  @DisplayName("a reserve replayed after its settle is a conflict, not a second hold")
+  void reserveAfterSettleIsAConflict() {
+    call(BillingBus.TOPUP, topUp(5_000_000, null));
+    call(BillingBus.RESERVE, hold("r1", 1_000).toJson());
+    assertThat(call(BillingBus.RESERVE, hold("r1", 1_000).toJson()).getLong("hold_micros")).isEqualTo(1_000);
+    assertThat(balance().getLong("held_micros")).isEqualTo(1_000);
+    call(BillingBus.SETTLE, report("r1", 500, RequestOutcome.COMPLETED).toJson());
+    ReplyException conflict = (ReplyException) failure(request(BillingBus.RESERVE, hold("r1", 1_000).toJson()));
+    assertThat(conflict.failureCode()).isEqualTo(409);
+  }
+
+  @Test
+  @DisplayName("a failed request is released free of charge and recorded once; a later settle cannot charge it")
+  void releaseIsFree() {
+    call(BillingBus.TOPUP, topUp(5_000_000, null));
+    call(BillingBus.RESERVE, hold("r1", 2_000_000).toJson());
+    JsonObject released = call(BillingBus.RELEASE, report("r1", 0, RequestOutcome.FAILED).toJson());
+    call(BillingBus.RELEASE, report("r1", 0, RequestOutcome.FAILED).toJson());
+    JsonObject lateSettle = call(BillingBus.SETTLE, report("r1", 999, RequestOutcome.COMPLETED).toJson());
+
+    assertThat(released.getLong("released_micros")).isEqualTo(2_000_000);
+    assertThat(lateSettle.getBoolean("replayed")).isTrue();
+    JsonObject balance = balance();
+    assertThat(balance.getLong("balance_micros")).isEqualTo(5_000_000);
+    assertThat(balance.getLong("held_micros")).isZero();
+    JsonObject row = call(BillingBus.USAGE, new JsonObject().put("account_id", ACCOUNT)).getJsonArray("data")
+        .getJsonObject(0);
+    assertThat(row.getString("outcome")).isEqualTo("failed");
+    assertThat(row.getLong("cost_micros")).isZero();
+  }
+
+  @Test
+  @DisplayName("a cost above what the account holds is charged only down to a zero balance")
+  void settleNeverDrivesTheBalanceNegative() {
+    call(BillingBus.TOPUP, topUp(1_000, null));
+    call(BillingBus.RESERVE, hold("r1", 600).toJson());
+    call(BillingBus.RESERVE, hold("r2", 300).toJson());
+
+    JsonObject settled = call(BillingBus.SETTLE, report("r1", 5_000, RequestOutcome.COMPLETED).toJson());
+
+    // r2 still holds 300, so r1 can take at most 1,000 - 300.
+    assertThat(settled.getLong("charged_micros")).isEqualTo(700);
+    assertThat(balance().getLong("balance_micros")).isEqualTo(300);
+    assertThat(call(BillingBus.SETTLE, report("r2", 300, RequestOutcome.COMPLETED).toJson())
+        .getLong("charged_micros")).isEqualTo(300);
+    assertThat(balance().getLong("balance_micros")).isZero();
+  }
+
+  @Test
+  @DisplayName("200 concurrent holds against a balance covering 50: exactly 50 are placed, and settling them all "
+      + "drops the balance by the sum of their charges")
+  void concurrentReservesNeverOverspend() {
+    call(BillingBus.TOPUP, topUp(50 * 10_000, null));
+    List<Future<Message<JsonObject>>> reserves = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String id = "req-" + UUID.randomUUID();
+      ids.add(id);
+      reserves.add(request(BillingBus.RESERVE, hold(id, 10_000).toJson()));
+    }
+    result(Future.join(reserves));
+    List<String> placed = new ArrayList<>();
+    for (int i = 0; i < reserves.size(); i++) {
+      if (reserves.get(i).succeeded()) {
+        placed.add(ids.get(i));
+      } else {
+        assertThat(((ReplyException) reserves.get(i).cause()).failureCode()).isEqualTo(402);
+      }
+    }
+    assertThat(placed).hasSize(50);
+
+    List<Future<Message<JsonObject>>> settles = new ArrayList<>();
+    for (int i = 0; i < placed.size(); i++) {
+      settles.add(request(BillingBus.SETTLE, report(placed.get(i), 7_000 + i, RequestOutcome.COMPLETED).toJson()));
+    }
+    result(Future.all(settles));
+    long charged = 0;
+    for (Future<Message<JsonObject>> s : settles) {
+      charged += s.result().body().getLong("charged_micros");
+    }
+    JsonObject balance = balance();
+    assertThat(balance.getLong("held_micros")).isZero();
+    assertThat(balance.getLong("balance_micros")).isEqualTo(500_000 - charged);
+    assertThat(charged).isEqualTo(50 * 7_000 + (49 * 50) / 2);
+  }
+
+  @Test
+  @DisplayName("holds older than the maximum age are released by the sweeper")
+  void sweeperReleasesExpiredHolds() {
+    Vertx otherVertx = Vertx.vertx();
+    try {
+      sweepExpiredHolds(otherVertx);
+    } finally {
+      result(otherVertx.close());
+    }
+  }
+
+  private void sweepExpiredHolds(Vertx otherVertx) {
+    deployWith(otherVertx, TestServices.config().with("hold_max_age_seconds", 0).with("hold_sweep_interval_seconds", 1));
+    call(otherVertx, BillingBus.TOPUP, topUp(1_000_000, null));
+    call(otherVertx, BillingBus.RESERVE, hold("r1", 400_000).toJson());
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(call(otherVertx, BillingBus.BALANCE, new JsonObject().put("account_id", ACCOUNT))
+            .getLong("held_micros")).isZero());
+    assertThat(call(otherVertx, BillingBus.BALANCE, new JsonObject().put("account_id", ACCOUNT))
+        .getLong("balance_micros")).isEqualTo(1_000_000);
+  }
+
+  private static JsonObject topUp(long micros, String idempotencyKey) {
+    return new JsonObject().put("account_id", ACCOUNT).put("amount_micros", micros)
+        .put("idempotency_key", idempotencyKey);
+  }
+
+  private static Hold hold(String requestId, long micros) {
+    return new Hold(requestId, ACCOUNT, KEY, "m", micros);
+  }
+
+  private static UsageReport report(String requestId, long cost, RequestOutcome outcome) {
+    return new UsageReport(requestId, ACCOUNT, KEY, "m", "c", new Usage(10, 0, 0, 5, 0), cost, outcome, 12, 1, null);
+  }
+
+  private JsonObject balance() {
+    return call(BillingBus.BALANCE, new JsonObject().put("account_id", ACCOUNT));
+  }
+
+  private JsonObject call(String address, JsonObject body) {
+    return call(vertx, address, body);
+  }
+
+  private static JsonObject call(Vertx vertx, String address, JsonObject body) {
+    return result(vertx.eventBus().<JsonObject>request(address, body)).body();
+  }
+
+  private Future<Message<JsonObject>> request(String address, JsonObject body) {
+    return vertx.eventBus().request(address, body);
+  }
+}

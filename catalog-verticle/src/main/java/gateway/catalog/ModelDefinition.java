@@ -1,0 +1,81 @@
+package gateway.catalog;
+
+import gateway.catalog.ChannelDefinition.Fields;
+import gateway.common.GatewayError;
+import gateway.common.money.Price;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A model as the admin API and the catalog file write it. Fields without a column of
+ * their own (allow-lists such as available_sizes, description, owned_by) are kept in
+ * {@code extra} and shown in {@code /v1/models}.
+ */
+record ModelDefinition(String alias, String type, Integer contextLength, Integer maxOutputTokens, Price price,
+                       boolean enabled, boolean listed, JsonObject extra, List<RouteDefinition> routes) {
+  static final Set<String> TYPES = Set.of("llm", "text2image", "text2video", "embedding");
+  private static final Set<String> COLUMNS = Set.of(
+      "alias", "type", "context_length", "max_output_tokens", "price", "enabled", "listed", "routes");
+
+  /** One entry of {@code routes}: null fields take the channel's values. */
+  record RouteDefinition(String channel, String upstreamModel, Integer priority, Integer weight) {
+  }
+
+  static ModelDefinition parse(String alias, JsonObject json) {
+    Fields f = new Fields(json, "model '" + alias + "'");
+    String type = f.optionalString("type", "llm");
+    if (!TYPES.contains(type)) {
+      throw f.invalid("type", "must be one of llm, text2image, text2video, embedding");
+    }
+    Price price;
+    try {
+      price = json.getValue("price") == null ? Price.FREE : Price.fromCreditsJson(json.getJsonObject("price"));
+    } catch (ClassCastException | IllegalArgumentException | ArithmeticException e) {
+      throw f.invalid("price", "must map input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok "
+          + "to credits per million tokens (at most 6 decimals, not negative)");
+    }
+    JsonObject extra = new JsonObject();
+    json.forEach(entry -> {
+      if (!COLUMNS.contains(entry.getKey())) {
+        extra.put(entry.getKey(), entry.getValue());
+      }
+    });
+    return new ModelDefinition(alias, type, positive(f, "context_length"), positive(f, "max_output_tokens"), price,
+        f.optionalBoolean("enabled", true), f.optionalBoolean("listed", true), extra, routes(f, json));
+  }
+
+  private static Integer positive(Fields f, String field) {
+    Integer value = f.optionalInteger(field);
+    if (value != null && value <= 0) {
+      throw f.invalid(field, "must be greater than zero");
+    }
+    return value;
+  }
+
+  private static List<RouteDefinition> routes(Fields f, JsonObject json) {
+    Object value = json.getValue("routes");
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw f.invalid("routes", "must be a list of {channel, model?, priority?, weight?}");
+    }
+    List<RouteDefinition> routes = new ArrayList<>();
+    for (Object item : array) {
+      if (!(item instanceof JsonObject route)) {
+        throw f.invalid("routes", "must be a list of {channel, model?, priority?, weight?}");
+      }
+      Fields r = new Fields(route, f.what() + " route");
+      Integer weight = r.optionalInteger("weight");
+      if (weight != null && weight < 0) {
+        throw GatewayError.INVALID_VALUE.exception(f.what() + ": a route's weight cannot be negative", "routes");
+      }
+      routes.add(new RouteDefinition(r.requiredString("channel"), r.optionalString("model", null),
+          r.optionalInteger("priority"), weight));
+    }
+    return routes;
+  }
+}

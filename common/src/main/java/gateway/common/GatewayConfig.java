@@ -1,0 +1,206 @@
+package gateway.common;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything a process is configured with, read once from the environment by the launcher
+ * and handed to each verticle as JSON. The README's configuration table lists every variable.
+ *
+ * @param pgUrl    Postgres URL; the launcher fills it with the embedded database's when unset
+ * @param redisUrl Redis URL; the launcher fills it with the embedded Redis's when unset
+ */
+public record GatewayConfig(
+    int httpPort,
+    String httpHost,
+    String pgUrl,
+    int pgPoolSize,
+    String redisUrl,
+    String dataDir,
+    String adminToken,
+    String catalogPath,
+    Set<Role> roles,
+    boolean cluster,
+    List<String> clusterMembers,
+    String clusterHost,
+    int clusterPort,
+    String clusterDiscovery,
+    String clusterKubernetesService,
+    long maxBodyBytes,
+    long holdMaxAgeSeconds,
+    long holdSweepIntervalSeconds,
+    long upstreamTimeoutSeconds,
+    int defaultMaxOutputTokens,
+    long authCacheSeconds) {
+
+  public GatewayConfig {
+    roles = roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles);
+    clusterMembers = List.copyOf(clusterMembers);
+  }
+
+  public static GatewayConfig fromEnv(Map<String, String> env) {
+    Env e = new Env(env);
+    return new GatewayConfig(
+        e.integer("GATEWAY_HTTP_PORT", 8080),
+        e.string("GATEWAY_HTTP_HOST", "0.0.0.0"),
+        e.string("GATEWAY_PG_URL", null),
+        e.integer("GATEWAY_PG_POOL_SIZE", 16),
+        e.string("GATEWAY_REDIS_URL", null),
+        e.string("GATEWAY_DATA_DIR", "./data"),
+        e.string("GATEWAY_ADMIN_TOKEN", null),
+        e.string("GATEWAY_CATALOG", null),
+        Role.parseList(e.string("GATEWAY_ROLES", null)),
+        Boolean.parseBoolean(e.string("GATEWAY_CLUSTER", "false")),
+        e.list("GATEWAY_CLUSTER_MEMBERS"),
+        e.string("GATEWAY_CLUSTER_HOST", "127.0.0.1"),
+        e.integer("GATEWAY_CLUSTER_PORT", 5701),
+        e.string("GATEWAY_CLUSTER_DISCOVERY", "tcp"),
+        e.string("GATEWAY_CLUSTER_KUBERNETES_SERVICE", null),
+        e.integer("GATEWAY_MAX_BODY_BYTES", 20 * 1024 * 1024),
+        e.integer("GATEWAY_HOLD_MAX_AGE_SECONDS", 900),
+        e.integer("GATEWAY_HOLD_SWEEP_INTERVAL_SECONDS", 30),
+        e.integer("GATEWAY_UPSTREAM_TIMEOUT_SECONDS", 600),
+        e.integer("GATEWAY_DEFAULT_MAX_OUTPUT_TOKENS", 4096),
+        e.integer("GATEWAY_AUTH_CACHE_SECONDS", 30));
+  }
+
+  /** Defaults everywhere: what a process with an empty environment runs with. */
+  public static GatewayConfig defaults() {
+    return fromEnv(Map.of());
+  }
+
+  public GatewayConfig withPgUrl(String url) {
+    return with("pg_url", url);
+  }
+
+  public GatewayConfig withRedisUrl(String url) {
+    return fromJson(toJson().put("redis_url", url));
+  }
+
+  public GatewayConfig withAdminToken(String token) {
+    return fromJson(toJson().put("admin_token", token));
+  }
+
+  public GatewayConfig withHttpPort(int port) {
+    return fromJson(toJson().put("http_port", port));
+  }
+
+  public GatewayConfig withRoles(Set<Role> newRoles) {
+    JsonArray array = new JsonArray();
+    newRoles.forEach(r -> array.add(r.wire()));
+    return fromJson(toJson().put("roles", array));
+  }
+
+  public GatewayConfig withCatalogPath(String path) {
+    return fromJson(toJson().put("catalog_path", path));
+  }
+
+  /** Any setting by its JSON name, for tests and tools that tune one knob. */
+  public GatewayConfig with(String field, Object value) {
+    return fromJson(toJson().put(field, value));
+  }
+
+  public boolean has(Role role) {
+    return roles.contains(role);
+  }
+
+  public JsonObject toJson() {
+    JsonArray roleArray = new JsonArray();
+    roles.forEach(r -> roleArray.add(r.wire()));
+    return new JsonObject()
+        .put("http_port", httpPort)
+        .put("http_host", httpHost)
+        .put("pg_url", pgUrl)
+        .put("pg_pool_size", pgPoolSize)
+        .put("redis_url", redisUrl)
+        .put("data_dir", dataDir)
+        .put("admin_token", adminToken)
+        .put("catalog_path", catalogPath)
+        .put("roles", roleArray)
+        .put("cluster", cluster)
+        .put("cluster_members", new JsonArray(clusterMembers))
+        .put("cluster_host", clusterHost)
+        .put("cluster_port", clusterPort)
+        .put("cluster_discovery", clusterDiscovery)
+        .put("cluster_kubernetes_service", clusterKubernetesService)
+        .put("max_body_bytes", maxBodyBytes)
+        .put("hold_max_age_seconds", holdMaxAgeSeconds)
+        .put("hold_sweep_interval_seconds", holdSweepIntervalSeconds)
+        .put("upstream_timeout_seconds", upstreamTimeoutSeconds)
+        .put("default_max_output_tokens", defaultMaxOutputTokens)
+        .put("auth_cache_seconds", authCacheSeconds);
+  }
+
+  public static GatewayConfig fromJson(JsonObject json) {
+    GatewayConfig d = defaults();
+    List<String> members = new ArrayList<>();
+    json.getJsonArray("cluster_members", new JsonArray()).forEach(m -> members.add((String) m));
+    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
+    JsonArray roleArray = json.getJsonArray("roles");
+    if (roleArray == null) {
+      roles.addAll(d.roles);
+    } else {
+      roleArray.forEach(r -> roles.add(Role.valueOf(((String) r).toUpperCase(java.util.Locale.ROOT))));
+    }
+    return new GatewayConfig(
+        json.getInteger("http_port", d.httpPort),
+        json.getString("http_host", d.httpHost),
+        json.getString("pg_url"),
+        json.getInteger("pg_pool_size", d.pgPoolSize),
+        json.getString("redis_url"),
+        json.getString("data_dir", d.dataDir),
+        json.getString("admin_token"),
+        json.getString("catalog_path"),
+        roles,
+        json.getBoolean("cluster", d.cluster),
+        members,
+        json.getString("cluster_host", d.clusterHost),
+        json.getInteger("cluster_port", d.clusterPort),
+        json.getString("cluster_discovery", d.clusterDiscovery),
+        json.getString("cluster_kubernetes_service"),
+        json.getLong("max_body_bytes", d.maxBodyBytes),
+        json.getLong("hold_max_age_seconds", d.holdMaxAgeSeconds),
+        json.getLong("hold_sweep_interval_seconds", d.holdSweepIntervalSeconds),
+        json.getLong("upstream_timeout_seconds", d.upstreamTimeoutSeconds),
+        json.getInteger("default_max_output_tokens", d.defaultMaxOutputTokens),
+        json.getLong("auth_cache_seconds", d.authCacheSeconds));
+  }
+
+  /** Reads typed values and names the variable when one is malformed. */
+  private record Env(Map<String, String> env) {
+    String string(String name, String fallback) {
+      String value = env.get(name);
+      return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    int integer(String name, int fallback) {
+      String value = string(name, null);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        return Integer.parseInt(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
+      }
+    }
+
+    List<String> list(String name) {
+      String value = string(name, null);
+      List<String> items = new ArrayList<>();
+      if (value != null) {
+        for (String part : value.split(",")) {
+          if (!part.isBlank()) {
+            items.add(part.trim());
+          }
+        }
+      }
+      return items;
+    }
+  }
+}

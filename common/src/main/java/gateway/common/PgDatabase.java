@@ -1,0 +1,50 @@
+package gateway.common;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Opens the Postgres schema a module owns: runs that module's Flyway migrations
+ * ({@code classpath:db/<schema>}, history kept inside the schema) on a worker thread,
+ * then builds the connection pool. Each module owns one schema; no module touches another's.
+ */
+public final class PgDatabase {
+  private PgDatabase() {
+  }
+
+  public static Future<Pool> open(Vertx vertx, GatewayConfig config, String schema) {
+    PgUrl url = PgUrl.parse(config.pgUrl());
+    return vertx.executeBlocking(() -> migrate(url, schema))
+        .map(ignored -> PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(config.pgPoolSize()).setName("pg-" + schema).setShared(true))
+            .connectingTo(connectOptions(url))
+            .using(vertx)
+            .build());
+  }
+
+  private static Void migrate(PgUrl url, String schema) {
+    Flyway.configure()
+        .dataSource(url.jdbcUrl(), url.user(), url.password())
+        .schemas(schema)
+        .locations("classpath:db/" + schema)
+        .load()
+        .migrate();
+    return null;
+  }
+
+  private static PgConnectOptions connectOptions(PgUrl url) {
+    return new PgConnectOptions()
+        .setHost(url.host())
+        .setPort(url.port())
+        .setDatabase(url.database())
+        .setUser(url.user())
+        .setPassword(url.password())
+        .setPipeliningLimit(256)
+        .setCachePreparedStatements(true);
+  }
+}
