@@ -151,7 +151,7 @@ class CreditLedgerTest {
       ids.add(id);
       reserves.add(request(BillingBus.RESERVE, hold(id, 10_000).toJson()));
     }
-    result(Future.join(reserves));
+    result(Future.join(reserves).transform(done -> Future.succeededFuture()));
     List<String> placed = new ArrayList<>();
     for (int i = 0; i < reserves.size(); i++) {
       if (reserves.get(i).succeeded()) {

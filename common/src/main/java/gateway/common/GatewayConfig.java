@@ -31,6 +31,10 @@ public record GatewayConfig(
     int clusterPort,
     String clusterDiscovery,
     String clusterKubernetesService,
+    String clusterName,
+    int eventBusPort,
+    int routerInstances,
+    int billingInstances,
     long maxBodyBytes,
     long holdMaxAgeSeconds,
     long holdSweepIntervalSeconds,
@@ -61,6 +65,10 @@ public record GatewayConfig(
         e.integer("GATEWAY_CLUSTER_PORT", 5701),
         e.string("GATEWAY_CLUSTER_DISCOVERY", "tcp"),
         e.string("GATEWAY_CLUSTER_KUBERNETES_SERVICE", null),
+        e.string("GATEWAY_CLUSTER_NAME", "llm-gateway"),
+        e.integer("GATEWAY_EVENTBUS_PORT", 0),
+        e.integer("GATEWAY_ROUTER_INSTANCES", 0),
+        e.integer("GATEWAY_BILLING_INSTANCES", 0),
         e.integer("GATEWAY_MAX_BODY_BYTES", 20 * 1024 * 1024),
         e.integer("GATEWAY_HOLD_MAX_AGE_SECONDS", 900),
         e.integer("GATEWAY_HOLD_SWEEP_INTERVAL_SECONDS", 30),
@@ -128,6 +136,10 @@ public record GatewayConfig(
         .put("cluster_port", clusterPort)
         .put("cluster_discovery", clusterDiscovery)
         .put("cluster_kubernetes_service", clusterKubernetesService)
+        .put("cluster_name", clusterName)
+        .put("eventbus_port", eventBusPort)
+        .put("router_instances", routerInstances)
+        .put("billing_instances", billingInstances)
         .put("max_body_bytes", maxBodyBytes)
         .put("hold_max_age_seconds", holdMaxAgeSeconds)
         .put("hold_sweep_interval_seconds", holdSweepIntervalSeconds)
@@ -163,6 +175,10 @@ public record GatewayConfig(
         json.getInteger("cluster_port", d.clusterPort),
         json.getString("cluster_discovery", d.clusterDiscovery),
         json.getString("cluster_kubernetes_service"),
+        json.getString("cluster_name", d.clusterName),
+        json.getInteger("eventbus_port", d.eventBusPort),
+        json.getInteger("router_instances", d.routerInstances),
+        json.getInteger("billing_instances", d.billingInstances),
         json.getLong("max_body_bytes", d.maxBodyBytes),
         json.getLong("hold_max_age_seconds", d.holdMaxAgeSeconds),
         json.getLong("hold_sweep_interval_seconds", d.holdSweepIntervalSeconds),

@@ -38,13 +38,13 @@ public final class PgDatabase {
   }
 
   private static PgConnectOptions connectOptions(PgUrl url) {
-    return new PgConnectOptions()
+    PgConnectOptions options = new PgConnectOptions()
         .setHost(url.host())
         .setPort(url.port())
         .setDatabase(url.database())
         .setUser(url.user())
-        .setPassword(url.password())
         .setPipeliningLimit(256)
         .setCachePreparedStatements(true);
+    return url.password() == null ? options : options.setPassword(url.password());
   }
 }

@@ -1,0 +1,73 @@
+package gateway.router;
+
+import gateway.common.GatewayConfig;
+import gateway.common.bus.AuthBus;
+import gateway.common.bus.CatalogBus;
+import gateway.router.admin.AdminApi;
+import gateway.router.chat.BillingClient;
+import gateway.router.chat.ChatHandler;
+import gateway.router.chat.ChatServices;
+import gateway.router.chat.HoldEstimator;
+import gateway.router.chat.RouteSelector;
+import gateway.router.chat.TokenCounter;
+import gateway.router.edge.AdminAuthenticator;
+import gateway.router.edge.HealthEndpoints;
+import gateway.router.edge.KeyAuthenticator;
+import gateway.router.edge.ModelResolver;
+import gateway.router.edge.ModelsHandler;
+import gateway.router.provider.AdapterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The HTTP edge. Deploy one instance per event loop: each has its own server (sharing the
+ * port), upstream client and caches, so a request never leaves its event loop.
+ */
+public final class RouterVerticle extends VerticleBase {
+  private static final int UPSTREAM_CONNECTIONS_PER_HOST = 512;
+
+  private HttpServer server;
+  private HttpClient upstream;
+
+  @Override
+  public Future<?> start() {
+    GatewayConfig config = GatewayConfig.fromJson(config());
+    EventBus bus = vertx.eventBus();
+    upstream = vertx.createHttpClient(
+        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(true),
+        new PoolOptions().setHttp1MaxSize(UPSTREAM_CONNECTIONS_PER_HOST));
+    ChatServices services = new ChatServices(vertx, config, upstream, AdapterRegistry.standard(),
+        new BillingClient(vertx), new TokenCounter(), new HoldEstimator(config.defaultMaxOutputTokens()),
+        new RouteSelector(new SplittableRandom()));
+    KeyAuthenticator keys = new KeyAuthenticator(bus, config.authCacheSeconds(), ApiRouter::anonymousAllowed);
+    ModelResolver resolver = new ModelResolver(bus);
+    ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus),
+        new ChatHandler(resolver, services), new ModelsHandler(bus), new AdminApi(bus),
+        new HealthEndpoints(vertx, config.roles()));
+    return Future.all(List.of(
+            bus.<JsonObject>consumer(AuthBus.KEYS_CHANGED, m -> {
+              keys.keysChanged(m.body());
+              resolver.clear();
+            }).completion(),
+            bus.consumer(CatalogBus.CHANGED, m -> resolver.clear()).completion()))
+        .compose(v -> vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+            .requestHandler(api.router())
+            .listen(config.httpPort(), config.httpHost()))
+        .onSuccess(listening -> server = listening);
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
+    return closeServer.compose(v -> upstream == null ? Future.succeededFuture() : upstream.close());
+  }
+}

@@ -1,0 +1,149 @@
+package gateway.router.admin;
+
+import gateway.common.GatewayError;
+import gateway.common.GatewayException;
+import gateway.common.bus.AuthBus;
+import gateway.common.bus.BillingBus;
+import gateway.common.bus.CatalogBus;
+import gateway.common.money.Credits;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The admin API: every call is a message to the service that owns the data. Accounts
+ * and keys live in auth, balances and usage in billing, channels and models in catalog.
+ */
+public final class AdminApi {
+  private final EventBus bus;
+
+  public AdminApi(EventBus bus) {
+    this.bus = bus;
+  }
+
+  /** Mounts the routes on a router that already authenticated the admin. */
+  public void mount(Router admin) {
+    admin.post("/accounts").handler(this::createAccount);
+    admin.get("/accounts/:id").handler(this::getAccount);
+    admin.patch("/accounts/:id").handler(ctx -> reply(ctx,
+        call(AuthBus.ACCOUNTS_UPDATE, body(ctx).put("id", id(ctx, "id")))));
+    admin.post("/accounts/:id/credits").handler(this::addCredits);
+    admin.post("/accounts/:id/keys").handler(ctx -> reply(ctx, 201,
+        call(AuthBus.KEYS_CREATE, body(ctx).put("account_id", id(ctx, "id")))));
+    admin.get("/accounts/:id/keys").handler(ctx -> reply(ctx,
+        call(AuthBus.KEYS_LIST, new JsonObject().put("account_id", id(ctx, "id")))));
+    admin.patch("/keys/:id").handler(ctx -> reply(ctx, call(AuthBus.KEYS_UPDATE, body(ctx).put("id", id(ctx, "id")))));
+    admin.post("/keys/:id/regenerate").handler(ctx -> reply(ctx,
+        call(AuthBus.KEYS_REGENERATE, new JsonObject().put("id", id(ctx, "id")))));
+    admin.put("/channels/:name").handler(ctx -> reply(ctx,
+        call(CatalogBus.CHANNELS_PUT, body(ctx).put("name", ctx.pathParam("name")))));
+    admin.get("/channels").handler(ctx -> reply(ctx, call(CatalogBus.CHANNELS_LIST, new JsonObject())));
+    admin.put("/models/:alias").handler(ctx -> reply(ctx,
+        call(CatalogBus.MODELS_PUT, body(ctx).put("alias", ctx.pathParam("alias")))));
+    admin.get("/models").handler(ctx -> reply(ctx, call(CatalogBus.MODELS_LIST, new JsonObject())));
+    admin.get("/usage").handler(this::usage);
+  }
+
+  private void createAccount(RoutingContext ctx) {
+    reply(ctx, 201, call(AuthBus.ACCOUNTS_CREATE, body(ctx))
+        .map(account -> account.put("balance_credits", 0).put("held_credits", 0)));
+  }
+
+  private void getAccount(RoutingContext ctx) {
+    long id = id(ctx, "id");
+    reply(ctx, call(AuthBus.ACCOUNTS_GET, new JsonObject().put("id", id))
+        .compose(account -> call(BillingBus.BALANCE, new JsonObject().put("account_id", id))
+            .map(balance -> account
+                .put("balance_credits", balance.getValue("balance_credits"))
+                .put("held_credits", balance.getValue("held_credits"))
+                .put("available_credits", balance.getValue("available_credits")))));
+  }
+
+  private void addCredits(RoutingContext ctx) {
+    long id = id(ctx, "id");
+    JsonObject body = body(ctx);
+    Object amount = body.getValue("amount_credits");
+    if (amount == null) {
+      throw GatewayError.MISSING_FIELD.exception("'amount_credits' is required", "amount_credits");
+    }
+    long micros;
+    try {
+      micros = Credits.parseMicros(amount);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw GatewayError.INVALID_VALUE.exception("'amount_credits' must be a number of credits with at most "
+          + "6 decimals", "amount_credits");
+    }
+    JsonObject topUp = new JsonObject()
+        .put("account_id", id)
+        .put("amount_micros", micros)
+        .put("note", body.getString("note"))
+        .put("idempotency_key", body.getString("idempotency_key"));
+    reply(ctx, call(AuthBus.ACCOUNTS_GET, new JsonObject().put("id", id))
+        .compose(account -> call(BillingBus.TOPUP, topUp))
+        .map(result -> new JsonObject()
+            .put("account_id", id)
+            .put("balance_credits", result.getValue("balance_credits"))
+            .put("replayed", result.getBoolean("replayed"))));
+  }
+
+  private void usage(RoutingContext ctx) {
+    JsonObject request = new JsonObject();
+    String account = ctx.queryParams().get("account_id");
+    if (account != null) {
+      request.put("account_id", parseId(account, "account_id"));
+    }
+    String limit = ctx.queryParams().get("limit");
+    if (limit != null) {
+      request.put("limit", (int) Math.min(parseId(limit, "limit"), Integer.MAX_VALUE));
+    }
+    reply(ctx, call(BillingBus.USAGE, request));
+  }
+
+  private Future<JsonObject> call(String address, JsonObject body) {
+    return bus.<JsonObject>request(address, body).map(reply -> reply.body());
+  }
+
+  private static void reply(RoutingContext ctx, Future<JsonObject> result) {
+    reply(ctx, 200, result);
+  }
+
+  private static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
+    result.onSuccess(body -> ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+            .end(body.toBuffer()))
+        .onFailure(failure -> ctx.fail(GatewayException.of(failure)));
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    if (ctx.body() == null || ctx.body().length() == 0) {
+      return new JsonObject();
+    }
+    try {
+      Object value = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      if (value instanceof JsonObject object) {
+        return object;
+      }
+    } catch (DecodeException e) {
+      throw GatewayError.INVALID_JSON.exception("The request body is not valid JSON.");
+    }
+    throw GatewayError.INVALID_JSON.exception("The request body must be a JSON object.");
+  }
+
+  private static long id(RoutingContext ctx, String param) {
+    return parseId(ctx.pathParam(param), param);
+  }
+
+  private static long parseId(String value, String param) {
+    try {
+      long id = Long.parseLong(value);
+      if (id > 0) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw GatewayError.INVALID_VALUE.exception("'" + param + "' must be a positive whole number", param);
+  }
+}

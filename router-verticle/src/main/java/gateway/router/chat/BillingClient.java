@@ -1,0 +1,58 @@
+package gateway.router.chat;
+
+import gateway.common.GatewayError;
+import gateway.common.GatewayException;
+import gateway.common.bus.BillingBus;
+import gateway.common.bus.Hold;
+import gateway.common.bus.UsageReport;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router's side of the ledger. Settle and release are idempotent on the request id,
+ * so they are retried with backoff while billing is unreachable; if every try fails, the
+ * hold stays and billing's sweeper releases it (the request ends up free, never double-charged).
+ */
+public final class BillingClient {
+  private static final Logger LOG = LoggerFactory.getLogger(BillingClient.class);
+  private static final long[] RETRY_DELAYS_MS = {250, 1_000, 3_000, 10_000, 30_000};
+  private static final DeliveryOptions RESERVE_OPTIONS = new DeliveryOptions().setSendTimeout(5_000);
+
+  private final Vertx vertx;
+
+  public BillingClient(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Places the hold; fails with 402 when the balance cannot cover it, 503 when billing is unreachable. */
+  public Future<Void> reserve(Hold hold) {
+    return vertx.eventBus().<JsonObject>request(BillingBus.RESERVE, hold.toJson(), RESERVE_OPTIONS)
+        .recover(failure -> Future.failedFuture(GatewayException.of(failure)))
+        .mapEmpty();
+  }
+
+  public void settle(UsageReport report) {
+    send(BillingBus.SETTLE, report, 0);
+  }
+
+  public void release(UsageReport report) {
+    send(BillingBus.RELEASE, report, 0);
+  }
+
+  private void send(String address, UsageReport report, int attempt) {
+    vertx.eventBus().<JsonObject>request(address, report.toJson()).onFailure(failure -> {
+      GatewayException error = GatewayException.of(failure);
+      boolean transient_ = error.error() == GatewayError.SERVICE_UNAVAILABLE || error.error() == GatewayError.INTERNAL;
+      if (transient_ && attempt < RETRY_DELAYS_MS.length) {
+        vertx.setTimer(RETRY_DELAYS_MS[attempt], id -> send(address, report, attempt + 1));
+        return;
+      }
+      LOG.error("{} of request {} (account {}, {} µcr) failed for good: {}; its hold will be swept",
+          address, report.requestId(), report.accountId(), report.costMicros(), error.getMessage());
+    });
+  }
+}

@@ -1,0 +1,297 @@
+package gateway.router.chat;
+
+import gateway.common.GatewayError;
+import gateway.common.GatewayException;
+import gateway.common.bus.Principal;
+import gateway.common.bus.RequestOutcome;
+import gateway.common.bus.ResolvedModel;
+import gateway.common.bus.Route;
+import gateway.common.bus.UsageReport;
+import gateway.common.money.Credits;
+import gateway.common.money.Usage;
+import gateway.router.edge.ErrorResponses;
+import gateway.router.provider.Completion;
+import gateway.router.provider.ProviderAdapter;
+import gateway.router.provider.UpstreamError;
+import gateway.router.provider.UpstreamRequest;
+import gateway.router.provider.openai.OpenAiUsage;
+import gateway.router.upstream.ChannelTimeouts;
+import gateway.router.upstream.UpstreamCall;
+import gateway.router.upstream.UpstreamFailure;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One chat request after its hold was placed: tries the routes in order until one answers,
+ * relays the answer, and ends in exactly one settle (charged) or release (free).
+ *
+ * <p>A route failing before anything reached the client hands over to the next route;
+ * once content reached the client the request is that route's, whatever happens.
+ * Confined to the event loop of the request.
+ */
+final class ChatExchange {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatExchange.class);
+
+  private final RoutingContext ctx;
+  private final ChatRequest request;
+  private final Principal principal;
+  private final ResolvedModel model;
+  private final ClientProtocol protocol;
+  private final ChatServices services;
+  private final String requestId;
+  private final long startNanos = System.nanoTime();
+  private final List<Route> routes;
+
+  private int nextRoute;
+  private int attempts;
+  private UpstreamError lastError;
+  private UpstreamCall inFlight;
+  private SseRelay relay;
+  private boolean clientGone;
+  private boolean finished;
+
+  ChatExchange(RoutingContext ctx, ChatRequest request, Principal principal, ResolvedModel model,
+               ClientProtocol protocol, ChatServices services, String requestId) {
+    this.ctx = ctx;
+    this.request = request;
+    this.principal = principal;
+    this.model = model;
+    this.protocol = protocol;
+    this.services = services;
+    this.requestId = requestId;
+    this.routes = services.routeSelector().order(model.routes());
+  }
+
+  void start() {
+    ctx.response().closeHandler(v -> onClientGone());
+    tryNextRoute();
+  }
+
+  private void tryNextRoute() {
+    if (clientGone) {
+      release("the client closed the connection before any route answered");
+      return;
+    }
+    while (nextRoute < routes.size()) {
+      Route route = routes.get(nextRoute++);
+      ProviderAdapter adapter = services.adapters().forType(route.channel().type());
+      if (adapter == null) {
+        LOG.error("request {}: channel '{}' has type '{}', which no adapter speaks", requestId,
+            route.channel().name(), route.channel().type());
+        continue;
+      }
+      attempt(route, adapter);
+      return;
+    }
+    failAllRoutes();
+  }
+
+  private void attempt(Route route, ProviderAdapter adapter) {
+    UpstreamRequest upstream;
+    try {
+      upstream = adapter.chatRequest(request.forUpstream(route.upstreamModel()), route, request.stream());
+    } catch (GatewayException e) {
+      ErrorResponses.send(ctx, e);
+      release(e.getMessage());
+      return;
+    }
+    attempts++;
+    UpstreamCall call = UpstreamCall.start(services.vertx(), services.http(), route.channel().name(), upstream,
+        ChannelTimeouts.of(route.channel(), services.config()));
+    inFlight = call;
+    call.response().onComplete(answered -> {
+      if (finished) {
+        return;
+      }
+      if (answered.failed()) {
+        inFlight = null;
+        onAttemptFailed(route, errorOf(answered.cause()));
+        return;
+      }
+      int status = answered.result().statusCode();
+      if (status >= 300) {
+        answered.result().body().onComplete(body -> {
+          call.done();
+          inFlight = null;
+          if (!finished) {
+            onAttemptFailed(route, adapter.error(status, body.succeeded() ? body.result() : Buffer.buffer()));
+          }
+        });
+      } else if (request.stream()) {
+        relay(route, adapter, call);
+      } else {
+        readCompletion(route, adapter, call);
+      }
+    });
+  }
+
+  private void readCompletion(Route route, ProviderAdapter adapter, UpstreamCall call) {
+    call.response().result().body().onComplete(read -> {
+      call.done();
+      inFlight = null;
+      if (finished) {
+        return;
+      }
+      if (read.failed()) {
+        onAttemptFailed(route, call.failure("channel '" + route.channel().name() + "' broke off its answer: "
+            + read.cause().getMessage()).error());
+        return;
+      }
+      Completion completion;
+      try {
+        completion = adapter.completion(read.result());
+      } catch (RuntimeException e) {
+        onAttemptFailed(route, UpstreamError.transport("channel '" + route.channel().name()
+            + "' answered something that is not a chat completion"));
+        return;
+      }
+      Priced priced = price(completion.usage(), outputText(completion.body()));
+      JsonObject body = completion.body();
+      body.put("model", request.model());
+      JsonObject usage = body.getValue("usage") instanceof JsonObject u ? u : OpenAiUsage.toChat(priced.usage());
+      body.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));
+      protocol.respond(ctx.response(), body);
+      settle(route, RequestOutcome.COMPLETED, priced, null);
+    });
+  }
+
+  private void relay(Route route, ProviderAdapter adapter, UpstreamCall call) {
+    relay = new SseRelay(call, adapter.streamTranslator(), protocol.streamWriter(ctx.response()), ctx.response(),
+        this::price);
+    relay.run().onComplete(ended -> {
+      relay = null;
+      inFlight = null;
+      StreamEnd end = ended.result();
+      switch (end.kind()) {
+        case COMPLETED -> settle(route, RequestOutcome.COMPLETED, end.priced(), null);
+        case CUT_AFTER_CONTENT -> settle(route, RequestOutcome.UPSTREAM_CUT,
+            pricePartial(end.upstreamUsage(), end.output()), end.error().message());
+        case CLIENT_GONE -> settle(route, RequestOutcome.CLIENT_DISCONNECTED,
+            pricePartial(end.upstreamUsage(), end.output()), "the client closed the connection mid-stream");
+        case FAILED_BEFORE_CONTENT -> onAttemptFailed(route, end.error());
+      }
+    });
+  }
+
+  private void onAttemptFailed(Route route, UpstreamError error) {
+    lastError = error;
+    LOG.warn("request {}: channel '{}' failed (status {}): {}", requestId, route.channel().name(), error.status(),
+        error.message());
+    if (error.isClientError()) {
+      ErrorResponses.send(ctx, error.status(), clientErrorType(error), error.code(), error.message(), null);
+      release(error.message());
+      return;
+    }
+    tryNextRoute();
+  }
+
+  private void failAllRoutes() {
+    if (attempts == 0) {
+      ErrorResponses.send(ctx, GatewayError.NO_AVAILABLE_CHANNEL.exception(
+          "No channel can serve the model '" + request.model() + "' right now."));
+      release("no route could be tried");
+      return;
+    }
+    String reason = lastError == null ? "unknown" : lastError.message();
+    ErrorResponses.send(ctx, GatewayError.UPSTREAM_ERROR.exception(
+        "All " + attempts + " upstream attempt(s) failed; the last: " + reason));
+    release(reason);
+  }
+
+  private void onClientGone() {
+    if (finished || clientGone) {
+      return;
+    }
+    clientGone = true;
+    if (relay != null) {
+      relay.clientGone();
+      return;
+    }
+    if (inFlight != null) {
+      UpstreamCall call = inFlight;
+      inFlight = null;
+      call.cancel();
+      // The provider had the prompt; the answer it was writing is lost with the client.
+      settle(null, RequestOutcome.CLIENT_DISCONNECTED, pricePartial(null, ""),
+          "the client closed the connection before the answer");
+    }
+  }
+
+  /** Usage as the provider reported it, else counted from the request and the output. */
+  private Priced price(Usage reported, CharSequence output) {
+    Usage usage = reported != null ? reported
+        : new Usage(services.tokens().promptTokens(request.body()), 0, 0, services.tokens().count(output), 0);
+    return new Priced(usage, model.price().costMicros(usage));
+  }
+
+  /** For a stream that did not complete: the prompt as reported (or counted) and the output generated. */
+  private Priced pricePartial(Usage reported, CharSequence output) {
+    long counted = services.tokens().count(output);
+    if (reported == null) {
+      return price(new Usage(services.tokens().promptTokens(request.body()), 0, 0, counted, 0), output);
+    }
+    return price(new Usage(reported.inputTokens(), reported.cacheReadTokens(), reported.cacheWriteTokens(),
+        Math.max(reported.outputTokens(), counted), reported.reasoningTokens()), output);
+  }
+
+  private void settle(Route route, RequestOutcome outcome, Priced priced, String error) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    services.billing().settle(report(route, outcome, priced.usage(), priced.costMicros(), error));
+  }
+
+  private void release(String error) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    services.billing().release(report(null, RequestOutcome.FAILED, Usage.ZERO, 0, error));
+  }
+
+  private UsageReport report(Route route, RequestOutcome outcome, Usage usage, long cost, String error) {
+    String channel = route != null ? route.channel().name() : lastRouteName();
+    long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
+    return new UsageReport(requestId, principal.accountId(), principal.keyId(), request.model(), channel, usage,
+        cost, outcome, latencyMs, attempts, error);
+  }
+
+  private String lastRouteName() {
+    return nextRoute == 0 ? null : routes.get(nextRoute - 1).channel().name();
+  }
+
+  private static UpstreamError errorOf(Throwable failure) {
+    return failure instanceof UpstreamFailure f ? f.error() : UpstreamError.transport(String.valueOf(failure));
+  }
+
+  private static String clientErrorType(UpstreamError error) {
+    return switch (error.status()) {
+      case 401 -> "authentication_error";
+      case 403 -> "permission_error";
+      case 404, 400, 413, 422 -> "invalid_request_error";
+      default -> error.type();
+    };
+  }
+
+  /** The generated text of a whole answer, counted when the provider reported no usage. */
+  private static String outputText(JsonObject completion) {
+    StringBuilder text = new StringBuilder();
+    for (Object item : completion.getJsonArray("choices", new JsonArray())) {
+      if (item instanceof JsonObject choice && choice.getValue("message") instanceof JsonObject message) {
+        if (message.getValue("content") instanceof String content) {
+          text.append(content);
+        }
+        if (message.getValue("tool_calls") instanceof JsonArray calls) {
+          text.append(calls.encode());
+        }
+      }
+    }
+    return text.toString();
+  }
+}

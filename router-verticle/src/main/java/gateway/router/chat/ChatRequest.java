@@ -1,0 +1,113 @@
+package gateway.router.chat;
+
+import gateway.common.GatewayError;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A checked OpenAI chat request. Only the fields the gateway acts on are read; the body
+ * itself goes upstream untouched except for the model name (unknown fields pass through).
+ *
+ * @param maxOutputTokens {@code max_completion_tokens} or {@code max_tokens}, null when unset
+ * @param choices         {@code n}: how many answers the client asked for
+ */
+public record ChatRequest(JsonObject body, String model, boolean stream, boolean wantsUsage,
+                          Integer maxOutputTokens, int choices) {
+
+  /** Parses and checks a request body; 400 with the offending field otherwise. */
+  public static ChatRequest parse(Buffer raw) {
+    JsonObject body = jsonObject(raw);
+    String model = requiredString(body, "model");
+    Object messages = body.getValue("messages");
+    if (messages == null) {
+      throw GatewayError.MISSING_FIELD.exception("'messages' is required", "messages");
+    }
+    if (!(messages instanceof JsonArray list) || list.isEmpty()) {
+      throw GatewayError.INVALID_VALUE.exception("'messages' must be a non-empty array", "messages");
+    }
+    for (Object message : list) {
+      if (!(message instanceof JsonObject m) || !(m.getValue("role") instanceof String)) {
+        throw GatewayError.INVALID_VALUE.exception("every message must be an object with a 'role'", "messages");
+      }
+    }
+    boolean stream = optionalBoolean(body, "stream");
+    boolean wantsUsage = body.getValue("stream_options") instanceof JsonObject options
+        && Boolean.TRUE.equals(options.getValue("include_usage"));
+    Integer maxOutput = positiveInt(body, "max_completion_tokens");
+    if (maxOutput == null) {
+      maxOutput = positiveInt(body, "max_tokens");
+    }
+    Integer n = positiveInt(body, "n");
+    return new ChatRequest(body, model, stream, wantsUsage, maxOutput, n == null ? 1 : n);
+  }
+
+  /** The body to send to a route: a copy naming the route's upstream model. */
+  public JsonObject forUpstream(String upstreamModel) {
+    return body.copy().put("model", upstreamModel);
+  }
+
+  public JsonArray messages() {
+    return body.getJsonArray("messages");
+  }
+
+  static JsonObject jsonObject(Buffer raw) {
+    if (raw == null || raw.length() == 0) {
+      throw GatewayError.INVALID_JSON.exception("The request body is empty; send a JSON object.");
+    }
+    Object value;
+    try {
+      value = Json.decodeValue(raw);
+    } catch (DecodeException e) {
+      throw GatewayError.INVALID_JSON.exception("The request body is not valid JSON: " + firstLine(e.getMessage()));
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw GatewayError.INVALID_JSON.exception("The request body must be a JSON object.");
+    }
+    return object;
+  }
+
+  static String requiredString(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      throw GatewayError.MISSING_FIELD.exception("'" + field + "' is required", field);
+    }
+    if (!(value instanceof String s) || s.isBlank()) {
+      throw GatewayError.INVALID_VALUE.exception("'" + field + "' must be a non-empty string", field);
+    }
+    return s;
+  }
+
+  static boolean optionalBoolean(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return false;
+    }
+    if (!(value instanceof Boolean b)) {
+      throw GatewayError.INVALID_VALUE.exception("'" + field + "' must be true or false", field);
+    }
+    return b;
+  }
+
+  static Integer positiveInt(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1
+        || n.longValue() > Integer.MAX_VALUE) {
+      throw GatewayError.INVALID_VALUE.exception("'" + field + "' must be a whole number ≥ 1", field);
+    }
+    return n.intValue();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "malformed";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

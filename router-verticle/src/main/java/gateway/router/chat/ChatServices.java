@@ -1,0 +1,12 @@
+package gateway.router.chat;
+
+import gateway.common.GatewayConfig;
+import gateway.router.provider.AdapterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+
+/** What every chat exchange of a router instance shares. */
+public record ChatServices(Vertx vertx, GatewayConfig config, HttpClient http, AdapterRegistry adapters,
+                           BillingClient billing, TokenCounter tokens, HoldEstimator holds,
+                           RouteSelector routeSelector) {
+}

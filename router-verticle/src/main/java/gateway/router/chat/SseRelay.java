@@ -1,0 +1,207 @@
+package gateway.router.chat;
+
+import gateway.common.money.Usage;
+import gateway.router.provider.StreamTranslator;
+import gateway.router.provider.UpstreamError;
+import gateway.router.sse.SseEvent;
+import gateway.router.sse.SseReader;
+import gateway.router.upstream.UpstreamCall;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * Relays one upstream stream to the client. Chunks without content (the role-only first
+ * chunk, lifecycle events) are held back until the first content, so a provider failing
+ * right after opening its stream leaves the client untouched and another route can serve.
+ * The client's pace throttles the upstream read (backpressure).
+ */
+public final class SseRelay {
+  private final UpstreamCall call;
+  private final StreamTranslator translator;
+  private final ChunkWriter writer;
+  private final HttpServerResponse out;
+  private final BiFunction<Usage, CharSequence, Priced> pricing;
+  private final Promise<StreamEnd> end = Promise.promise();
+  private final List<JsonObject> heldBack = new ArrayList<>();
+  private final StringBuilder output = new StringBuilder();
+  private JsonObject upstreamUsage;
+  private boolean started;
+
+  public SseRelay(UpstreamCall call, StreamTranslator translator, ChunkWriter writer, HttpServerResponse out,
+                  BiFunction<Usage, CharSequence, Priced> pricing) {
+    this.call = call;
+    this.translator = translator;
+    this.writer = writer;
+    this.out = out;
+    this.pricing = pricing;
+  }
+
+  public Future<StreamEnd> run() {
+    HttpClientResponse upstream = call.response().result();
+    SseReader reader = new SseReader(this::onEvent);
+    upstream.handler(buffer -> {
+      if (!finished()) {
+        reader.feed(buffer);
+      }
+    });
+    upstream.endHandler(v -> {
+      if (!finished()) {
+        reader.end();
+        onUpstreamEnd();
+      }
+    });
+    upstream.exceptionHandler(e -> onUpstreamBroken(call.failure("the stream of channel '" + call.channel()
+        + "' broke: " + e.getMessage()).error()));
+    out.drainHandler(v -> upstream.resume());
+    return end.future();
+  }
+
+  /** The client closed its connection: stop the provider, keep what it generated. */
+  public void clientGone() {
+    if (!finished()) {
+      call.cancel();
+      end.complete(new StreamEnd(StreamEnd.Kind.CLIENT_GONE, translator.usage(), null, output, null));
+    }
+  }
+
+  private boolean finished() {
+    return end.future().isComplete();
+  }
+
+  private void onEvent(SseEvent event) {
+    if (finished()) {
+      return;
+    }
+    translator.accept(event, this::onChunk);
+    if (translator.error() != null) {
+      onUpstreamBroken(translator.error());
+    } else if (translator.completed()) {
+      complete();
+    }
+  }
+
+  private void onChunk(JsonObject chunk) {
+    if (finished()) {
+      return;
+    }
+    collectOutput(chunk);
+    if (chunk.getValue("usage") instanceof JsonObject usage) {
+      upstreamUsage = usage;
+    }
+    JsonArray choices = chunk.getJsonArray("choices");
+    if (choices == null || choices.isEmpty()) {
+      return; // the usage-only chunk: the writer sends the final usage, priced, at the end
+    }
+    if (!started) {
+      if (!hasContent(choices)) {
+        heldBack.add(chunk);
+        return;
+      }
+      begin();
+    }
+    writer.chunk(chunk);
+    if (out.writeQueueFull()) {
+      call.response().result().pause();
+    }
+  }
+
+  private void begin() {
+    started = true;
+    writer.begin();
+    heldBack.forEach(writer::chunk);
+    heldBack.clear();
+  }
+
+  private void complete() {
+    if (!started) {
+      begin();
+    }
+    call.done();
+    Priced priced = pricing.apply(translator.usage(), output);
+    writer.complete(priced, upstreamUsage);
+    end.complete(new StreamEnd(StreamEnd.Kind.COMPLETED, translator.usage(), priced, output, null));
+  }
+
+  private void onUpstreamEnd() {
+    if (translator.completed()) {
+      complete();
+    } else {
+      onUpstreamBroken(call.failure("the stream of channel '" + call.channel() + "' ended before it was complete")
+          .error());
+    }
+  }
+
+  private void onUpstreamBroken(UpstreamError error) {
+    if (finished()) {
+      return;
+    }
+    call.cancel();
+    if (started) {
+      writer.fail(error);
+      end.complete(new StreamEnd(StreamEnd.Kind.CUT_AFTER_CONTENT, translator.usage(), null, output, error));
+    } else {
+      end.complete(new StreamEnd(StreamEnd.Kind.FAILED_BEFORE_CONTENT, translator.usage(), null, output, error));
+    }
+  }
+
+  /** Content is anything the client would show or act on; a finish reason counts too. */
+  static boolean hasContent(JsonArray choices) {
+    for (Object item : choices) {
+      if (!(item instanceof JsonObject choice)) {
+        continue;
+      }
+      if (choice.getValue("finish_reason") != null) {
+        return true;
+      }
+      JsonObject delta = choice.getJsonObject("delta");
+      if (delta == null) {
+        continue;
+      }
+      if (nonEmpty(delta.getValue("content")) || nonEmpty(delta.getValue("reasoning_content"))
+          || nonEmpty(delta.getValue("refusal")) || delta.getValue("tool_calls") != null
+          || delta.getValue("function_call") != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean nonEmpty(Object value) {
+    return value instanceof String s && !s.isEmpty();
+  }
+
+  private void collectOutput(JsonObject chunk) {
+    JsonArray choices = chunk.getJsonArray("choices");
+    if (choices == null) {
+      return;
+    }
+    for (Object item : choices) {
+      if (item instanceof JsonObject choice && choice.getValue("delta") instanceof JsonObject delta) {
+        appendText(delta.getValue("content"));
+        appendText(delta.getValue("reasoning_content"));
+        appendText(delta.getValue("refusal"));
+        if (delta.getValue("tool_calls") instanceof JsonArray calls) {
+          for (Object c : calls) {
+            if (c instanceof JsonObject call && call.getValue("function") instanceof JsonObject function) {
+              appendText(function.getValue("name"));
+              appendText(function.getValue("arguments"));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private void appendText(Object value) {
+    if (value instanceof String s) {
+      output.append(s);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package gateway.router.chat;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Counts tokens with jtokkit ({@code o200k_base}) when a provider reports no usage, or a
+ * stream ends before its usage arrives. The prompt count follows OpenAI's published
+ * per-message overhead; for other model families it is an estimate, used only then.
+ */
+public final class TokenCounter {
+  private static final int TOKENS_PER_MESSAGE = 3;
+  private static final int TOKENS_PER_REPLY = 3;
+  private static final int TOKENS_PER_IMAGE = 85;
+
+  private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+
+  public long count(CharSequence text) {
+    return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text.toString());
+  }
+
+  /** The prompt tokens of an OpenAI chat request: messages, tool definitions. */
+  public long promptTokens(JsonObject request) {
+    long tokens = TOKENS_PER_REPLY;
+    JsonArray messages = request.getJsonArray("messages", new JsonArray());
+    for (Object item : messages) {
+      if (!(item instanceof JsonObject message)) {
+        continue;
+      }
+      tokens += TOKENS_PER_MESSAGE + count(message.getString("role", ""));
+      tokens += contentTokens(message.getValue("content"));
+      if (message.getValue("tool_calls") instanceof JsonArray calls) {
+        tokens += count(calls.encode());
+      }
+      if (message.getValue("name") instanceof String name) {
+        tokens += count(name);
+      }
+    }
+    if (request.getValue("tools") instanceof JsonArray tools) {
+      tokens += count(tools.encode());
+    }
+    return tokens;
+  }
+
+  private long contentTokens(Object content) {
+    if (content instanceof String text) {
+      return count(text);
+    }
+    long tokens = 0;
+    if (content instanceof JsonArray parts) {
+      for (Object part : parts) {
+        if (part instanceof JsonObject p) {
+          if (p.getValue("text") instanceof String text) {
+            tokens += count(text);
+          } else if (p.containsKey("image_url") || "image".equals(p.getString("type"))) {
+            tokens += TOKENS_PER_IMAGE;
+          }
+        }
+      }
+    }
+    return tokens;
+  }
+}

@@ -1,0 +1,21 @@
+package gateway.router.edge;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/** Cache keys for presented secrets: their SHA-256, so no cache holds a key in clear. */
+final class Secrets {
+  private Secrets() {
+  }
+
+  static String digest(String secret) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      return Base64.getEncoder().encodeToString(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

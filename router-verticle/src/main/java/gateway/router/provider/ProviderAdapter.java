@@ -1,0 +1,27 @@
+package gateway.router.provider;
+
+import gateway.common.bus.Route;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One wire protocol, translated to and from the OpenAI chat shape that the rest of the
+ * router speaks. Adapters are stateless; per-stream state lives in the {@link StreamTranslator}.
+ */
+public interface ProviderAdapter {
+
+  /**
+   * The upstream call for an OpenAI chat request whose {@code model} is already the
+   * route's upstream model. When {@code stream} is true the adapter must ask for usage in
+   * the stream.
+   */
+  UpstreamRequest chatRequest(JsonObject openAiRequest, Route route, boolean stream);
+
+  /** A successful non-stream answer, in the OpenAI shape. */
+  Completion completion(Buffer body);
+
+  StreamTranslator streamTranslator();
+
+  /** The meaning of an upstream error answer. */
+  UpstreamError error(int status, Buffer body);
+}

@@ -1,0 +1,54 @@
+package gateway.router.provider.openai;
+
+import gateway.common.bus.Route;
+import gateway.router.provider.Completion;
+import gateway.router.provider.Json;
+import gateway.router.provider.ProviderAdapter;
+import gateway.router.provider.StreamTranslator;
+import gateway.router.provider.UpstreamError;
+import gateway.router.provider.UpstreamRequest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * OpenAI Chat Completions and every host compatible with it: a pass-through. Unknown
+ * request fields go upstream untouched; the only changes are the upstream model name and,
+ * for streams, {@code stream_options.include_usage} so that every stream reports its usage.
+ */
+public final class OpenAiChatAdapter implements ProviderAdapter {
+  static final String PATH = "/chat/completions";
+
+  @Override
+  public UpstreamRequest chatRequest(JsonObject openAiRequest, Route route, boolean stream) {
+    JsonObject body = openAiRequest.copy();
+    if (stream) {
+      body.put("stream", true);
+      JsonObject options = body.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
+      body.put("stream_options", options.put("include_usage", true));
+    } else {
+      body.remove("stream");
+      body.remove("stream_options");
+    }
+    return new UpstreamRequest(route.channel().baseUrl() + PATH, OpenAiHeaders.of(route.channel(), stream),
+        body.toBuffer());
+  }
+
+  @Override
+  public Completion completion(Buffer body) {
+    JsonObject json = Json.objectOrNull(body);
+    if (json == null || !(json.getValue("choices") instanceof io.vertx.core.json.JsonArray)) {
+      throw new IllegalArgumentException("not a chat.completion: " + Json.quote(body));
+    }
+    return new Completion(json, OpenAiUsage.fromChat(json.getJsonObject("usage")));
+  }
+
+  @Override
+  public StreamTranslator streamTranslator() {
+    return new OpenAiChatStream();
+  }
+
+  @Override
+  public UpstreamError error(int status, Buffer body) {
+    return OpenAiErrors.read(status, body);
+  }
+}

@@ -1,0 +1,27 @@
+package gateway.router.upstream;
+
+import gateway.common.GatewayConfig;
+import gateway.common.bus.Channel;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * How long a channel may take: to connect, to send its response headers, between two
+ * pieces of a stream, and in all. A channel sets them under {@code timeouts} in
+ * milliseconds ({@code connect_ms}, {@code first_byte_ms}, {@code idle_ms}, {@code total_ms});
+ * the rest come from the configuration.
+ */
+public record ChannelTimeouts(long connectMs, long firstByteMs, long idleMs, long totalMs) {
+  static final long DEFAULT_CONNECT_MS = 10_000;
+  static final long DEFAULT_FIRST_BYTE_MS = 120_000;
+  static final long DEFAULT_IDLE_MS = 120_000;
+
+  public static ChannelTimeouts of(Channel channel, GatewayConfig config) {
+    JsonObject t = channel.settings().getValue("timeouts") instanceof JsonObject o ? o : new JsonObject();
+    long total = t.getLong("total_ms", config.upstreamTimeoutSeconds() * 1000);
+    return new ChannelTimeouts(
+        t.getLong("connect_ms", DEFAULT_CONNECT_MS),
+        t.getLong("first_byte_ms", Math.min(DEFAULT_FIRST_BYTE_MS, total)),
+        t.getLong("idle_ms", Math.min(DEFAULT_IDLE_MS, total)),
+        total);
+  }
+}

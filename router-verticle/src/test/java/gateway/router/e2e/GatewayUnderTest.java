@@ -1,0 +1,158 @@
+package gateway.router.e2e;
+
+import static gateway.testsupport.Await.result;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import gateway.auth.AuthVerticle;
+import gateway.billing.BillingVerticle;
+import gateway.catalog.CatalogVerticle;
+import gateway.common.GatewayConfig;
+import gateway.common.PgUrl;
+import gateway.router.RouterVerticle;
+import gateway.testsupport.TestServices;
+import gateway.testsupport.fake.FakeUpstream;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The whole gateway in one Vert.x instance (auth, catalog, billing, two router instances)
+ * on a fresh database, the test Redis and a fake upstream; plus the operator's and the
+ * customer's ways of talking to it.
+ */
+final class GatewayUnderTest {
+  static final String CHANNEL_KEY = "sk-upstream-secret-of-the-channel";
+
+  final Vertx vertx;
+  final GatewayConfig config;
+  final FakeUpstream fake;
+  final AdminClient admin;
+
+  /** An account with credits and a key. */
+  record Customer(long accountId, long keyId, String key) {
+  }
+
+  private GatewayUnderTest(Vertx vertx, GatewayConfig config, FakeUpstream fake) {
+    this.vertx = vertx;
+    this.config = config;
+    this.fake = fake;
+    this.admin = new AdminClient(baseUrl(), TestServices.ADMIN_TOKEN);
+  }
+
+  static GatewayUnderTest start(Vertx vertx) {
+    return start(vertx, config -> config);
+  }
+
+  static GatewayUnderTest start(Vertx vertx, UnaryOperator<GatewayConfig> tune) {
+    GatewayConfig config = tune.apply(TestServices.config());
+    DeploymentOptions one = new DeploymentOptions().setConfig(config.toJson());
+    result(vertx.deployVerticle(CatalogVerticle::new, one));
+    result(vertx.deployVerticle(AuthVerticle::new, one));
+    result(vertx.deployVerticle(BillingVerticle::new, new DeploymentOptions(one).setInstances(2)));
+    result(vertx.deployVerticle(RouterVerticle::new, new DeploymentOptions(one).setInstances(2)));
+    FakeUpstream fake = result(FakeUpstream.start(vertx)).expectApiKey(CHANNEL_KEY);
+    return new GatewayUnderTest(vertx, config, fake);
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + config.httpPort();
+  }
+
+  String v1() {
+    return baseUrl() + "/v1";
+  }
+
+  /** An OpenAI channel on the fake upstream, plus a model routed to it at the given prices. */
+  void openAiModel(String alias, String upstreamModel, JsonObject price) {
+    channel("fake-openai", new JsonObject().put("type", "openai").put("base_url", fake.openAiBaseUrl())
+        .put("api_key", CHANNEL_KEY));
+    admin.ok("PUT", "/admin/models/" + alias, new JsonObject()
+        .put("type", "llm")
+        .put("context_length", 128000)
+        .put("price", price)
+        .put("routes", new JsonArray().add(new JsonObject().put("channel", "fake-openai").put("model", upstreamModel))));
+  }
+
+  void channel(String name, JsonObject definition) {
+    admin.ok("PUT", "/admin/channels/" + name, definition);
+  }
+
+  /** Prices in credits per million tokens. */
+  static JsonObject price(String input, String output, String cacheRead) {
+    JsonObject price = new JsonObject().put("input_per_mtok", input).put("output_per_mtok", output);
+    return cacheRead == null ? price : price.put("cache_read_per_mtok", cacheRead);
+  }
+
+  Customer customer(String credits, String... models) {
+    long account = admin.ok("POST", "/admin/accounts", new JsonObject().put("name", "acme")).getLong("id");
+    if (credits != null) {
+      admin.ok("POST", "/admin/accounts/" + account + "/credits", new JsonObject().put("amount_credits", credits));
+    }
+    JsonObject key = admin.ok("POST", "/admin/accounts/" + account + "/keys",
+        new JsonObject().put("name", "test").put("models", new JsonArray(List.of(models))));
+    return new Customer(account, key.getLong("id"), key.getString("key"));
+  }
+
+  OpenAIClient sdk(String key) {
+    return OpenAIOkHttpClient.builder()
+        .baseUrl(v1())
+        .apiKey(key)
+        .maxRetries(0)
+        .timeout(Duration.ofSeconds(30))
+        .build();
+  }
+
+  JsonObject account(long id) {
+    return admin.ok("GET", "/admin/accounts/" + id, null);
+  }
+
+  JsonArray usageRows(long accountId) {
+    return admin.ok("GET", "/admin/usage?account_id=" + accountId, null).getJsonArray("data");
+  }
+
+  /** Ledger facts straight from Postgres, the record of money. */
+  long sql(String query, long accountId) {
+    PgUrl url = PgUrl.parse(config.pgUrl());
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+         PreparedStatement s = c.prepareStatement(query)) {
+      s.setLong(1, accountId);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  long balanceMicros(long accountId) {
+    return sql("SELECT balance_micros FROM billing.balances WHERE account_id = ?", accountId);
+  }
+
+  long heldMicros(long accountId) {
+    return sql("SELECT held_micros FROM billing.balances WHERE account_id = ?", accountId);
+  }
+
+  long ledgerChargesMicros(long accountId) {
+    return sql("SELECT COALESCE(-SUM(amount_micros), 0) FROM billing.ledger WHERE kind = 'charge' AND account_id = ?",
+        accountId);
+  }
+
+  long usageCostMicros(long accountId) {
+    return sql("SELECT COALESCE(SUM(cost_micros), 0) FROM billing.usage WHERE account_id = ?", accountId);
+  }
+
+  long usageRowCount(long accountId) {
+    return sql("SELECT count(*) FROM billing.usage WHERE account_id = ?", accountId);
+  }
+}
