@@ -1,0 +1,328 @@
+package gateway.testsupport.fake;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the {@link FakeUpstream} does with one request: an immutable value built fluently, every method returning a
+ * new {@code Behavior}. The same behavior is rendered in the wire format of whichever protocol the request used.
+ *
+ * <h2>Token usage</h2>
+ * {@link #usage(long, long)} takes provider-neutral totals: {@code promptTokens} includes cache reads and writes,
+ * {@code completionTokens} includes reasoning tokens. Each protocol then reports them its own way:
+ * <ul>
+ *   <li>OpenAI chat/Responses: prompt as given with {@code cached_tokens} inside it; completion as given with
+ *       {@code reasoning_tokens} inside it.</li>
+ *   <li>Anthropic: {@code input_tokens = prompt - cacheRead - cacheWrite} (floored at 0), {@code output_tokens =
+ *       completion}.</li>
+ *   <li>Gemini: {@code promptTokenCount = prompt} with {@code cachedContentTokenCount} inside it;
+ *       {@code candidatesTokenCount = completion - reasoning}, {@code thoughtsTokenCount = reasoning},
+ *       {@code totalTokenCount = prompt + completion}.</li>
+ * </ul>
+ * Without {@code usage(..)}: prompt = characters of the request's prompt text / 4 (at least 1); completion = words
+ * of the reply text + (characters of each tool call's name and arguments) / 4, at least 1, plus reasoning tokens.
+ *
+ * <h2>Errors</h2>
+ * {@link #error(int, String)} renders the provider's own error body, with the error type the provider uses for
+ * that status: OpenAI 400/403/404 {@code invalid_request_error}, 401 {@code invalid_request_error} with code
+ * {@code invalid_api_key}, 429 {@code requests} with code {@code rate_limit_exceeded}, 5xx {@code server_error};
+ * Anthropic 400 {@code invalid_request_error}, 401 {@code authentication_error}, 402 {@code billing_error},
+ * 403 {@code permission_error}, 404 {@code not_found_error}, 413 {@code request_too_large}, 429
+ * {@code rate_limit_error}, 500 {@code api_error}, 504 {@code timeout_error}, 529 {@code overloaded_error};
+ * Gemini the google.rpc status name (400 {@code INVALID_ARGUMENT}, 429 {@code RESOURCE_EXHAUSTED}, 503
+ * {@code UNAVAILABLE}...).
+ *
+ * <h2>Streaming faults</h2>
+ * "Content deltas" counted by {@link #cutAfterChunks(int)} and {@link #errorEventAfterChunks(int, String)} are the
+ * events that carry generated text or tool-call fragments (not role/lifecycle/finish events). A count of 0 triggers
+ * before the first content delta; a count at or beyond the number of deltas triggers after the last one, before
+ * the protocol's finishing events.
+ */
+public final class Behavior {
+
+  enum Kind { REPLY, ERROR, HANG, RESET }
+
+  record ToolCall(String name, String argumentsJson, JsonObject arguments) {}
+
+  final Kind kind;
+  final String text;
+  final List<ToolCall> toolCalls;
+  final int errorStatus;
+  final String errorMessage;
+  final Long promptTokens;
+  final Long completionTokens;
+  final long cacheReadTokens;
+  final long cacheWriteTokens;
+  final long reasoningTokens;
+  final boolean omitUsage;
+  final int chunks;
+  final Duration firstByteDelay;
+  final Duration chunkDelay;
+  final int cutAfterChunks;
+  final int errorEventAfterChunks;
+  final String errorEventMessage;
+  final String finishReason;
+  final boolean streamOnly;
+  final List<Map.Entry<String, String>> headers;
+
+  private Behavior(Builder b) {
+    this.kind = b.kind;
+    this.text = b.text;
+    this.toolCalls = List.copyOf(b.toolCalls);
+    this.errorStatus = b.errorStatus;
+    this.errorMessage = b.errorMessage;
+    this.promptTokens = b.promptTokens;
+    this.completionTokens = b.completionTokens;
+    this.cacheReadTokens = b.cacheReadTokens;
+    this.cacheWriteTokens = b.cacheWriteTokens;
+    this.reasoningTokens = b.reasoningTokens;
+    this.omitUsage = b.omitUsage;
+    this.chunks = b.chunks;
+    this.firstByteDelay = b.firstByteDelay;
+    this.chunkDelay = b.chunkDelay;
+    this.cutAfterChunks = b.cutAfterChunks;
+    this.errorEventAfterChunks = b.errorEventAfterChunks;
+    this.errorEventMessage = b.errorEventMessage;
+    this.finishReason = b.finishReason;
+    this.streamOnly = b.streamOnly;
+    this.headers = List.copyOf(b.headers);
+  }
+
+  /** The assistant answers with this text. */
+  public static Behavior reply(String text) {
+    Builder b = new Builder(Kind.REPLY);
+    b.text = Objects.requireNonNull(text, "text");
+    return new Behavior(b);
+  }
+
+  /** The assistant answers with one tool/function call and no text. {@code argumentsJson} must be a JSON object. */
+  public static Behavior toolCall(String name, String argumentsJson) {
+    Builder b = new Builder(Kind.REPLY);
+    b.text = "";
+    b.toolCalls.add(toolCallOf(name, argumentsJson));
+    return new Behavior(b);
+  }
+
+  /** Adds one more tool call (parallel tool calls); any text set before stays and is sent first. */
+  public Behavior withToolCall(String name, String argumentsJson) {
+    Builder b = copy();
+    b.toolCalls.add(toolCallOf(name, argumentsJson));
+    return new Behavior(b);
+  }
+
+  /** An HTTP error in the protocol's own error body; see the class documentation for the error types. */
+  public static Behavior error(int status, String message) {
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("error status must be 4xx or 5xx: " + status);
+    }
+    Builder b = new Builder(Kind.ERROR);
+    b.errorStatus = status;
+    b.errorMessage = Objects.requireNonNull(message, "message");
+    return new Behavior(b);
+  }
+
+  /**
+   * Accepts the request and never answers: the connection stays open until the client or {@link FakeUpstream#close()}
+   * closes it. Not counted as a stream, even for a stream request.
+   */
+  public static Behavior hang() {
+    return new Behavior(new Builder(Kind.HANG));
+  }
+
+  /**
+   * Drops the TCP connection without sending any HTTP response: an RST (SO_LINGER 0) where the transport allows
+   * it, else a plain close.
+   */
+  public static Behavior connectionReset() {
+    return new Behavior(new Builder(Kind.RESET));
+  }
+
+  /** Explicit provider-neutral totals; see the class documentation for how each protocol reports them. */
+  public Behavior usage(long promptTokens, long completionTokens) {
+    Builder b = copy();
+    b.promptTokens = nonNegative(promptTokens, "promptTokens");
+    b.completionTokens = nonNegative(completionTokens, "completionTokens");
+    return new Behavior(b);
+  }
+
+  /** Prompt tokens served from the provider's cache (part of the prompt total). */
+  public Behavior cachedTokens(long cacheRead) {
+    Builder b = copy();
+    b.cacheReadTokens = nonNegative(cacheRead, "cacheRead");
+    return new Behavior(b);
+  }
+
+  /** Anthropic {@code cache_creation_input_tokens} (part of the prompt total); ignored by the other protocols. */
+  public Behavior cacheWriteTokens(long cacheWrite) {
+    Builder b = copy();
+    b.cacheWriteTokens = nonNegative(cacheWrite, "cacheWrite");
+    return new Behavior(b);
+  }
+
+  /** Hidden reasoning tokens (part of the completion total). */
+  public Behavior reasoningTokens(long n) {
+    Builder b = copy();
+    b.reasoningTokens = nonNegative(n, "reasoningTokens");
+    return new Behavior(b);
+  }
+
+  /** No usage anywhere, neither in a non-stream body nor in a stream, like some OpenAI-compatible hosts. */
+  public Behavior omitUsage() {
+    Builder b = copy();
+    b.omitUsage = true;
+    return new Behavior(b);
+  }
+
+  /** Streams the text in {@code n} deltas of near-equal length (default: one delta per word). */
+  public Behavior chunks(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("chunks must be at least 1: " + n);
+    }
+    Builder b = copy();
+    b.chunks = n;
+    return new Behavior(b);
+  }
+
+  /** Waits this long before sending the status line and headers. */
+  public Behavior firstByteDelay(Duration d) {
+    Builder b = copy();
+    b.firstByteDelay = Objects.requireNonNull(d, "firstByteDelay");
+    return new Behavior(b);
+  }
+
+  /** Waits this long between stream events (each event is then its own network write). */
+  public Behavior chunkDelay(Duration d) {
+    Builder b = copy();
+    b.chunkDelay = Objects.requireNonNull(d, "chunkDelay");
+    return new Behavior(b);
+  }
+
+  /** Streaming: after {@code n} content deltas, closes the connection abruptly (no terminating event, no [DONE]). */
+  public Behavior cutAfterChunks(int n) {
+    Builder b = copy();
+    b.cutAfterChunks = (int) nonNegative(n, "cutAfterChunks");
+    return new Behavior(b);
+  }
+
+  /** Streaming: after {@code n} content deltas, emits the protocol's in-stream error event and ends the response. */
+  public Behavior errorEventAfterChunks(int n, String message) {
+    Builder b = copy();
+    b.errorEventAfterChunks = (int) nonNegative(n, "errorEventAfterChunks");
+    b.errorEventMessage = Objects.requireNonNull(message, "message");
+    return new Behavior(b);
+  }
+
+  /**
+   * An OpenAI finish reason ({@code stop, length, tool_calls, content_filter}) mapped to each protocol's own:
+   * Anthropic {@code end_turn, max_tokens, tool_use, refusal}, Gemini {@code STOP, MAX_TOKENS, STOP, SAFETY},
+   * Responses status {@code completed} or {@code incomplete} with its reason. Any other value is passed through
+   * unchanged (so {@code "stop_sequence"} reaches Anthropic as is).
+   */
+  public Behavior finishReason(String openAiReason) {
+    Builder b = copy();
+    b.finishReason = Objects.requireNonNull(openAiReason, "openAiReason");
+    return new Behavior(b);
+  }
+
+  /** Refuses non-stream requests with a 400 ("stream must be true"), like some hosts. */
+  public Behavior streamOnly() {
+    Builder b = copy();
+    b.streamOnly = true;
+    return new Behavior(b);
+  }
+
+  /** Adds a response header (e.g. {@code retry-after} on a 429). */
+  public Behavior header(String name, String value) {
+    Builder b = copy();
+    b.headers.add(Map.entry(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value")));
+    return new Behavior(b);
+  }
+
+  boolean hasFaultAfterChunks() {
+    return cutAfterChunks >= 0 || errorEventAfterChunks >= 0;
+  }
+
+  @Override
+  public String toString() {
+    return switch (kind) {
+      case ERROR -> "Behavior[error " + errorStatus + " " + errorMessage + "]";
+      case HANG -> "Behavior[hang]";
+      case RESET -> "Behavior[connectionReset]";
+      case REPLY -> "Behavior[reply '" + text + "', " + toolCalls.size() + " tool call(s)]";
+    };
+  }
+
+  private static ToolCall toolCallOf(String name, String argumentsJson) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(argumentsJson, "argumentsJson");
+    try {
+      return new ToolCall(name, argumentsJson, new JsonObject(argumentsJson));
+    } catch (DecodeException | ClassCastException e) {
+      throw new IllegalArgumentException("tool call arguments must be a JSON object: " + argumentsJson, e);
+    }
+  }
+
+  private static long nonNegative(long value, String what) {
+    if (value < 0) {
+      throw new IllegalArgumentException(what + " must not be negative: " + value);
+    }
+    return value;
+  }
+
+  private Builder copy() {
+    Builder b = new Builder(kind);
+    b.text = text;
+    b.toolCalls.addAll(toolCalls);
+    b.errorStatus = errorStatus;
+    b.errorMessage = errorMessage;
+    b.promptTokens = promptTokens;
+    b.completionTokens = completionTokens;
+    b.cacheReadTokens = cacheReadTokens;
+    b.cacheWriteTokens = cacheWriteTokens;
+    b.reasoningTokens = reasoningTokens;
+    b.omitUsage = omitUsage;
+    b.chunks = chunks;
+    b.firstByteDelay = firstByteDelay;
+    b.chunkDelay = chunkDelay;
+    b.cutAfterChunks = cutAfterChunks;
+    b.errorEventAfterChunks = errorEventAfterChunks;
+    b.errorEventMessage = errorEventMessage;
+    b.finishReason = finishReason;
+    b.streamOnly = streamOnly;
+    b.headers.addAll(headers);
+    return b;
+  }
+
+  private static final class Builder {
+    final Kind kind;
+    String text = "";
+    final List<ToolCall> toolCalls = new ArrayList<>(2);
+    int errorStatus;
+    String errorMessage;
+    Long promptTokens;
+    Long completionTokens;
+    long cacheReadTokens;
+    long cacheWriteTokens;
+    long reasoningTokens;
+    boolean omitUsage;
+    int chunks;
+    Duration firstByteDelay = Duration.ZERO;
+    Duration chunkDelay = Duration.ZERO;
+    int cutAfterChunks = -1;
+    int errorEventAfterChunks = -1;
+    String errorEventMessage;
+    String finishReason;
+    boolean streamOnly;
+    final List<Map.Entry<String, String>> headers = new ArrayList<>(1);
+
+    Builder(Kind kind) {
+      this.kind = kind;
+    }
+  }
+}

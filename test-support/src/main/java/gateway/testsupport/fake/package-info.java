@@ -1,0 +1,9 @@
+/**
+ * The fake upstream LLM provider: {@link gateway.testsupport.fake.FakeUpstream} serves OpenAI Chat Completions,
+ * Responses and Embeddings, Anthropic Messages and Gemini generateContent in their published wire formats, each
+ * request answered as a scripted {@link gateway.testsupport.fake.Behavior} dictates. One writer class per protocol
+ * ({@code OpenAiChatWire}, {@code OpenAiResponsesWire}, {@code OpenAiEmbeddingsWire}, {@code AnthropicWire},
+ * {@code GeminiWire}) turns a behavior into bodies, errors and {@code StreamPlan}s; {@code StreamWriter} plays a plan
+ * onto the connection with the scripted delays and faults.
+ */
+package gateway.testsupport.fake;
