@@ -20,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -34,6 +35,7 @@ import java.util.SplittableRandom;
  */
 public final class RouterVerticle extends VerticleBase {
   private static final int UPSTREAM_CONNECTIONS_PER_HOST = 512;
+  private static final int MAX_STREAMS_PER_CONNECTION = 1_000;
 
   private HttpServer server;
   private HttpClient upstream;
@@ -59,10 +61,17 @@ public final class RouterVerticle extends VerticleBase {
               resolver.clear();
             }).completion(),
             bus.consumer(CatalogBus.CHANGED, m -> resolver.clear()).completion()))
-        .compose(v -> vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+        .compose(v -> vertx.createHttpServer(serverOptions())
             .requestHandler(api.router())
             .listen(config.httpPort(), config.httpHost()))
         .onSuccess(listening -> server = listening);
+  }
+
+  /** HTTP/1.1 and cleartext HTTP/2 (clients that upgrade multiplex many requests on one connection). */
+  private static HttpServerOptions serverOptions() {
+    return new HttpServerOptions()
+        .setTcpNoDelay(true)
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION));
   }
 
   @Override

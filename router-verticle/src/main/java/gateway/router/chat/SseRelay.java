@@ -33,6 +33,8 @@ public final class SseRelay {
   private final StringBuilder output = new StringBuilder();
   private JsonObject upstreamUsage;
   private boolean started;
+  // Set before any side effect of ending: cancelling the upstream call re-enters its handlers.
+  private boolean ended;
 
   public SseRelay(UpstreamCall call, StreamTranslator translator, ChunkWriter writer, HttpServerResponse out,
                   BiFunction<Usage, CharSequence, Priced> pricing) {
@@ -65,14 +67,16 @@ public final class SseRelay {
 
   /** The client closed its connection: stop the provider, keep what it generated. */
   public void clientGone() {
-    if (!finished()) {
-      call.cancel();
-      end.complete(new StreamEnd(StreamEnd.Kind.CLIENT_GONE, translator.usage(), null, output, null));
+    if (finished()) {
+      return;
     }
+    ended = true;
+    call.cancel();
+    end.complete(new StreamEnd(StreamEnd.Kind.CLIENT_GONE, translator.usage(), null, output, null));
   }
 
   private boolean finished() {
-    return end.future().isComplete();
+    return ended;
   }
 
   private void onEvent(SseEvent event) {
@@ -120,6 +124,7 @@ public final class SseRelay {
   }
 
   private void complete() {
+    ended = true;
     if (!started) {
       begin();
     }
@@ -142,6 +147,7 @@ public final class SseRelay {
     if (finished()) {
       return;
     }
+    ended = true;
     call.cancel();
     if (started) {
       writer.fail(error);
