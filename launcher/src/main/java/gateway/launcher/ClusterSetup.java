@@ -22,6 +22,7 @@ final class ClusterSetup {
     hazelcast.setProperty("hazelcast.shutdownhook.enabled", "false");
     hazelcast.setProperty("hazelcast.phone.home.enabled", "false");
     hazelcast.setProperty("hazelcast.logging.type", "slf4j");
+    hazelcast.setProperty("hazelcast.graceful.shutdown.max.wait", "10");
     NetworkConfig network = hazelcast.getNetworkConfig();
     network.setPort(config.clusterPort()).setPortAutoIncrement(true);
     JoinConfig join = network.getJoin();

@@ -31,7 +31,6 @@ public final class Gateway implements AutoCloseable {
   private final List<AutoCloseable> embedded;
   private final boolean adminTokenCreated;
   private Vertx vertx;
-  private HttpServer healthServer;
 
   private Gateway(GatewayConfig config, List<AutoCloseable> embedded, boolean adminTokenCreated) {
     this.config = config;
@@ -89,7 +88,7 @@ public final class Gateway implements AutoCloseable {
         await(vertx.deployVerticle(RouterVerticle::new,
             options(config.routerInstances() > 0 ? config.routerInstances() : cores)));
       } else {
-        healthServer = await(startHealthServer());
+        await(startHealthServer());
       }
       LOG.info("gateway up: roles {}, HTTP on {}:{}{}", config.roles(), config.httpHost(), config.httpPort(),
           config.cluster() ? ", clustered as '" + config.clusterName() + "'" : "");
@@ -141,8 +140,9 @@ public final class Gateway implements AutoCloseable {
   public void close() {
     if (vertx != null) {
       try {
-        Future<Void> closing = healthServer == null ? Future.succeededFuture() : healthServer.close();
-        closing.transform(v -> vertx.close()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        // Closing Vert.x closes every server it owns; closing the health server first would leave a
+        // clustered Vert.x 5.0.8 close pending forever.
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.warn("Vert.x did not close cleanly", e);
       }
