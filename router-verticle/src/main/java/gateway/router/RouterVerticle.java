@@ -42,13 +42,17 @@ public final class RouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return vertx.executeBlocking(TokenCounter::load).compose(this::start);
+  }
+
+  private Future<?> start(TokenCounter tokens) {
     GatewayConfig config = GatewayConfig.fromJson(config());
     EventBus bus = vertx.eventBus();
     upstream = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(true),
         new PoolOptions().setHttp1MaxSize(UPSTREAM_CONNECTIONS_PER_HOST));
     ChatServices services = new ChatServices(vertx, config, upstream, AdapterRegistry.standard(),
-        new BillingClient(vertx), new TokenCounter(), new HoldEstimator(config.defaultMaxOutputTokens()),
+        new BillingClient(vertx), tokens, new HoldEstimator(config.defaultMaxOutputTokens()),
         new RouteSelector(new SplittableRandom()));
     KeyAuthenticator keys = new KeyAuthenticator(bus, config.authCacheSeconds(), ApiRouter::anonymousAllowed);
     ModelResolver resolver = new ModelResolver(bus);

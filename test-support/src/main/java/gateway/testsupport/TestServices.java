@@ -41,7 +41,7 @@ public final class TestServices {
         .withAdminToken(ADMIN_TOKEN)
         .withHttpPort(freePort())
         .with("http_host", "127.0.0.1")
-        .with("pg_pool_size", 8);
+        .with("pg_pool_size", 4);
   }
 
   /** Creates an empty database on the test server and returns its URL. */

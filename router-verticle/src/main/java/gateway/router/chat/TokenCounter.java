@@ -16,7 +16,30 @@ public final class TokenCounter {
   private static final int TOKENS_PER_REPLY = 3;
   private static final int TOKENS_PER_IMAGE = 85;
 
-  private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+  private static volatile TokenCounter shared;
+
+  private final Encoding encoding;
+
+  private TokenCounter(Encoding encoding) {
+    this.encoding = encoding;
+  }
+
+  /**
+   * The process-wide counter. Loading the encoding reads a 3.6 MB vocabulary, so call this
+   * from a worker thread (executeBlocking), never from an event loop.
+   */
+  public static TokenCounter load() {
+    TokenCounter counter = shared;
+    if (counter == null) {
+      synchronized (TokenCounter.class) {
+        if (shared == null) {
+          shared = new TokenCounter(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE));
+        }
+        counter = shared;
+      }
+    }
+    return counter;
+  }
 
   public long count(CharSequence text) {
     return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text.toString());
