@@ -1,5 +1,6 @@
 package gateway.common;
 
+import gateway.common.bus.RateLimits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -40,11 +41,25 @@ public record GatewayConfig(
     long holdSweepIntervalSeconds,
     long upstreamTimeoutSeconds,
     int defaultMaxOutputTokens,
-    long authCacheSeconds) {
+    long authCacheSeconds,
+    String redisPrefix,
+    String keyLimits,
+    String accountLimits,
+    String channelLimits,
+    String rateLimitRedisFailure,
+    long rateLimitTimeoutMs,
+    int breakerFailures,
+    long breakerResetSeconds) {
 
   public GatewayConfig {
     roles = roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles);
     clusterMembers = List.copyOf(clusterMembers);
+    RateLimits.parse(keyLimits);
+    RateLimits.parse(accountLimits);
+    RateLimits.parse(channelLimits);
+    if (!"allow".equals(rateLimitRedisFailure) && !"deny".equals(rateLimitRedisFailure)) {
+      throw new IllegalArgumentException("GATEWAY_RATE_LIMIT_REDIS_FAILURE must be allow or deny");
+    }
   }
 
   public static GatewayConfig fromEnv(Map<String, String> env) {
@@ -74,7 +89,15 @@ public record GatewayConfig(
         e.integer("GATEWAY_HOLD_SWEEP_INTERVAL_SECONDS", 30),
         e.integer("GATEWAY_UPSTREAM_TIMEOUT_SECONDS", 600),
         e.integer("GATEWAY_DEFAULT_MAX_OUTPUT_TOKENS", 4096),
-        e.integer("GATEWAY_AUTH_CACHE_SECONDS", 30));
+        e.integer("GATEWAY_AUTH_CACHE_SECONDS", 30),
+        e.string("GATEWAY_REDIS_PREFIX", "gw"),
+        e.string("GATEWAY_KEY_LIMITS", ""),
+        e.string("GATEWAY_ACCOUNT_LIMITS", ""),
+        e.string("GATEWAY_CHANNEL_LIMITS", ""),
+        e.string("GATEWAY_RATE_LIMIT_REDIS_FAILURE", "allow"),
+        e.integer("GATEWAY_RATE_LIMIT_TIMEOUT_MS", 250),
+        e.integer("GATEWAY_BREAKER_FAILURES", 5),
+        e.integer("GATEWAY_BREAKER_RESET_SECONDS", 30));
   }
 
   /** Defaults everywhere: what a process with an empty environment runs with. */
@@ -145,7 +168,15 @@ public record GatewayConfig(
         .put("hold_sweep_interval_seconds", holdSweepIntervalSeconds)
         .put("upstream_timeout_seconds", upstreamTimeoutSeconds)
         .put("default_max_output_tokens", defaultMaxOutputTokens)
-        .put("auth_cache_seconds", authCacheSeconds);
+        .put("auth_cache_seconds", authCacheSeconds)
+        .put("redis_prefix", redisPrefix)
+        .put("key_limits", keyLimits)
+        .put("account_limits", accountLimits)
+        .put("channel_limits", channelLimits)
+        .put("rate_limit_redis_failure", rateLimitRedisFailure)
+        .put("rate_limit_timeout_ms", rateLimitTimeoutMs)
+        .put("breaker_failures", breakerFailures)
+        .put("breaker_reset_seconds", breakerResetSeconds);
   }
 
   public static GatewayConfig fromJson(JsonObject json) {
@@ -184,7 +215,15 @@ public record GatewayConfig(
         json.getLong("hold_sweep_interval_seconds", d.holdSweepIntervalSeconds),
         json.getLong("upstream_timeout_seconds", d.upstreamTimeoutSeconds),
         json.getInteger("default_max_output_tokens", d.defaultMaxOutputTokens),
-        json.getLong("auth_cache_seconds", d.authCacheSeconds));
+        json.getLong("auth_cache_seconds", d.authCacheSeconds),
+        json.getString("redis_prefix", d.redisPrefix),
+        json.getString("key_limits", d.keyLimits),
+        json.getString("account_limits", d.accountLimits),
+        json.getString("channel_limits", d.channelLimits),
+        json.getString("rate_limit_redis_failure", d.rateLimitRedisFailure),
+        json.getLong("rate_limit_timeout_ms", d.rateLimitTimeoutMs),
+        json.getInteger("breaker_failures", d.breakerFailures),
+        json.getLong("breaker_reset_seconds", d.breakerResetSeconds));
   }
 
   /** Reads typed values and names the variable when one is malformed. */

@@ -3,19 +3,22 @@ package gateway.router;
 import gateway.common.GatewayConfig;
 import gateway.common.bus.AuthBus;
 import gateway.common.bus.CatalogBus;
+import gateway.common.bus.RouterBus;
 import gateway.router.admin.AdminApi;
 import gateway.router.chat.BillingClient;
 import gateway.router.chat.ChatHandler;
 import gateway.router.chat.ChatServices;
 import gateway.router.chat.HoldEstimator;
-import gateway.router.chat.RouteSelector;
+import gateway.router.routing.RouteSelector;
 import gateway.router.chat.TokenCounter;
 import gateway.router.edge.AdminAuthenticator;
 import gateway.router.edge.HealthEndpoints;
 import gateway.router.edge.KeyAuthenticator;
 import gateway.router.edge.ModelResolver;
 import gateway.router.edge.ModelsHandler;
+import gateway.router.limits.RateLimiter;
 import gateway.router.provider.AdapterRegistry;
+import gateway.router.routing.ChannelBreakers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -26,6 +29,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -37,8 +43,12 @@ public final class RouterVerticle extends VerticleBase {
   private static final int UPSTREAM_CONNECTIONS_PER_HOST = 512;
   private static final int MAX_STREAMS_PER_CONNECTION = 1_000;
 
+  private static final int REDIS_CONNECTIONS = 8;
+  private static final int REDIS_WAITING = 1024;
+
   private HttpServer server;
   private HttpClient upstream;
+  private Redis redis;
 
   @Override
   public Future<?> start() {
@@ -51,9 +61,12 @@ public final class RouterVerticle extends VerticleBase {
     upstream = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(true),
         new PoolOptions().setHttp1MaxSize(UPSTREAM_CONNECTIONS_PER_HOST));
+    redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl())
+        .setMaxPoolSize(REDIS_CONNECTIONS).setMaxPoolWaiting(REDIS_WAITING));
+    ChannelBreakers breakers = new ChannelBreakers(vertx, config);
     ChatServices services = new ChatServices(vertx, config, upstream, AdapterRegistry.standard(),
         new BillingClient(vertx), tokens, new HoldEstimator(config.defaultMaxOutputTokens()),
-        new RouteSelector(new SplittableRandom()));
+        new RouteSelector(new SplittableRandom()), breakers, new RateLimiter(RedisAPI.api(redis), config));
     KeyAuthenticator keys = new KeyAuthenticator(bus, config.authCacheSeconds(), ApiRouter::anonymousAllowed);
     ModelResolver resolver = new ModelResolver(bus);
     ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus),
@@ -64,7 +77,8 @@ public final class RouterVerticle extends VerticleBase {
               keys.keysChanged(m.body());
               resolver.clear();
             }).completion(),
-            bus.consumer(CatalogBus.CHANGED, m -> resolver.clear()).completion()))
+            bus.consumer(CatalogBus.CHANGED, m -> resolver.clear()).completion(),
+            bus.<JsonObject>consumer(RouterBus.BREAKER_CHANGED, m -> breakers.remoteChange(m.body())).completion()))
         .compose(v -> vertx.createHttpServer(serverOptions())
             .requestHandler(api.router())
             .listen(config.httpPort(), config.httpHost()))
@@ -81,6 +95,12 @@ public final class RouterVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
-    return closeServer.compose(v -> upstream == null ? Future.succeededFuture() : upstream.close());
+    return closeServer
+        .compose(v -> upstream == null ? Future.succeededFuture() : upstream.close())
+        .onComplete(v -> {
+          if (redis != null) {
+            redis.close();
+          }
+        });
   }
 }

@@ -41,6 +41,36 @@ public record RateLimits(Integer rpm, Integer rph, Integer rpd, Integer tpm, Int
         json.getInteger("tpm"), json.getInteger("concurrency"));
   }
 
+  /** Each field of this, or of {@code defaults} where this sets none. */
+  public RateLimits orElse(RateLimits defaults) {
+    return new RateLimits(
+        rpm != null ? rpm : defaults.rpm,
+        rph != null ? rph : defaults.rph,
+        rpd != null ? rpd : defaults.rpd,
+        tpm != null ? tpm : defaults.tpm,
+        concurrency != null ? concurrency : defaults.concurrency);
+  }
+
+  /** Reads the configuration form {@code "rpm=60,tpm=100000,concurrency=10"}; blank means none. */
+  public static RateLimits parse(String spec) {
+    if (spec == null || spec.isBlank()) {
+      return NONE;
+    }
+    io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject();
+    for (String part : spec.split(",")) {
+      String[] kv = part.trim().split("=", 2);
+      if (kv.length != 2 || !java.util.Arrays.asList(FIELDS).contains(kv[0].trim())) {
+        throw new IllegalArgumentException("limits are written 'rpm=60,tpm=100000,concurrency=10'; got '" + spec + "'");
+      }
+      try {
+        json.put(kv[0].trim(), Integer.parseInt(kv[1].trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("limit '" + kv[0].trim() + "' must be a whole number in '" + spec + "'");
+      }
+    }
+    return fromJson(json);
+  }
+
   private static void putIfSet(JsonObject json, String field, Integer value) {
     if (value != null) {
       json.put(field, value);

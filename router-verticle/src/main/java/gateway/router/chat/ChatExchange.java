@@ -4,7 +4,6 @@ import gateway.common.GatewayError;
 import gateway.common.GatewayException;
 import gateway.common.bus.Principal;
 import gateway.common.bus.RequestOutcome;
-import gateway.common.bus.ResolvedModel;
 import gateway.common.bus.Route;
 import gateway.common.bus.UsageReport;
 import gateway.common.money.Credits;
@@ -12,16 +11,22 @@ import gateway.common.money.Usage;
 import gateway.router.edge.ErrorResponses;
 import gateway.router.provider.Completion;
 import gateway.router.provider.ProviderAdapter;
+import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamError;
 import gateway.router.provider.UpstreamRequest;
 import gateway.router.provider.openai.OpenAiUsage;
+import gateway.router.sse.SseReader;
 import gateway.router.upstream.ChannelTimeouts;
 import gateway.router.upstream.UpstreamCall;
 import gateway.router.upstream.UpstreamFailure;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * One chat request after its hold was placed: tries the routes in order until one answers,
  * relays the answer, and ends in exactly one settle (charged) or release (free).
  *
- * <p>A route failing before anything reached the client hands over to the next route;
- * once content reached the client the request is that route's, whatever happens.
+ * <p>A route failing before anything reached the client hands over to the next route
+ * (whose breaker and rate limits are checked first); once content reached the client the
+ * request is that route's, whatever happens. Each attempt's outcome is reported to the
+ * channel's breaker, counting only the provider's own failures.
  * Confined to the event loop of the request.
  */
 final class ChatExchange {
@@ -40,31 +47,33 @@ final class ChatExchange {
   private final RoutingContext ctx;
   private final ChatRequest request;
   private final Principal principal;
-  private final ResolvedModel model;
+  private final ChatPlan plan;
   private final ClientProtocol protocol;
   private final ChatServices services;
   private final String requestId;
   private final long startNanos = System.nanoTime();
-  private final List<Route> routes;
+  private final List<String> heldLimits;
 
   private int nextRoute;
   private int attempts;
+  private Route currentRoute;
   private UpstreamError lastError;
   private UpstreamCall inFlight;
+  private Promise<Void> breakerOutcome;
   private SseRelay relay;
   private boolean clientGone;
   private boolean finished;
 
-  ChatExchange(RoutingContext ctx, ChatRequest request, Principal principal, ResolvedModel model,
-               ClientProtocol protocol, ChatServices services, String requestId) {
+  ChatExchange(RoutingContext ctx, ChatRequest request, Principal principal, ChatPlan plan, ClientProtocol protocol,
+               ChatServices services, String requestId) {
     this.ctx = ctx;
     this.request = request;
     this.principal = principal;
-    this.model = model;
+    this.plan = plan;
     this.protocol = protocol;
     this.services = services;
     this.requestId = requestId;
-    this.routes = services.routeSelector().order(model.routes());
+    this.heldLimits = new ArrayList<>(plan.admission().held());
   }
 
   void start() {
@@ -77,30 +86,51 @@ final class ChatExchange {
       release("the client closed the connection before any route answered");
       return;
     }
-    while (nextRoute < routes.size()) {
-      Route route = routes.get(nextRoute++);
-      ProviderAdapter adapter = services.adapters().forType(route.channel().type());
-      if (adapter == null) {
-        LOG.error("request {}: channel '{}' has type '{}', which no adapter speaks", requestId,
-            route.channel().name(), route.channel().type());
-        continue;
-      }
-      attempt(route, adapter);
+    if (nextRoute >= plan.routes().size()) {
+      failAllRoutes();
       return;
     }
-    failAllRoutes();
+    boolean first = nextRoute == 0;
+    Route route = plan.routes().get(nextRoute++);
+    ProviderAdapter adapter = services.adapters().forType(route.channel().type());
+    if (adapter == null) {
+      LOG.error("request {}: channel '{}' has type '{}', which no adapter speaks", requestId, route.channel().name(),
+          route.channel().type());
+      tryNextRoute();
+      return;
+    }
+    // The admission already took the first route's channel slot; a fallback takes its own.
+    Future<Boolean> room = first ? Future.succeededFuture(true)
+        : services.limiter().acquireChannel(requestId, route.channel(), plan.tokenEstimate(), heldLimits);
+    room.onComplete(granted -> {
+      if (finished) {
+        return;
+      }
+      Promise<Void> outcome = granted.result() ? services.breakers().attempt(route.channel()) : null;
+      if (outcome == null) {
+        LOG.info("request {}: skipping channel '{}' ({})", requestId, route.channel().name(),
+            granted.result() ? "breaker open" : "at its rate limit");
+        tryNextRoute();
+        return;
+      }
+      attempt(route, adapter, outcome);
+    });
   }
 
-  private void attempt(Route route, ProviderAdapter adapter) {
+  private void attempt(Route route, ProviderAdapter adapter, Promise<Void> outcome) {
+    boolean upstreamStream = request.stream() || route.channel().streamOnly();
     UpstreamRequest upstream;
     try {
-      upstream = adapter.chatRequest(request.forUpstream(route.upstreamModel()), route, request.stream());
+      upstream = adapter.chatRequest(request.forUpstream(route.upstreamModel()), route, upstreamStream);
     } catch (GatewayException e) {
+      outcome.complete();
       ErrorResponses.send(ctx, e);
       release(e.getMessage());
       return;
     }
     attempts++;
+    currentRoute = route;
+    breakerOutcome = outcome;
     UpstreamCall call = UpstreamCall.start(services.vertx(), services.http(), route.channel().name(), upstream,
         ChannelTimeouts.of(route.channel(), services.config()));
     inFlight = call;
@@ -124,6 +154,8 @@ final class ChatExchange {
         });
       } else if (request.stream()) {
         relay(route, adapter, call);
+      } else if (upstreamStream) {
+        aggregate(route, adapter, call);
       } else {
         readCompletion(route, adapter, call);
       }
@@ -150,14 +182,60 @@ final class ChatExchange {
             + "' answered something that is not a chat completion"));
         return;
       }
-      Priced priced = price(completion.usage(), outputText(completion.body()));
-      JsonObject body = completion.body();
-      body.put("model", request.model());
-      JsonObject usage = body.getValue("usage") instanceof JsonObject u ? u : OpenAiUsage.toChat(priced.usage());
-      body.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));
-      protocol.respond(ctx.response(), body);
-      settle(route, RequestOutcome.COMPLETED, priced, null);
+      respond(route, completion.body(), completion.usage());
     });
+  }
+
+  /** A whole answer for the client, read from a channel that only streams. */
+  private void aggregate(Route route, ProviderAdapter adapter, UpstreamCall call) {
+    HttpClientResponse response = call.response().result();
+    StreamTranslator translator = adapter.streamTranslator();
+    CompletionAggregator aggregator = new CompletionAggregator();
+    boolean[] decided = {false};
+    Runnable settleStream = () -> {
+      if (decided[0] || finished) {
+        return;
+      }
+      decided[0] = true;
+      call.done();
+      inFlight = null;
+      if (translator.error() != null || !translator.completed()) {
+        call.cancel();
+        onAttemptFailed(route, translator.error() != null ? translator.error()
+            : call.failure("the stream of channel '" + route.channel().name() + "' ended before it was complete")
+                .error());
+        return;
+      }
+      respond(route, aggregator.completion(), translator.usage());
+    };
+    SseReader reader = new SseReader(event -> {
+      if (!decided[0]) {
+        translator.accept(event, aggregator::accept);
+        if (translator.completed() || translator.error() != null) {
+          settleStream.run();
+        }
+      }
+    });
+    response.handler(buffer -> {
+      if (!decided[0]) {
+        reader.feed(buffer);
+      }
+    });
+    response.endHandler(v -> {
+      reader.end();
+      settleStream.run();
+    });
+    response.exceptionHandler(e -> settleStream.run());
+  }
+
+  private void respond(Route route, JsonObject body, Usage reported) {
+    Priced priced = price(reported, outputText(body));
+    body.put("model", request.model());
+    JsonObject usage = body.getValue("usage") instanceof JsonObject u ? u : OpenAiUsage.toChat(priced.usage());
+    body.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));
+    protocol.respond(ctx.response(), body);
+    reportToBreaker(false);
+    settle(route, RequestOutcome.COMPLETED, priced, null);
   }
 
   private void relay(Route route, ProviderAdapter adapter, UpstreamCall call) {
@@ -168,11 +246,20 @@ final class ChatExchange {
       inFlight = null;
       StreamEnd end = ended.result();
       switch (end.kind()) {
-        case COMPLETED -> settle(route, RequestOutcome.COMPLETED, end.priced(), null);
-        case CUT_AFTER_CONTENT -> settle(route, RequestOutcome.UPSTREAM_CUT,
-            pricePartial(end.upstreamUsage(), end.output()), end.error().message());
-        case CLIENT_GONE -> settle(route, RequestOutcome.CLIENT_DISCONNECTED,
-            pricePartial(end.upstreamUsage(), end.output()), "the client closed the connection mid-stream");
+        case COMPLETED -> {
+          reportToBreaker(false);
+          settle(route, RequestOutcome.COMPLETED, end.priced(), null);
+        }
+        case CUT_AFTER_CONTENT -> {
+          reportToBreaker(true);
+          settle(route, RequestOutcome.UPSTREAM_CUT, pricePartial(end.upstreamUsage(), end.output()),
+              end.error().message());
+        }
+        case CLIENT_GONE -> {
+          reportToBreaker(false);
+          settle(route, RequestOutcome.CLIENT_DISCONNECTED, pricePartial(end.upstreamUsage(), end.output()),
+              "the client closed the connection mid-stream");
+        }
         case FAILED_BEFORE_CONTENT -> onAttemptFailed(route, end.error());
       }
     });
@@ -180,6 +267,7 @@ final class ChatExchange {
 
   private void onAttemptFailed(Route route, UpstreamError error) {
     lastError = error;
+    reportToBreaker(error.countsAgainstChannel());
     LOG.warn("request {}: channel '{}' failed (status {}): {}", requestId, route.channel().name(), error.status(),
         error.message());
     if (error.isClientError()) {
@@ -188,6 +276,19 @@ final class ChatExchange {
       return;
     }
     tryNextRoute();
+  }
+
+  private void reportToBreaker(boolean channelFailed) {
+    Promise<Void> outcome = breakerOutcome;
+    breakerOutcome = null;
+    if (outcome == null) {
+      return;
+    }
+    if (channelFailed) {
+      outcome.tryFail("channel failure");
+    } else {
+      outcome.tryComplete();
+    }
   }
 
   private void failAllRoutes() {
@@ -216,8 +317,9 @@ final class ChatExchange {
       UpstreamCall call = inFlight;
       inFlight = null;
       call.cancel();
+      reportToBreaker(false);
       // The provider had the prompt; the answer it was writing is lost with the client.
-      settle(null, RequestOutcome.CLIENT_DISCONNECTED, pricePartial(null, ""),
+      settle(currentRoute, RequestOutcome.CLIENT_DISCONNECTED, pricePartial(null, ""),
           "the client closed the connection before the answer");
     }
   }
@@ -226,10 +328,10 @@ final class ChatExchange {
   private Priced price(Usage reported, CharSequence output) {
     Usage usage = reported != null ? reported
         : new Usage(services.tokens().promptTokens(request.body()), 0, 0, services.tokens().count(output), 0);
-    return new Priced(usage, model.price().costMicros(usage));
+    return new Priced(usage, plan.model().price().costMicros(usage));
   }
 
-  /** For a stream that did not complete: the prompt as reported (or counted) and the output generated. */
+  /** For an answer that did not complete: the prompt as reported (or counted) and the output generated. */
   private Priced pricePartial(Usage reported, CharSequence output) {
     long counted = services.tokens().count(output);
     if (reported == null) {
@@ -244,6 +346,7 @@ final class ChatExchange {
       return;
     }
     finished = true;
+    services.limiter().finish(requestId, priced.usage().totalTokens(), heldLimits);
     services.billing().settle(report(route, outcome, priced.usage(), priced.costMicros(), error));
   }
 
@@ -252,18 +355,15 @@ final class ChatExchange {
       return;
     }
     finished = true;
-    services.billing().release(report(null, RequestOutcome.FAILED, Usage.ZERO, 0, error));
+    services.limiter().finish(requestId, 0, heldLimits);
+    services.billing().release(report(currentRoute, RequestOutcome.FAILED, Usage.ZERO, 0, error));
   }
 
   private UsageReport report(Route route, RequestOutcome outcome, Usage usage, long cost, String error) {
-    String channel = route != null ? route.channel().name() : lastRouteName();
+    String channel = route == null ? null : route.channel().name();
     long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
     return new UsageReport(requestId, principal.accountId(), principal.keyId(), request.model(), channel, usage,
         cost, outcome, latencyMs, attempts, error);
-  }
-
-  private String lastRouteName() {
-    return nextRoute == 0 ? null : routes.get(nextRoute - 1).channel().name();
   }
 
   private static UpstreamError errorOf(Throwable failure) {
@@ -272,9 +372,7 @@ final class ChatExchange {
 
   private static String clientErrorType(UpstreamError error) {
     return switch (error.status()) {
-      case 401 -> "authentication_error";
-      case 403 -> "permission_error";
-      case 404, 400, 413, 422 -> "invalid_request_error";
+      case 400, 413, 422 -> "invalid_request_error";
       default -> error.type();
     };
   }

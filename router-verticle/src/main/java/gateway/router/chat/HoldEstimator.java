@@ -24,10 +24,18 @@ public final class HoldEstimator {
   }
 
   public long maxCostMicros(ChatRequest request, ResolvedModel model) {
+    return model.price().costMicros(new Usage(promptTokens(request.body()), 0, 0, maxOutputTokens(request, model), 0));
+  }
+
+  /** The tokens a request may use at most, as token-per-minute limits count it up front. */
+  public long maxTokens(ChatRequest request, ResolvedModel model) {
+    return promptTokens(request.body()) + maxOutputTokens(request, model);
+  }
+
+  private long maxOutputTokens(ChatRequest request, ResolvedModel model) {
     long output = request.maxOutputTokens() != null ? request.maxOutputTokens()
         : model.maxOutputTokens() != null ? model.maxOutputTokens() : defaultMaxOutputTokens;
-    long prompt = promptTokens(request.body());
-    return model.price().costMicros(new Usage(prompt, 0, 0, output * request.choices(), 0));
+    return output * request.choices();
   }
 
   /** An over-estimate of the prompt tokens of an OpenAI-shaped request. */

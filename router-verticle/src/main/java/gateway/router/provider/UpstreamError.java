@@ -2,8 +2,9 @@ package gateway.router.provider;
 
 /**
  * What a provider's error means for us: the status it answered (or 0 when there was no
- * answer), its type, code and message, and whether another route may succeed where this one failed.
- * Only the provider's own failures ({@link #countsAgainstChannel}) may open a channel's breaker.
+ * answer), its type, code and message, and whether another route may succeed where this
+ * one failed. Only the provider's own failures ({@link #countsAgainstChannel}) may open a
+ * channel's breaker; a request the provider found wrong goes back to the client as is.
  */
 public record UpstreamError(int status, String type, String code, String message, boolean retryable) {
 
@@ -12,18 +13,24 @@ public record UpstreamError(int status, String type, String code, String message
     return new UpstreamError(0, "upstream_error", null, message, true);
   }
 
-  /** Classifies a provider's HTTP status the way every adapter does. */
+  /**
+   * Classifies a provider's HTTP status the way every adapter does: 5xx, 429 and 408 are the
+   * provider's trouble; 401 and 403 mean our channel's own credentials failed and 404 that the
+   * route names a model the provider lacks, so another route may still serve.
+   */
   public static UpstreamError fromStatus(int status, String type, String code, String message) {
-    return new UpstreamError(status, type, code, message, status == 429 || status >= 500 || status == 408);
+    boolean retryable = status >= 500 || status == 429 || status == 408 || status == 401 || status == 403
+        || status == 404;
+    return new UpstreamError(status, type, code, message, retryable);
   }
 
-  /** A 4xx other than 408/429 is about the request; the client gets it as is, and no route retries. */
+  /** The request itself is wrong (400, 413, 422, ...): the client gets it, and no route retries. */
   public boolean isClientError() {
     return status >= 400 && status < 500 && !retryable;
   }
 
-  /** Failures of the provider itself: transport, 5xx, 429, and its refusal of our own credentials. */
+  /** Failures of the provider itself: transport, 5xx, 429, 408 and refusal of our credentials. */
   public boolean countsAgainstChannel() {
-    return status == 0 || retryable || status == 401 || status == 403;
+    return retryable && status != 404;
   }
 }

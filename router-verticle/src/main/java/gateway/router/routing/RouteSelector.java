@@ -1,4 +1,4 @@
-package gateway.router.chat;
+package gateway.router.routing;
 
 import gateway.common.bus.Route;
 import java.util.ArrayList;

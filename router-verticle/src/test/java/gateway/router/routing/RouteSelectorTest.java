@@ -1,4 +1,4 @@
-package gateway.router.chat;
+package gateway.router.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,13 @@
+package gateway.router.chat;
+
+import gateway.common.bus.ResolvedModel;
+import gateway.common.bus.Route;
+import gateway.router.limits.Admission;
+import java.util.List;
+
+/**
+ * A request admitted by the limiter: the routes to try in order (the first has room in its
+ * channel's limits; open breakers are left out) and the token estimate the limits hold.
+ */
+record ChatPlan(ResolvedModel model, List<Route> routes, Admission admission, long tokenEstimate) {
+}

@@ -1,0 +1,31 @@
+package gateway.router.limits;
+
+import gateway.common.bus.RateLimits;
+import java.util.List;
+
+/** One holder of limits in Redis: a key, an account or a channel, under its key prefix. */
+record LimitScope(String prefix, String description, RateLimits limits) {
+
+  boolean limited() {
+    return !limits.isEmpty();
+  }
+
+  /** Whether the request leaves something to undo when it ends (token estimate, concurrency slot). */
+  boolean needsFinish() {
+    return limits.tpm() != null || limits.concurrency() != null;
+  }
+
+  /** The script's argument group: prefix, rpm, rph, rpd, tpm, concurrency (-1 = none). */
+  void addArguments(List<String> args) {
+    args.add(prefix);
+    args.add(value(limits.rpm()));
+    args.add(value(limits.rph()));
+    args.add(value(limits.rpd()));
+    args.add(value(limits.tpm()));
+    args.add(value(limits.concurrency()));
+  }
+
+  private static String value(Integer limit) {
+    return limit == null ? "-1" : limit.toString();
+  }
+}
