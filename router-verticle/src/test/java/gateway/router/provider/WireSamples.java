@@ -61,6 +61,11 @@ public final class WireSamples {
     }).collect(Collectors.toList());
   }
 
+  /** The chunks without creation time and id: a stream without an id of its own gets a random one. */
+  public static List<JsonObject> anonymous(List<JsonObject> chunks) {
+    return timeless(chunks).stream().peek(c -> c.remove("id")).collect(Collectors.toList());
+  }
+
   /** The deltas of choice 0, in order. */
   public static List<JsonObject> deltas(List<JsonObject> chunks) {
     List<JsonObject> deltas = new ArrayList<>();

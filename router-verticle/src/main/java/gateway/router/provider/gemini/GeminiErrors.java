@@ -42,7 +42,7 @@ final class GeminiErrors {
 
   private static UpstreamError classify(int status, String statusName, String reason, String message) {
     String code = reason != null ? reason : statusName;
-    if (KEY_REFUSALS.contains(reason) || status == 401) {
+    if ((reason != null && KEY_REFUSALS.contains(reason)) || status == 401) {
       return new UpstreamError(401, "authentication_error", code, message, true);
     }
     if (status == 403) {
