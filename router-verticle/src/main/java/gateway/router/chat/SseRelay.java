@@ -142,13 +142,15 @@ public final class SseRelay {
     if (finished()) {
       return;
     }
-    call.cancel();
     if (started) {
       writer.fail(error);
       end.complete(new StreamEnd(StreamEnd.Kind.CUT_AFTER_CONTENT, translator.usage(), null, output, error));
     } else {
       end.complete(new StreamEnd(StreamEnd.Kind.FAILED_BEFORE_CONTENT, translator.usage(), null, output, error));
     }
+    // Only now: cancelling fires the upstream's exception handler at once, which must find this relay ended
+    // (else it reports the cancel instead of the provider's error, and writes to an ended response).
+    call.cancel();
   }
 
   /** Content is anything the client would show or act on; a finish reason counts too. */
