@@ -148,13 +148,14 @@ public final class SseRelay {
       return;
     }
     ended = true;
-    call.cancel();
     if (started) {
       writer.fail(error);
       end.complete(new StreamEnd(StreamEnd.Kind.CUT_AFTER_CONTENT, translator.usage(), null, output, error));
     } else {
       end.complete(new StreamEnd(StreamEnd.Kind.FAILED_BEFORE_CONTENT, translator.usage(), null, output, error));
     }
+    // Last: cancelling fires the upstream's exception handler at once; it finds this relay ended.
+    call.cancel();
   }
 
   /** Content is anything the client would show or act on; a finish reason counts too. */

@@ -1,5 +1,7 @@
 package gateway.router.provider;
 
+import gateway.router.provider.anthropic.AnthropicAdapter;
+import gateway.router.provider.gemini.GeminiAdapter;
 import gateway.router.provider.openai.OpenAiChatAdapter;
 import java.util.Map;
 
@@ -13,7 +15,9 @@ public final class AdapterRegistry {
 
   public static AdapterRegistry standard() {
     return new AdapterRegistry(Map.of(
-        "openai", new OpenAiChatAdapter()));
+        "openai", new OpenAiChatAdapter(),
+        "anthropic", new AnthropicAdapter(),
+        "gemini", new GeminiAdapter()));
   }
 
   /** Null when no adapter speaks this type: such a route cannot be tried. */

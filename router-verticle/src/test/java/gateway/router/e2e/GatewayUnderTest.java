@@ -155,4 +155,27 @@ final class GatewayUnderTest {
   long usageRowCount(long accountId) {
     return sql("SELECT count(*) FROM billing.usage WHERE account_id = ?", accountId);
   }
+
+  /** An Anthropic channel on the fake upstream, plus a model routed to it at the given prices. */
+  void anthropicModel(String alias, String upstreamModel, JsonObject price) {
+    channel("fake-anthropic", new JsonObject().put("type", "anthropic").put("base_url", fake.anthropicBaseUrl())
+        .put("api_key", CHANNEL_KEY));
+    routedModel(alias, "fake-anthropic", upstreamModel, price);
+  }
+
+  /** A Gemini channel on the fake upstream, plus a model routed to it at the given prices. */
+  void geminiModel(String alias, String upstreamModel, JsonObject price) {
+    channel("fake-gemini", new JsonObject().put("type", "gemini").put("base_url", fake.geminiBaseUrl())
+        .put("api_key", CHANNEL_KEY));
+    routedModel(alias, "fake-gemini", upstreamModel, price);
+  }
+
+  /** A chat model served by one existing channel. */
+  void routedModel(String alias, String channel, String upstreamModel, JsonObject price) {
+    admin.ok("PUT", "/admin/models/" + alias, new JsonObject()
+        .put("type", "llm")
+        .put("context_length", 128000)
+        .put("price", price)
+        .put("routes", new JsonArray().add(new JsonObject().put("channel", channel).put("model", upstreamModel))));
+  }
 }
