@@ -2,6 +2,7 @@ package gateway.catalog;
 
 /** Every statement of the catalog schema. */
 final class CatalogSql {
+  static final String REPEATABLE_READ = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY";
   static final String SELECT_CHANNELS =
       "SELECT name, type, base_url, api_key, priority, weight, stream_only, wire_api, enabled, settings "
           + "FROM catalog.channels ORDER BY name";

@@ -22,7 +22,12 @@ final class CatalogStore {
     this.pool = pool;
   }
 
+  /** The whole catalog as of one moment: the three reads share one repeatable-read snapshot. */
   Future<CatalogSnapshot> load() {
+    return pool.withTransaction(tx -> tx.query(CatalogSql.REPEATABLE_READ).execute().compose(v -> load(tx)));
+  }
+
+  private static Future<CatalogSnapshot> load(SqlClient pool) {
     Future<Map<String, ChannelDefinition>> channels = pool.query(CatalogSql.SELECT_CHANNELS).execute().map(rows -> {
       Map<String, ChannelDefinition> byName = new HashMap<>();
       rows.forEach(row -> byName.put(row.getString("name"), channel(row)));

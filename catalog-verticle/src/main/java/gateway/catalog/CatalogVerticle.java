@@ -28,6 +28,8 @@ public final class CatalogVerticle extends VerticleBase {
   private Pool pool;
   private CatalogStore store;
   private volatile CatalogSnapshot snapshot = CatalogSnapshot.EMPTY;
+  private long loadsStarted;
+  private long newestApplied;
 
   @Override
   public Future<?> start() {
@@ -48,8 +50,12 @@ public final class CatalogVerticle extends VerticleBase {
     }
     return vertx.executeBlocking(() -> CatalogFile.read(Path.of(path), System::getenv))
         .compose(file -> store.apply(file.channels(), file.models())
-            .onSuccess(v -> LOG.info("applied catalog file {}: {} channels, {} models", path,
-                file.channels().size(), file.models().size())));
+            .onSuccess(v -> {
+              LOG.info("applied catalog file {}: {} channels, {} models", path, file.channels().size(),
+                  file.models().size());
+              // catalog instances and routers already running (a rolling update) pick it up now
+              vertx.eventBus().publish(CatalogBus.CHANGED, new JsonObject());
+            }));
   }
 
   private Future<Void> registerConsumers() {
@@ -81,9 +87,14 @@ public final class CatalogVerticle extends VerticleBase {
     return reload().onSuccess(v -> vertx.eventBus().publish(CatalogBus.CHANGED, new JsonObject()));
   }
 
+  /** Reloads the snapshot; a load that finishes after a newer one has been applied is dropped. */
   private Future<Void> reload() {
+    long sequence = ++loadsStarted;
     return store.load().map(loaded -> {
-      snapshot = loaded;
+      if (sequence > newestApplied) {
+        newestApplied = sequence;
+        snapshot = loaded;
+      }
       return null;
     });
   }

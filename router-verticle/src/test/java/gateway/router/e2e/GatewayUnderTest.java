@@ -178,4 +178,34 @@ final class GatewayUnderTest {
         .put("price", price)
         .put("routes", new JsonArray().add(new JsonObject().put("channel", channel).put("model", upstreamModel))));
   }
+
+  /**
+   * Another gateway process in all but name: its own Vert.x instance, the same database and
+   * Redis, its own HTTP port. Start it after the catalog and keys are set up.
+   */
+  GatewayUnderTest alongside(Vertx other) {
+    GatewayConfig second = config.withHttpPort(gateway.testsupport.TestServices.freePort());
+    DeploymentOptions one = new DeploymentOptions().setConfig(second.toJson());
+    result(other.deployVerticle(CatalogVerticle::new, one));
+    result(other.deployVerticle(AuthVerticle::new, one));
+    result(other.deployVerticle(BillingVerticle::new, one));
+    result(other.deployVerticle(RouterVerticle::new, one));
+    return new GatewayUnderTest(other, second, fake);
+  }
+
+  /** A channel of the given type on the fake upstream, with extra definition fields. */
+  void fakeChannel(String name, JsonObject extra) {
+    channel(name, new JsonObject().put("type", "openai").put("base_url", fake.openAiBaseUrl())
+        .put("api_key", CHANNEL_KEY).mergeIn(extra));
+  }
+
+  /** A model over several routes: each {channel, model, priority?, weight?}. */
+  void model(String alias, JsonObject price, JsonObject... routes) {
+    JsonArray list = new JsonArray();
+    for (JsonObject route : routes) {
+      list.add(route);
+    }
+    admin.ok("PUT", "/admin/models/" + alias, new JsonObject().put("type", "llm").put("price", price)
+        .put("routes", list));
+  }
 }

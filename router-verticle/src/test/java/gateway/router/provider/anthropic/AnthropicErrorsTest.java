@@ -17,15 +17,17 @@ class AnthropicErrorsTest {
   }
 
   @Test
-  @DisplayName("the documented error body keeps its status, type and message; a 404 is the request's, not retried")
+  @DisplayName("the documented error body keeps its status, type and message; a 404 means the route names a model "
+      + "the provider lacks: another route may serve, and the channel itself is not held at fault")
   void documentedError() {
     UpstreamError error = new AnthropicAdapter().error(404, WireSamples.bytes("anthropic/error-not-found.json"));
 
     assertThat(error.status()).isEqualTo(404);
     assertThat(error.type()).isEqualTo("not_found_error");
     assertThat(error.message()).isEqualTo("The requested resource could not be found.");
-    assertThat(error.retryable()).isFalse();
-    assertThat(error.isClientError()).isTrue();
+    assertThat(error.retryable()).isTrue();
+    assertThat(error.isClientError()).isFalse();
+    assertThat(error.countsAgainstChannel()).isFalse();
   }
 
   @Test
