@@ -95,7 +95,7 @@ public record GatewayConfig(
         e.string("GATEWAY_ACCOUNT_LIMITS", ""),
         e.string("GATEWAY_CHANNEL_LIMITS", ""),
         e.string("GATEWAY_RATE_LIMIT_REDIS_FAILURE", "allow"),
-        e.integer("GATEWAY_RATE_LIMIT_TIMEOUT_MS", 250),
+        e.integer("GATEWAY_RATE_LIMIT_TIMEOUT_MS", 1000),
         e.integer("GATEWAY_BREAKER_FAILURES", 5),
         e.integer("GATEWAY_BREAKER_RESET_SECONDS", 30));
   }

@@ -64,9 +64,10 @@ public final class RouterVerticle extends VerticleBase {
     redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl())
         .setMaxPoolSize(REDIS_CONNECTIONS).setMaxPoolWaiting(REDIS_WAITING));
     ChannelBreakers breakers = new ChannelBreakers(vertx, config);
+    RateLimiter limiter = new RateLimiter(RedisAPI.api(redis), config);
     ChatServices services = new ChatServices(vertx, config, upstream, AdapterRegistry.standard(),
         new BillingClient(vertx), tokens, new HoldEstimator(config.defaultMaxOutputTokens()),
-        new RouteSelector(new SplittableRandom()), breakers, new RateLimiter(RedisAPI.api(redis), config));
+        new RouteSelector(new SplittableRandom()), breakers, limiter);
     KeyAuthenticator keys = new KeyAuthenticator(bus, config.authCacheSeconds(), ApiRouter::anonymousAllowed);
     ModelResolver resolver = new ModelResolver(bus);
     ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus),
@@ -78,7 +79,8 @@ public final class RouterVerticle extends VerticleBase {
               resolver.clear();
             }).completion(),
             bus.consumer(CatalogBus.CHANGED, m -> resolver.clear()).completion(),
-            bus.<JsonObject>consumer(RouterBus.BREAKER_CHANGED, m -> breakers.remoteChange(m.body())).completion()))
+            bus.<JsonObject>consumer(RouterBus.BREAKER_CHANGED, m -> breakers.remoteChange(m.body())).completion(),
+            limiter.preload()))
         .compose(v -> vertx.createHttpServer(serverOptions())
             .requestHandler(api.router())
             .listen(config.httpPort(), config.httpHost()))

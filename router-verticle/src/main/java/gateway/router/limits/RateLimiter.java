@@ -120,6 +120,15 @@ public final class RateLimiter {
     run(FINISH, false, args).onFailure(e -> noteRedisFailure(e, requestId));
   }
 
+  /** Loads the scripts ahead of the first request; a Redis that is down now is tried again per request. */
+  public Future<Void> preload() {
+    return load(ADMIT, true).compose(v -> load(FINISH, false)).<Void>mapEmpty()
+        .recover(failure -> {
+          noteRedisFailure(failure, "(start)");
+          return Future.succeededFuture();
+        });
+  }
+
   /** How often Redis could not be asked, for the metrics. */
   public long redisFailures() {
     return redisFailures.get();

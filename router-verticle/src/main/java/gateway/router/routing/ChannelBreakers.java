@@ -34,6 +34,8 @@ public final class ChannelBreakers {
   private final GatewayConfig config;
   private final String origin = UUID.randomUUID().toString();
   private final Map<String, Entry> breakers = new HashMap<>();
+  // Opens announced by other instances for channels this one has not used yet: nanoTime deadlines.
+  private final Map<String, Long> openedElsewhereUntil = new HashMap<>();
   private boolean applyingRemoteChange;
 
   private record Entry(CircuitBreaker breaker, JsonObject settings) {
@@ -78,12 +80,19 @@ public final class ChannelBreakers {
     if (origin.equals(event.getString("origin"))) {
       return;
     }
-    Entry entry = breakers.get(event.getString("channel"));
-    if (entry == null) {
-      return; // this instance has not used the channel yet; it learns on its own
-    }
+    String channel = event.getString("channel");
     CircuitBreakerState wanted = "open".equals(event.getString("state"))
         ? CircuitBreakerState.OPEN : CircuitBreakerState.CLOSED;
+    Entry entry = breakers.get(channel);
+    if (entry == null) {
+      // Not used here yet: remember the open, so the breaker starts open when first needed.
+      if (wanted == CircuitBreakerState.OPEN) {
+        openedElsewhereUntil.put(channel, System.nanoTime() + event.getLong("reset_ms", 0L) * 1_000_000);
+      } else {
+        openedElsewhereUntil.remove(channel);
+      }
+      return;
+    }
     if (entry.breaker.state() == wanted) {
       return;
     }
@@ -105,30 +114,40 @@ public final class ChannelBreakers {
     if (entry == null || !entry.settings.equals(settings)) {
       entry = new Entry(create(channel.name(), settings), settings);
       breakers.put(channel.name(), entry);
+      Long openUntil = openedElsewhereUntil.remove(channel.name());
+      if (openUntil != null && openUntil - System.nanoTime() > 0) {
+        applyingRemoteChange = true;
+        try {
+          entry.breaker.open();
+        } finally {
+          applyingRemoteChange = false;
+        }
+      }
     }
     return entry.breaker;
   }
 
   private CircuitBreaker create(String channel, JsonObject settings) {
+    long resetMs = settings.getLong("reset_ms", config.breakerResetSeconds() * 1000);
     CircuitBreakerOptions options = new CircuitBreakerOptions()
         .setMaxFailures(settings.getInteger("failures", config.breakerFailures()))
         .setFailuresRollingWindow(settings.getLong("window_ms", DEFAULT_WINDOW_MS))
-        .setResetTimeout(settings.getLong("reset_ms", config.breakerResetSeconds() * 1000))
+        .setResetTimeout(resetMs)
         .setTimeout(-1)
         .setMaxRetries(0)
         .setNotificationAddress(null);
     CircuitBreaker breaker = CircuitBreaker.create("channel-" + channel, vertx, options);
-    breaker.openHandler(v -> changed(channel, "open"));
-    breaker.closeHandler(v -> changed(channel, "closed"));
+    breaker.openHandler(v -> changed(channel, "open", resetMs));
+    breaker.closeHandler(v -> changed(channel, "closed", resetMs));
     breaker.halfOpenHandler(v -> LOG.info("channel '{}' half-open: one probe goes through", channel));
     return breaker;
   }
 
-  private void changed(String channel, String state) {
+  private void changed(String channel, String state, long resetMs) {
     LOG.warn("channel '{}' breaker {}{}", channel, state, applyingRemoteChange ? " (told by another router)" : "");
     if (!applyingRemoteChange) {
-      vertx.eventBus().publish(RouterBus.BREAKER_CHANGED,
-          new JsonObject().put("channel", channel).put("state", state).put("origin", origin));
+      vertx.eventBus().publish(RouterBus.BREAKER_CHANGED, new JsonObject().put("channel", channel)
+          .put("state", state).put("reset_ms", resetMs).put("origin", origin));
     }
   }
 }
