@@ -35,6 +35,7 @@ final class CreditLedger {
     }
     return placeHold(hold).compose(placed -> {
       if (placed != null) {
+        LedgerMetrics.held();
         return Future.succeededFuture(holdReply(placed));
       }
       return pool.preparedQuery(BillingSql.RESERVE_DIAGNOSIS)
@@ -63,6 +64,7 @@ final class CreditLedger {
           .compose(v -> placeHold(hold))
           .map(placed -> holdReply(placed == null ? 0 : placed));
     }
+    LedgerMetrics.refused();
     return Future.failedFuture(GatewayError.INSUFFICIENT_CREDITS.exception());
   }
 
@@ -92,6 +94,7 @@ final class CreditLedger {
         return null;
       }
       Row row = rows.iterator().next();
+      LedgerMetrics.charged(row.getLong("cost_micros"));
       return settledReply(row.getLong("cost_micros"), row.getLong("balance_micros"), false);
     });
   }
@@ -116,8 +119,11 @@ final class CreditLedger {
     UsageReport failed = new UsageReport(report.requestId(), report.accountId(), report.keyId(), report.model(),
         report.channel(), report.usage(), report.costMicros(), RequestOutcome.FAILED, report.latencyMs(),
         report.attempts(), report.error());
-    return pool.preparedQuery(BillingSql.RELEASE).execute(usageTuple(failed)).map(rows -> new JsonObject()
-        .put("released_micros", rows.size() == 0 ? 0L : rows.iterator().next().getLong("released_micros")));
+    return pool.preparedQuery(BillingSql.RELEASE).execute(usageTuple(failed)).map(rows -> {
+      LedgerMetrics.released();
+      return new JsonObject()
+          .put("released_micros", rows.size() == 0 ? 0L : rows.iterator().next().getLong("released_micros"));
+    });
   }
 
   private static Tuple usageTuple(UsageReport r) {
@@ -148,7 +154,10 @@ final class CreditLedger {
     }
     return pool.preparedQuery(BillingSql.TOPUP)
         .execute(Tuple.of(accountId, amountMicros, idempotencyKey, note))
-        .map(rows -> balanceReply(rows.iterator().next().getLong("balance_after_micros"), false))
+        .map(rows -> {
+          LedgerMetrics.toppedUp(amountMicros);
+          return balanceReply(rows.iterator().next().getLong("balance_after_micros"), false);
+        })
         .recover(failure -> isUniqueViolation(failure)
             ? replayedTopUp(accountId, amountMicros, idempotencyKey)
             : Future.failedFuture(failure));

@@ -49,7 +49,8 @@ public record GatewayConfig(
     String rateLimitRedisFailure,
     long rateLimitTimeoutMs,
     int breakerFailures,
-    long breakerResetSeconds) {
+    long breakerResetSeconds,
+    long shutdownGraceSeconds) {
 
   public GatewayConfig {
     roles = roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles);
@@ -97,7 +98,8 @@ public record GatewayConfig(
         e.string("GATEWAY_RATE_LIMIT_REDIS_FAILURE", "allow"),
         e.integer("GATEWAY_RATE_LIMIT_TIMEOUT_MS", 1000),
         e.integer("GATEWAY_BREAKER_FAILURES", 5),
-        e.integer("GATEWAY_BREAKER_RESET_SECONDS", 30));
+        e.integer("GATEWAY_BREAKER_RESET_SECONDS", 30),
+        e.integer("GATEWAY_SHUTDOWN_GRACE_SECONDS", 30));
   }
 
   /** Defaults everywhere: what a process with an empty environment runs with. */
@@ -176,7 +178,8 @@ public record GatewayConfig(
         .put("rate_limit_redis_failure", rateLimitRedisFailure)
         .put("rate_limit_timeout_ms", rateLimitTimeoutMs)
         .put("breaker_failures", breakerFailures)
-        .put("breaker_reset_seconds", breakerResetSeconds);
+        .put("breaker_reset_seconds", breakerResetSeconds)
+        .put("shutdown_grace_seconds", shutdownGraceSeconds);
   }
 
   public static GatewayConfig fromJson(JsonObject json) {
@@ -223,7 +226,8 @@ public record GatewayConfig(
         json.getString("rate_limit_redis_failure", d.rateLimitRedisFailure),
         json.getLong("rate_limit_timeout_ms", d.rateLimitTimeoutMs),
         json.getInteger("breaker_failures", d.breakerFailures),
-        json.getLong("breaker_reset_seconds", d.breakerResetSeconds));
+        json.getLong("breaker_reset_seconds", d.breakerResetSeconds),
+        json.getLong("shutdown_grace_seconds", d.shutdownGraceSeconds));
   }
 
   /** Reads typed values and names the variable when one is malformed. */

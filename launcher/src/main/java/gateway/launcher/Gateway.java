@@ -7,12 +7,16 @@ import gateway.common.GatewayConfig;
 import gateway.common.Role;
 import gateway.router.RouterVerticle;
 import gateway.router.edge.HealthEndpoints;
+import gateway.router.observe.MetricsEndpoint;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +35,7 @@ public final class Gateway implements AutoCloseable {
   private final List<AutoCloseable> embedded;
   private final boolean adminTokenCreated;
   private Vertx vertx;
+  private String routerDeployment;
 
   private Gateway(GatewayConfig config, List<AutoCloseable> embedded, boolean adminTokenCreated) {
     this.config = config;
@@ -85,7 +90,7 @@ public final class Gateway implements AutoCloseable {
             options(config.billingInstances() > 0 ? config.billingInstances() : cores)));
       }
       if (config.has(Role.ROUTER)) {
-        await(vertx.deployVerticle(RouterVerticle::new,
+        routerDeployment = await(vertx.deployVerticle(RouterVerticle::new,
             options(config.routerInstances() > 0 ? config.routerInstances() : cores)));
       } else {
         await(startHealthServer());
@@ -99,18 +104,20 @@ public final class Gateway implements AutoCloseable {
   }
 
   private Future<Vertx> createVertx() {
-    VertxOptions options = new VertxOptions();
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(ProcessMetrics.registry()));
     if (!config.cluster()) {
-      return Future.succeededFuture(Vertx.vertx(options));
+      return Future.succeededFuture(builder.with(options).build());
     }
     options.getEventBusOptions().setHost(config.clusterHost()).setPort(config.eventBusPort());
-    return Vertx.builder().with(options).withClusterManager(ClusterSetup.clusterManager(config)).buildClustered();
+    return builder.with(options).withClusterManager(ClusterSetup.clusterManager(config)).buildClustered();
   }
 
   /** Processes without the router still answer the health probes of their orchestrator. */
   private Future<HttpServer> startHealthServer() {
     Router router = Router.router(vertx);
     new HealthEndpoints(vertx, config.roles()).mount(router);
+    new MetricsEndpoint(vertx).mount(router);
     return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost());
   }
 
@@ -136,8 +143,21 @@ public final class Gateway implements AutoCloseable {
     return adminTokenCreated;
   }
 
+  /**
+   * Stops the router first (it drains: no new connections, streams in flight finish within
+   * {@code GATEWAY_SHUTDOWN_GRACE_SECONDS}, their settles reach billing), then everything else.
+   */
   @Override
   public void close() {
+    if (vertx != null && routerDeployment != null) {
+      try {
+        vertx.undeploy(routerDeployment).toCompletionStage().toCompletableFuture()
+            .get(config.shutdownGraceSeconds() + 15, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("the router did not drain cleanly", e);
+      }
+      routerDeployment = null;
+    }
     if (vertx != null) {
       try {
         // Closing Vert.x closes every server it owns; closing the health server first would leave a

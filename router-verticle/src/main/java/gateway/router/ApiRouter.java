@@ -10,6 +10,7 @@ import gateway.router.edge.HealthEndpoints;
 import gateway.router.edge.KeyAuthenticator;
 import gateway.router.edge.ModelsHandler;
 import gateway.router.edge.RequestIds;
+import gateway.router.observe.MetricsEndpoint;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -43,6 +44,7 @@ final class ApiRouter {
     Router root = Router.router(vertx);
     root.route().handler(RequestIds::assign);
     health.mount(root);
+    new MetricsEndpoint(vertx).mount(root);
 
     Router v1 = Router.router(vertx);
     // The body handler must run before anything asynchronous touches the request.

@@ -34,6 +34,7 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP edge. Deploy one instance per event loop: each has its own server (sharing the
@@ -44,11 +45,14 @@ public final class RouterVerticle extends VerticleBase {
   private static final int MAX_STREAMS_PER_CONNECTION = 1_000;
 
   private static final int REDIS_CONNECTIONS = 8;
+  private static final long SETTLE_DRAIN_SECONDS = 10;
   private static final int REDIS_WAITING = 1024;
 
   private HttpServer server;
   private HttpClient upstream;
   private Redis redis;
+  private BillingClient billing;
+  private long shutdownGraceSeconds;
 
   @Override
   public Future<?> start() {
@@ -65,8 +69,10 @@ public final class RouterVerticle extends VerticleBase {
         .setMaxPoolSize(REDIS_CONNECTIONS).setMaxPoolWaiting(REDIS_WAITING));
     ChannelBreakers breakers = new ChannelBreakers(vertx, config);
     RateLimiter limiter = new RateLimiter(RedisAPI.api(redis), config);
-    ChatServices services = new ChatServices(vertx, config, upstream, AdapterRegistry.standard(),
-        new BillingClient(vertx), tokens, new HoldEstimator(config.defaultMaxOutputTokens()),
+    billing = new BillingClient(vertx);
+    shutdownGraceSeconds = config.shutdownGraceSeconds();
+    ChatServices services = new ChatServices(vertx, config, upstream, AdapterRegistry.standard(), billing, tokens,
+        new HoldEstimator(config.defaultMaxOutputTokens()),
         new RouteSelector(new SplittableRandom()), breakers, limiter);
     KeyAuthenticator keys = new KeyAuthenticator(bus, config.authCacheSeconds(), ApiRouter::anonymousAllowed);
     ModelResolver resolver = new ModelResolver(bus);
@@ -94,10 +100,17 @@ public final class RouterVerticle extends VerticleBase {
         .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION));
   }
 
+  /**
+   * Stops taking new connections, lets requests and streams in flight finish for up to the
+   * grace period, then waits for their settles to reach billing.
+   */
   @Override
   public Future<?> stop() {
-    Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
-    return closeServer
+    Future<Void> drainServer = server == null ? Future.succeededFuture()
+        : server.shutdown(shutdownGraceSeconds, TimeUnit.SECONDS);
+    return drainServer
+        .compose(v -> billing == null ? Future.succeededFuture()
+            : billing.drained().timeout(SETTLE_DRAIN_SECONDS, TimeUnit.SECONDS).recover(e -> Future.succeededFuture()))
         .compose(v -> upstream == null ? Future.succeededFuture() : upstream.close())
         .onComplete(v -> {
           if (redis != null) {

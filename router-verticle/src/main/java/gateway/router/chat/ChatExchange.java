@@ -9,6 +9,7 @@ import gateway.common.bus.UsageReport;
 import gateway.common.money.Credits;
 import gateway.common.money.Usage;
 import gateway.router.edge.ErrorResponses;
+import gateway.router.observe.RouterMetrics;
 import gateway.router.provider.Completion;
 import gateway.router.provider.ProviderAdapter;
 import gateway.router.provider.StreamTranslator;
@@ -284,6 +285,8 @@ final class ChatExchange {
     if (outcome == null) {
       return;
     }
+    RouterMetrics.upstreamAttempt(currentRoute.channel().name(), channelFailed ? "failed"
+        : lastError != null && lastError.isClientError() ? "rejected" : "ok");
     if (channelFailed) {
       outcome.tryFail("channel failure");
     } else {
@@ -316,11 +319,12 @@ final class ChatExchange {
     if (inFlight != null) {
       UpstreamCall call = inFlight;
       inFlight = null;
-      call.cancel();
       reportToBreaker(false);
-      // The provider had the prompt; the answer it was writing is lost with the client.
+      // The provider had the prompt; the answer it was writing is lost with the client. Settle
+      // first: cancelling fails the call at once, and that failure is no fault of the channel.
       settle(currentRoute, RequestOutcome.CLIENT_DISCONNECTED, pricePartial(null, ""),
           "the client closed the connection before the answer");
+      call.cancel();
     }
   }
 
@@ -347,7 +351,9 @@ final class ChatExchange {
     }
     finished = true;
     services.limiter().finish(requestId, priced.usage().totalTokens(), heldLimits);
-    services.billing().settle(report(route, outcome, priced.usage(), priced.costMicros(), error));
+    UsageReport report = report(route, outcome, priced.usage(), priced.costMicros(), error);
+    services.billing().settle(report);
+    recordMetrics(report);
   }
 
   private void release(String error) {
@@ -356,7 +362,15 @@ final class ChatExchange {
     }
     finished = true;
     services.limiter().finish(requestId, 0, heldLimits);
-    services.billing().release(report(currentRoute, RequestOutcome.FAILED, Usage.ZERO, 0, error));
+    UsageReport report = report(currentRoute, RequestOutcome.FAILED, Usage.ZERO, 0, error);
+    services.billing().release(report);
+    recordMetrics(report);
+  }
+
+  private void recordMetrics(UsageReport report) {
+    int status = clientGone && !ctx.response().headWritten() ? 499 : ctx.response().getStatusCode();
+    RouterMetrics.requestFinished(plan.model().alias(), report.channel(), status, report.outcome(),
+        System.nanoTime() - startNanos, report.usage(), report.costMicros());
   }
 
   private UsageReport report(Route route, RequestOutcome outcome, Usage usage, long cost, String error) {

@@ -8,6 +8,7 @@ import gateway.common.bus.Route;
 import gateway.router.edge.KeyAuthenticator;
 import gateway.router.edge.ModelResolver;
 import gateway.router.edge.RequestIds;
+import gateway.router.observe.RouterMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -65,6 +66,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
     return services.limiter().admit(requestId, principal, routes, tokens).compose(admission -> {
       admission.headers().applyTo(ctx.response());
       if (!admission.admitted()) {
+        RouterMetrics.rateLimitRefused(admission.refusedBy());
         ctx.response().putHeader("retry-after", Long.toString(admission.retryAfterSeconds()));
         return Future.failedFuture(admission.refusal());
       }

@@ -4,6 +4,7 @@ import gateway.common.GatewayError;
 import gateway.common.GatewayException;
 import gateway.common.bus.AuthBus;
 import gateway.common.bus.Principal;
+import gateway.router.observe.BusTimer;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpServerRequest;
@@ -62,7 +63,8 @@ public final class KeyAuthenticator implements Handler<RoutingContext> {
       ctx.fail(GatewayError.INVALID_API_KEY.exception());
       return;
     }
-    bus.<JsonObject>request(AuthBus.VERIFY, new JsonObject().put("key", key)).onComplete(reply -> {
+    BusTimer.timed(AuthBus.VERIFY, bus.<JsonObject>request(AuthBus.VERIFY, new JsonObject().put("key", key)))
+        .onComplete(reply -> {
       if (reply.succeeded()) {
         Principal principal = Principal.fromJson(reply.result().body());
         cache.putVerified(digest, principal);

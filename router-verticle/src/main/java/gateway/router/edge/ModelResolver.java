@@ -3,6 +3,7 @@ package gateway.router.edge;
 import gateway.common.bus.CatalogBus;
 import gateway.common.bus.Principal;
 import gateway.common.bus.ResolvedModel;
+import gateway.router.observe.BusTimer;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
@@ -44,7 +45,7 @@ public final class ModelResolver {
         .put("model", model)
         .put("channel", channel)
         .put("scope", new JsonArray(principal.models()));
-    return bus.<JsonObject>request(CatalogBus.RESOLVE, request).map(reply -> {
+    return BusTimer.timed(CatalogBus.RESOLVE, bus.<JsonObject>request(CatalogBus.RESOLVE, request)).map(reply -> {
       ResolvedModel resolved = ResolvedModel.fromJson(reply.body());
       if (cache.size() >= MAX_ENTRIES) {
         cache.clear();

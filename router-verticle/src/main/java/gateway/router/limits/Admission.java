@@ -7,20 +7,21 @@ import java.util.List;
  * The limiter's answer for one request.
  *
  * @param refusal     null when admitted; else the 429 to answer
+ * @param refusedBy   which kind of scope was full: key, account or channel (null when admitted)
  * @param retryAfterMs when refused, how long until the window has room
  * @param firstRoute  index of the first candidate route with room in its channel's limits
  * @param held        prefixes of the scopes whose token estimate or concurrency slot must be
  *                    given back when the request ends
  */
-public record Admission(GatewayException refusal, long retryAfterMs, int firstRoute, RateLimitHeaders headers,
-                        List<String> held) {
+public record Admission(GatewayException refusal, String refusedBy, long retryAfterMs, int firstRoute,
+                        RateLimitHeaders headers, List<String> held) {
 
   static Admission admitted(int firstRoute, RateLimitHeaders headers, List<String> held) {
-    return new Admission(null, 0, firstRoute, headers, List.copyOf(held));
+    return new Admission(null, null, 0, firstRoute, headers, List.copyOf(held));
   }
 
-  static Admission refused(GatewayException refusal, long retryAfterMs, RateLimitHeaders headers) {
-    return new Admission(refusal, retryAfterMs, -1, headers, List.of());
+  static Admission refused(GatewayException refusal, String refusedBy, long retryAfterMs, RateLimitHeaders headers) {
+    return new Admission(refusal, refusedBy, retryAfterMs, -1, headers, List.of());
   }
 
   public boolean admitted() {

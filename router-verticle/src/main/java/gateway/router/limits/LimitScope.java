@@ -4,7 +4,7 @@ import gateway.common.bus.RateLimits;
 import java.util.List;
 
 /** One holder of limits in Redis: a key, an account or a channel, under its key prefix. */
-record LimitScope(String prefix, String description, RateLimits limits) {
+record LimitScope(String kind, String prefix, String description, RateLimits limits) {
 
   boolean limited() {
     return !limits.isEmpty();

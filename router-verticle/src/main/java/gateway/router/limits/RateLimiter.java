@@ -6,6 +6,7 @@ import gateway.common.bus.Channel;
 import gateway.common.bus.Principal;
 import gateway.common.bus.RateLimits;
 import gateway.common.bus.Route;
+import gateway.router.observe.RouterMetrics;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
@@ -62,9 +63,9 @@ public final class RateLimiter {
    */
   public Future<Admission> admit(String requestId, Principal principal, List<Route> candidates, long tokens) {
     List<LimitScope> mandatory = new ArrayList<>();
-    addIfLimited(mandatory, new LimitScope(prefix("k", principal.keyId()), "this API key",
+    addIfLimited(mandatory, new LimitScope("key", prefix("k", principal.keyId()), "this API key",
         principal.keyLimits().orElse(keyDefaults)));
-    addIfLimited(mandatory, new LimitScope(prefix("a", principal.accountId()), "this account",
+    addIfLimited(mandatory, new LimitScope("account", prefix("a", principal.accountId()), "this account",
         principal.accountLimits().orElse(accountDefaults)));
     List<LimitScope> channels = new ArrayList<>();
     for (Route route : candidates) {
@@ -150,14 +151,15 @@ public final class RateLimiter {
     String limitName = reply.get(2).toString();
     long limit = reply.get(3).toLong();
     long retryMs = reply.get(4).toLong();
-    String who = verdict == 0 ? mandatory.get(reply.get(1).toInteger() - 1).description()
-        : "every channel serving this model";
+    LimitScope full = verdict == 0 ? mandatory.get(reply.get(1).toInteger() - 1) : null;
+    String who = full != null ? full.description() : "every channel serving this model";
     String message = "Rate limit reached for " + who + ": " + describe(limitName, limit) + ". Retry in "
         + RateLimitHeaders.duration(retryMs) + ".";
     RateLimitHeaders headers = limitName.equals("tpm")
         ? new RateLimitHeaders(-1, -1, -1, limit, 0, retryMs)
         : new RateLimitHeaders(limitName.equals("concurrency") ? -1 : limit, 0, retryMs, -1, -1, -1);
-    return Admission.refused(GatewayError.RATE_LIMITED.exception(message), retryMs, headers);
+    return Admission.refused(GatewayError.RATE_LIMITED.exception(message), full != null ? full.kind() : "channel",
+        retryMs, headers);
   }
 
   private static String describe(String limitName, long limit) {
@@ -174,13 +176,14 @@ public final class RateLimiter {
     noteRedisFailure(failure, requestId);
     if ("deny".equals(config.rateLimitRedisFailure())) {
       return Future.succeededFuture(Admission.refused(GatewayError.SERVICE_UNAVAILABLE.exception(
-          "Rate limits cannot be checked right now; retry shortly."), 1000, RateLimitHeaders.NONE));
+          "Rate limits cannot be checked right now; retry shortly."), "redis", 1000, RateLimitHeaders.NONE));
     }
     return Future.succeededFuture(Admission.admitted(0, RateLimitHeaders.NONE, List.of()));
   }
 
   private synchronized void noteRedisFailure(Throwable failure, String requestId) {
     redisFailures.incrementAndGet();
+    RouterMetrics.rateLimiterUnavailable();
     long now = System.nanoTime();
     if (now - lastFailureLog > FAILURE_LOG_INTERVAL_NANOS) {
       lastFailureLog = now;
@@ -226,7 +229,8 @@ public final class RateLimiter {
 
   private LimitScope channelScope(Channel channel) {
     RateLimits limits = RateLimits.fromJson(channel.settings()).orElse(channelDefaults);
-    return new LimitScope(config.redisPrefix() + ":c:" + channel.name(), "channel " + channel.name(), limits);
+    return new LimitScope("channel", config.redisPrefix() + ":c:" + channel.name(), "channel " + channel.name(),
+        limits);
   }
 
   private String prefix(String kind, long id) {

@@ -3,6 +3,7 @@ package gateway.router.routing;
 import gateway.common.GatewayConfig;
 import gateway.common.bus.Channel;
 import gateway.common.bus.RouterBus;
+import gateway.router.observe.RouterMetrics;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -139,11 +140,15 @@ public final class ChannelBreakers {
     CircuitBreaker breaker = CircuitBreaker.create("channel-" + channel, vertx, options);
     breaker.openHandler(v -> changed(channel, "open", resetMs));
     breaker.closeHandler(v -> changed(channel, "closed", resetMs));
-    breaker.halfOpenHandler(v -> LOG.info("channel '{}' half-open: one probe goes through", channel));
+    breaker.halfOpenHandler(v -> {
+      RouterMetrics.breakerState(channel, 1);
+      LOG.info("channel '{}' half-open: one probe goes through", channel);
+    });
     return breaker;
   }
 
   private void changed(String channel, String state, long resetMs) {
+    RouterMetrics.breakerState(channel, "open".equals(state) ? 2 : 0);
     LOG.warn("channel '{}' breaker {}{}", channel, state, applyingRemoteChange ? " (told by another router)" : "");
     if (!applyingRemoteChange) {
       vertx.eventBus().publish(RouterBus.BREAKER_CHANGED, new JsonObject().put("channel", channel)

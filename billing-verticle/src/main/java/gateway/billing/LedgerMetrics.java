@@ -1,0 +1,34 @@
+package gateway.billing;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+
+/** Ledger movements, on Micrometer's global registry (a no-op until the launcher plugs Prometheus in). */
+final class LedgerMetrics {
+  private static final MeterRegistry REGISTRY = Metrics.globalRegistry;
+
+  private LedgerMetrics() {
+  }
+
+  static void held() {
+    Counter.builder("gateway.ledger.holds").register(REGISTRY).increment();
+  }
+
+  static void refused() {
+    Counter.builder("gateway.ledger.refusals").description("holds refused with 402").register(REGISTRY).increment();
+  }
+
+  static void charged(long micros) {
+    Counter.builder("gateway.ledger.charges").register(REGISTRY).increment();
+    Counter.builder("gateway.ledger.charged.micros").register(REGISTRY).increment(micros);
+  }
+
+  static void released() {
+    Counter.builder("gateway.ledger.releases").register(REGISTRY).increment();
+  }
+
+  static void toppedUp(long micros) {
+    Counter.builder("gateway.ledger.topups.micros").register(REGISTRY).increment(micros);
+  }
+}
