@@ -22,6 +22,7 @@ TARGETS=${TARGETS:-"direct nginx gateway"}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 PROMPT_TOKENS=${PROMPT_TOKENS:-20}        # fixed usage the fake reports, priced by the gateway
 COMPLETION_TOKENS=${COMPLETION_TOKENS:-10}
+UPSTREAM_DELAY_MS=${UPSTREAM_DELAY_MS:-0} # the fake waits this long before answering (a slower provider)
 INPUT_PER_MTOK=${INPUT_PER_MTOK:-15}      # catalog price, credits per million tokens
 OUTPUT_PER_MTOK=${OUTPUT_PER_MTOK:-60}
 CREDITS=${CREDITS:-1000000}               # per account
@@ -149,7 +150,7 @@ log "starting the fake upstream"
 # shellcheck disable=SC2086
 start_bg fake-upstream "$TMP/fake.log" java $FAKE_JAVA_OPTS -jar "$FAKE_JAR" \
   --port-file "$TMP/fake.port" --models "$MODEL" \
-  --prompt-tokens "$PROMPT_TOKENS" --completion-tokens "$COMPLETION_TOKENS"
+  --prompt-tokens "$PROMPT_TOKENS" --completion-tokens "$COMPLETION_TOKENS" --first-byte-delay-ms "$UPSTREAM_DELAY_MS"
 FAKE_PID=$LAST_PID
 for i in $(seq 300); do  # 30 s
   [ -s "$TMP/fake.port" ] && break

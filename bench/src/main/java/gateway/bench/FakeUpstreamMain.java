@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -jar bench/target/fake-upstream.jar --port-file /tmp/fake.port \
  *     [--models bench-model,other] [--reply "text"] [--prompt-tokens 20] [--completion-tokens 10]
+ *     [--first-byte-delay-ms 0]
  * </pre>
  *
  * <p>{@link FakeUpstream#start(Vertx)} binds a free port of its own choosing (it has no port
@@ -46,6 +48,7 @@ public final class FakeUpstreamMain {
     String reply = options.getOrDefault("reply", "Hello from the bench upstream.");
     long promptTokens = Long.parseLong(options.getOrDefault("prompt-tokens", "20"));
     long completionTokens = Long.parseLong(options.getOrDefault("completion-tokens", "10"));
+    long delayMs = Long.parseLong(options.getOrDefault("first-byte-delay-ms", "0"));
     String portFile = options.get("port-file");
 
     // One event loop serves the fake (FakeUpstream binds its server from this thread); a few
@@ -54,6 +57,9 @@ public final class FakeUpstreamMain {
     FakeUpstream fake = FakeUpstream.start(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     fake.recordRequests(false);
     Behavior behavior = Behavior.reply(reply).usage(promptTokens, completionTokens);
+    if (delayMs > 0) {
+      behavior = behavior.firstByteDelay(Duration.ofMillis(delayMs));
+    }
     for (String model : models) {
       fake.script(model, behavior);
     }
@@ -90,7 +96,7 @@ public final class FakeUpstreamMain {
       String arg = args[i];
       if (!arg.startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("usage: --port-file F --models a,b --reply TEXT "
-            + "--prompt-tokens N --completion-tokens N (got '" + arg + "')");
+            + "--prompt-tokens N --completion-tokens N --first-byte-delay-ms N (got '" + arg + "')");
       }
       options.put(arg.substring(2), args[++i]);
     }
