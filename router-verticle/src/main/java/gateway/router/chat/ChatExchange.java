@@ -234,9 +234,9 @@ final class ChatExchange {
     body.put("model", request.model());
     JsonObject usage = body.getValue("usage") instanceof JsonObject u ? u : OpenAiUsage.toChat(priced.usage());
     body.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));
-    protocol.respond(ctx.response(), body);
     reportToBreaker(false);
     settle(route, RequestOutcome.COMPLETED, priced, null);
+    protocol.respond(ctx.response(), body);
   }
 
   private void relay(Route route, ProviderAdapter adapter, UpstreamCall call) {

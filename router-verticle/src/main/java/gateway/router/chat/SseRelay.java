@@ -130,8 +130,10 @@ public final class SseRelay {
     }
     call.done();
     Priced priced = pricing.apply(translator.usage(), output);
-    writer.complete(priced, upstreamUsage);
+    // The exchange settles as the end completes: before the last byte, so a server draining for
+    // shutdown cannot close ahead of the charge.
     end.complete(new StreamEnd(StreamEnd.Kind.COMPLETED, translator.usage(), priced, output, null));
+    writer.complete(priced, upstreamUsage);
   }
 
   private void onUpstreamEnd() {
@@ -149,8 +151,8 @@ public final class SseRelay {
     }
     ended = true;
     if (started) {
-      writer.fail(error);
       end.complete(new StreamEnd(StreamEnd.Kind.CUT_AFTER_CONTENT, translator.usage(), null, output, error));
+      writer.fail(error);
     } else {
       end.complete(new StreamEnd(StreamEnd.Kind.FAILED_BEFORE_CONTENT, translator.usage(), null, output, error));
     }
