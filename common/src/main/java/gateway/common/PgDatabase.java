@@ -3,7 +3,9 @@ package gateway.common;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
@@ -45,6 +47,14 @@ public final class PgDatabase {
         .setUser(url.user())
         .setPipeliningLimit(256)
         .setCachePreparedStatements(true);
+    if (url.sslMode() != null) {
+      // libpq semantics: require encrypts without checking the certificate; verify-* check it
+      // against the JVM's trust store.
+      options.setSslMode(SslMode.of(url.sslMode()));
+      if (options.getSslMode() == SslMode.REQUIRE) {
+        options.setSslOptions(new ClientSSLOptions().setTrustAll(true));
+      }
+    }
     return url.password() == null ? options : options.setPassword(url.password());
   }
 }

@@ -5,10 +5,15 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A Postgres URL as {@code GATEWAY_PG_URL} gives it ({@code postgresql://user:pass@host:port/db}),
- * and the JDBC form Flyway needs.
+ * A Postgres URL as {@code GATEWAY_PG_URL} gives it ({@code postgresql://user:pass@host:port/db},
+ * optionally {@code ?sslmode=require|verify-ca|verify-full} as libpq reads it), and the JDBC
+ * form Flyway needs.
  */
-public record PgUrl(String host, int port, String database, String user, String password) {
+public record PgUrl(String host, int port, String database, String user, String password, String sslMode) {
+
+  public PgUrl(String host, int port, String database, String user, String password) {
+    this(host, port, database, user, password, null);
+  }
 
   public static PgUrl parse(String url) {
     URI uri = URI.create(url.startsWith("jdbc:") ? url.substring(5) : url);
@@ -18,6 +23,7 @@ public record PgUrl(String host, int port, String database, String user, String 
     }
     String user = null;
     String password = null;
+    String sslMode = null;
     if (uri.getRawUserInfo() != null) {
       String[] parts = uri.getRawUserInfo().split(":", 2);
       user = decode(parts[0]);
@@ -31,6 +37,8 @@ public record PgUrl(String host, int port, String database, String user, String 
           user = decode(kv[1]);
         } else if (kv.length == 2 && kv[0].equals("password")) {
           password = decode(kv[1]);
+        } else if (kv.length == 2 && kv[0].equals("sslmode")) {
+          sslMode = decode(kv[1]);
         }
       }
     }
@@ -40,17 +48,19 @@ public record PgUrl(String host, int port, String database, String user, String 
         uri.getPort() < 0 ? 5432 : uri.getPort(),
         database.isEmpty() ? "postgres" : database,
         user == null ? "postgres" : user,
-        password);
+        password,
+        sslMode);
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database + (sslMode == null ? "" : "?sslmode=" + sslMode);
   }
 
   /** The URL form, password included: for handing to a verticle, never for a log. */
   public String url() {
     String auth = password == null ? user : user + ":" + password;
-    return "postgresql://" + auth + "@" + host + ":" + port + "/" + database;
+    return "postgresql://" + auth + "@" + host + ":" + port + "/" + database
+        + (sslMode == null ? "" : "?sslmode=" + sslMode);
   }
 
   /** Safe to log. */

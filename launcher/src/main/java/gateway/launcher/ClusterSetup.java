@@ -29,7 +29,8 @@ final class ClusterSetup {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     if ("kubernetes".equals(config.clusterDiscovery())) {
-      join.getKubernetesConfig().setEnabled(true);
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-port", Integer.toString(config.clusterPort()));
       if (config.clusterKubernetesService() != null) {
         join.getKubernetesConfig().setProperty("service-dns", config.clusterKubernetesService());
       }

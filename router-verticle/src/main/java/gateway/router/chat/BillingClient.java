@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
 public final class BillingClient {
   private static final Logger LOG = LoggerFactory.getLogger(BillingClient.class);
   private static final long[] RETRY_DELAYS_MS = {250, 1_000, 3_000, 10_000, 30_000};
-  private static final DeliveryOptions RESERVE_OPTIONS = new DeliveryOptions().setSendTimeout(5_000);
+  // A hold is on the request's path: when billing is gone, answer 503 soon rather than hang.
+  private static final DeliveryOptions RESERVE_OPTIONS = new DeliveryOptions().setSendTimeout(3_000);
+  // A settle lost with a dying billing process is retried after this, not after the bus's default 30 s.
+  private static final DeliveryOptions SETTLE_OPTIONS = new DeliveryOptions().setSendTimeout(10_000);
 
   private final Vertx vertx;
   private int inFlight;
@@ -63,7 +66,8 @@ public final class BillingClient {
   }
 
   private void send(String address, UsageReport report, int attempt) {
-    BusTimer.timed(address, vertx.eventBus().<JsonObject>request(address, report.toJson())).onComplete(done -> {
+    BusTimer.timed(address, vertx.eventBus().<JsonObject>request(address, report.toJson(), SETTLE_OPTIONS))
+        .onComplete(done -> {
       if (done.succeeded()) {
         finished();
         return;
