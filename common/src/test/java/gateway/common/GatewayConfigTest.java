@@ -55,4 +55,13 @@ class GatewayConfigTest {
     assertThat(url.toString()).doesNotContain("cret");
     assertThat(PgUrl.parse("postgresql://127.0.0.1/test?user=root").user()).isEqualTo("root");
   }
+
+  @Test
+  @DisplayName("sslmode in the Postgres URL reaches both the pool and Flyway's JDBC URL")
+  void pgUrlSslMode() {
+    PgUrl url = PgUrl.parse("postgresql://gw:pw@db.example.com:5432/ledger?sslmode=require");
+    assertThat(url.sslMode()).isEqualTo("require");
+    assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example.com:5432/ledger?sslmode=require");
+    assertThat(PgUrl.parse(url.url())).isEqualTo(url);
+  }
 }
