@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,7 @@ public final class BillingVerticle extends VerticleBase {
   static final String SCHEMA = "billing";
 
   private Pool pool;
+  private Pool holdsPool;
   private long sweepTimer = -1;
 
   @Override
@@ -29,9 +31,10 @@ public final class BillingVerticle extends VerticleBase {
     GatewayConfig config = GatewayConfig.fromJson(config());
     return PgDatabase.open(vertx, config, SCHEMA).compose(opened -> {
       pool = opened;
-      CreditLedger ledger = new CreditLedger(pool);
+      holdsPool = PgDatabase.pool(vertx, config, SCHEMA + "-holds", Map.of("synchronous_commit", "off"));
+      CreditLedger ledger = new CreditLedger(pool, holdsPool);
       UsageLog usage = new UsageLog(pool);
-      HoldSweeper sweeper = new HoldSweeper(pool, config.holdMaxAgeSeconds());
+      HoldSweeper sweeper = new HoldSweeper(holdsPool, config.holdMaxAgeSeconds());
       sweepTimer = vertx.setPeriodic(config.holdSweepIntervalSeconds() * 1000, id -> sweeper.sweep()
           .onFailure(e -> LOG.error("hold sweep failed", e)));
       EventBus bus = vertx.eventBus();
@@ -51,7 +54,8 @@ public final class BillingVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
-    return pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> holdsClosed = holdsPool == null ? Future.succeededFuture() : holdsPool.close();
+    return holdsClosed.compose(v -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
   private static long accountId(JsonObject body) {

@@ -23,9 +23,19 @@ final class CreditLedger {
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
+  private final Pool holds;
+  private final SettleBatch settles;
 
-  CreditLedger(Pool pool) {
+  /**
+   * @param pool  for charges and top-ups: every commit waits for the disk
+   * @param holds for holds and their release, with {@code synchronous_commit=off}: a hold lost
+   *              in a database crash only means less is set aside, and a charge never goes past
+   *              the balance anyway; a lost release leaves a hold the sweeper frees
+   */
+  CreditLedger(Pool pool, Pool holds) {
     this.pool = pool;
+    this.holds = holds;
+    this.settles = new SettleBatch(pool, BillingSql.SETTLE);
   }
 
   /** Places the hold, or refuses with 402; a repeated reserve of an open hold answers the same hold. */
@@ -38,14 +48,14 @@ final class CreditLedger {
         LedgerMetrics.held();
         return Future.succeededFuture(holdReply(placed));
       }
-      return pool.preparedQuery(BillingSql.RESERVE_DIAGNOSIS)
+      return holds.preparedQuery(BillingSql.RESERVE_DIAGNOSIS)
           .execute(Tuple.of(hold.requestId(), hold.accountId()))
           .compose(rows -> explainRefusal(hold, rows.iterator().next()));
     });
   }
 
   private Future<Long> placeHold(Hold hold) {
-    return pool.preparedQuery(BillingSql.RESERVE)
+    return holds.preparedQuery(BillingSql.RESERVE)
         .execute(Tuple.of(hold.requestId(), hold.accountId(), hold.keyId(), hold.amountMicros()))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("amount_micros"));
   }
@@ -60,7 +70,7 @@ final class CreditLedger {
     }
     if (diagnosis.getLong("available_micros") == null && hold.amountMicros() == 0) {
       // A free request from an account that was never topped up: give it a balance row.
-      return pool.preparedQuery(BillingSql.ENSURE_BALANCE_ROW).execute(Tuple.of(hold.accountId()))
+      return holds.preparedQuery(BillingSql.ENSURE_BALANCE_ROW).execute(Tuple.of(hold.accountId()))
           .compose(v -> placeHold(hold))
           .map(placed -> holdReply(placed == null ? 0 : placed));
     }
@@ -89,11 +99,10 @@ final class CreditLedger {
   }
 
   private Future<JsonObject> settleOnce(UsageReport report) {
-    return pool.preparedQuery(BillingSql.SETTLE).execute(usageTuple(report)).map(rows -> {
-      if (rows.size() == 0) {
+    return settles.submit(usageTuple(report)).map(row -> {
+      if (row == null) {
         return null;
       }
-      Row row = rows.iterator().next();
       LedgerMetrics.charged(row.getLong("cost_micros"));
       return settledReply(row.getLong("cost_micros"), row.getLong("balance_micros"), false);
     });
@@ -119,7 +128,7 @@ final class CreditLedger {
     UsageReport failed = new UsageReport(report.requestId(), report.accountId(), report.keyId(), report.model(),
         report.channel(), report.usage(), report.costMicros(), RequestOutcome.FAILED, report.latencyMs(),
         report.attempts(), report.error());
-    return pool.preparedQuery(BillingSql.RELEASE).execute(usageTuple(failed)).map(rows -> {
+    return holds.preparedQuery(BillingSql.RELEASE).execute(usageTuple(failed)).map(rows -> {
       LedgerMetrics.released();
       return new JsonObject()
           .put("released_micros", rows.size() == 0 ? 0L : rows.iterator().next().getLong("released_micros"));

@@ -178,6 +178,26 @@ class CreditLedgerTest {
   }
 
   @Test
+  @DisplayName("settles that arrive together commit together, and a replay among them fails none of the others")
+  void batchedSettlesWithAReplay() {
+    call(BillingBus.TOPUP, topUp(5_000_000, null));
+    for (int i = 0; i < 10; i++) {
+      call(BillingBus.RESERVE, hold("b" + i, 10_000).toJson());
+    }
+    call(BillingBus.SETTLE, report("b0", 1_000, RequestOutcome.COMPLETED).toJson());
+    List<Future<Message<JsonObject>>> settles = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      settles.add(request(BillingBus.SETTLE, report("b" + i, 1_000, RequestOutcome.COMPLETED).toJson()));
+    }
+    result(Future.all(settles));
+    assertThat(settles.get(0).result().body().getBoolean("replayed")).isTrue();
+    assertThat(settles.subList(1, 10)).allSatisfy(s -> assertThat(s.result().body().getBoolean("replayed")).isFalse());
+    JsonObject balance = balance();
+    assertThat(balance.getLong("balance_micros")).isEqualTo(5_000_000 - 10 * 1_000);
+    assertThat(balance.getLong("held_micros")).isZero();
+  }
+
+  @Test
   @DisplayName("holds older than the maximum age are released by the sweeper")
   void sweeperReleasesExpiredHolds() {
     Vertx otherVertx = Vertx.vertx();

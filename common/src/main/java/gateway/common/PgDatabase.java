@@ -8,6 +8,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -21,12 +22,21 @@ public final class PgDatabase {
 
   public static Future<Pool> open(Vertx vertx, GatewayConfig config, String schema) {
     PgUrl url = PgUrl.parse(config.pgUrl());
-    return vertx.executeBlocking(() -> migrate(url, schema))
-        .map(ignored -> PgBuilder.pool()
-            .with(new PoolOptions().setMaxSize(config.pgPoolSize()).setName("pg-" + schema).setShared(true))
-            .connectingTo(connectOptions(url))
-            .using(vertx)
-            .build());
+    return vertx.executeBlocking(() -> migrate(url, schema)).map(ignored -> pool(vertx, config, schema, Map.of()));
+  }
+
+  /**
+   * A further pool on the same database whose sessions start with the given settings
+   * (sent in the startup message, e.g. {@code synchronous_commit=off}).
+   */
+  public static Pool pool(Vertx vertx, GatewayConfig config, String name, Map<String, String> sessionSettings) {
+    PgConnectOptions options = connectOptions(PgUrl.parse(config.pgUrl()));
+    sessionSettings.forEach(options::addProperty);
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(config.pgPoolSize()).setName("pg-" + name).setShared(true))
+        .connectingTo(options)
+        .using(vertx)
+        .build();
   }
 
   private static Void migrate(PgUrl url, String schema) {
