@@ -44,9 +44,12 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     return new ChatRequest(body, model, stream, wantsUsage, maxOutput, n == null ? 1 : n);
   }
 
-  /** The body to send to a route: a copy naming the route's upstream model. */
+  /**
+   * The body to send to a route: a shallow copy naming the route's upstream model. Adapters may
+   * change its top-level fields; nested values are shared with the original and stay untouched.
+   */
   public JsonObject forUpstream(String upstreamModel) {
-    return body.copy().put("model", upstreamModel);
+    return new JsonObject(new java.util.LinkedHashMap<>(body.getMap())).put("model", upstreamModel);
   }
 
   public JsonArray messages() {

@@ -13,7 +13,15 @@ public final class Json {
   }
 
   public static JsonObject objectOrNull(Buffer body) {
-    return body == null ? null : objectOrNull(body.toString(StandardCharsets.UTF_8));
+    if (body == null || body.length() == 0) {
+      return null;
+    }
+    try {
+      Object value = io.vertx.core.json.Json.decodeValue(body);
+      return value instanceof JsonObject object ? object : null;
+    } catch (DecodeException e) {
+      return null;
+    }
   }
 
   public static JsonObject objectOrNull(String text) {

@@ -13,7 +13,8 @@ public interface ProviderAdapter {
   /**
    * The upstream call for an OpenAI chat request whose {@code model} is already the
    * route's upstream model. When {@code stream} is true the adapter must ask for usage in
-   * the stream.
+   * the stream. The request is this attempt's own shallow copy: top-level fields may be
+   * changed, nested values are shared and must not be.
    */
   UpstreamRequest chatRequest(JsonObject openAiRequest, Route route, boolean stream);
 

@@ -20,10 +20,10 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
 
   @Override
   public UpstreamRequest chatRequest(JsonObject openAiRequest, Route route, boolean stream) {
-    JsonObject body = openAiRequest.copy();
+    JsonObject body = openAiRequest;
     if (stream) {
       body.put("stream", true);
-      JsonObject options = body.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
+      JsonObject options = body.getValue("stream_options") instanceof JsonObject o ? o.copy() : new JsonObject();
       body.put("stream_options", options.put("include_usage", true));
     } else {
       body.remove("stream");
