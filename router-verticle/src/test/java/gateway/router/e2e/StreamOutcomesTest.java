@@ -78,6 +78,33 @@ class StreamOutcomesTest {
   }
 
   @Test
+  @DisplayName("a non-stream client that hangs up before the answer: the upstream call is cancelled, the prompt "
+      + "is charged, and the channel is not blamed")
+  void nonStreamClientGoneIsChargedThePromptNotBlamedOnTheChannel() throws Exception {
+    gateway.fake.script(MODEL, Behavior.reply("too late").firstByteDelay(Duration.ofSeconds(3)),
+        Behavior.reply("on time"));
+    java.net.http.HttpClient impatient = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.v1() + "/chat/completions"))
+        .timeout(Duration.ofMillis(500))
+        .header("authorization", "Bearer " + customer.key()).header("content-type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(new JsonObject(STREAM_BODY).put("stream", false)
+            .encode()))
+        .build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+        impatient.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(java.net.http.HttpTimeoutException.class);
+
+    JsonObject row = awaitUsageRow();
+    assertThat(row.getString("outcome")).isEqualTo(RequestOutcome.CLIENT_DISCONNECTED.wire);
+    assertThat(row.getLong("input_tokens")).isPositive();
+    assertThat(row.getLong("cost_micros")).isEqualTo(row.getLong("input_tokens") * 15);
+    assertThat(row.getInteger("attempts")).isEqualTo(1);
+    assertThat(http.post("/chat/completions", customer.key(), new JsonObject(STREAM_BODY).put("stream", false)
+        .encode()).body()).contains("on time");
+  }
+
+  @Test
   @DisplayName("upstream cut after content: the client gets an error event and no [DONE]; what was delivered is charged")
   void upstreamCutAfterContentChargesWhatWasDelivered() {
     gateway.fake.script(MODEL, Behavior.reply("alpha beta gamma delta epsilon").cutAfterChunks(2));
