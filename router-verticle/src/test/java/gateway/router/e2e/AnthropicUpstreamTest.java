@@ -3,12 +3,9 @@ package gateway.router.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
-import com.openai.core.http.StreamResponse;
-import com.openai.errors.OpenAIException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
@@ -28,12 +25,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -74,8 +68,8 @@ class AnthropicUpstreamTest {
     CompletionUsage usage = completion.usage().orElseThrow();
     assertThat(usage.promptTokens()).isEqualTo(100);
     assertThat(usage.completionTokens()).isEqualTo(20);
-    assertThat(cost(usage._additionalProperties())).isEqualByComparingTo("0.0027"); // 100 × 15 + 20 × 60 µcr
-    awaitBalance(START_MICROS - 2_700);
+    assertThat(SdkStreams.cost(usage._additionalProperties())).isEqualByComparingTo("0.0027"); // 100 × 15 + 20 × 60 µcr
+    gateway.awaitBalance(customer.accountId(), START_MICROS - 2_700);
 
     RecordedRequest upstream = gateway.fake.requestsFor(UPSTREAM_MODEL).get(0);
     assertThat(upstream.path()).isEqualTo("/v1/messages");
@@ -97,11 +91,11 @@ class AnthropicUpstreamTest {
   void streamedCompletion() {
     gateway.fake.script(UPSTREAM_MODEL, Behavior.reply("one two three four five").usage(50, 5));
 
-    List<ChatCompletionChunk> chunks = stream(ChatCompletionCreateParams.builder().model(MODEL)
+    List<ChatCompletionChunk> chunks = SdkStreams.stream(client, ChatCompletionCreateParams.builder().model(MODEL)
         .addUserMessage("Count").streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
         .build());
 
-    assertThat(text(chunks)).isEqualTo("one two three four five");
+    assertThat(SdkStreams.text(chunks)).isEqualTo("one two three four five");
     assertThat(chunks).allSatisfy(c -> assertThat(c.model()).isEqualTo(MODEL));
     assertThat(chunks.get(0).choices().get(0).delta().role()).isPresent();
     ChatCompletionChunk last = chunks.get(chunks.size() - 1);
@@ -109,9 +103,9 @@ class AnthropicUpstreamTest {
     CompletionUsage usage = last.usage().orElseThrow();
     assertThat(usage.promptTokens()).isEqualTo(50);
     assertThat(usage.completionTokens()).isEqualTo(5);
-    assertThat(cost(usage._additionalProperties())).isEqualByComparingTo("0.00105"); // 50 × 15 + 5 × 60 µcr
+    assertThat(SdkStreams.cost(usage._additionalProperties())).isEqualByComparingTo("0.00105"); // 50 × 15 + 5 × 60 µcr
     assertThat(gateway.fake.requestsFor(UPSTREAM_MODEL).get(0).body().getBoolean("stream")).isTrue();
-    awaitBalance(START_MICROS - 1_050);
+    gateway.awaitBalance(customer.accountId(), START_MICROS - 1_050);
   }
 
   @Test
@@ -162,10 +156,10 @@ class AnthropicUpstreamTest {
         .withToolCall("get_weather", WEATHER_ARGUMENTS.encode())
         .withToolCall("get_time", "{\"city\":\"Paris\"}"));
 
-    List<ChatCompletionChunk> chunks = stream(ChatCompletionCreateParams.builder().model(MODEL)
+    List<ChatCompletionChunk> chunks = SdkStreams.stream(client, ChatCompletionCreateParams.builder().model(MODEL)
         .addUserMessage("Weather and time in Paris?").addFunctionTool(weatherTool()).build());
 
-    assertThat(text(chunks)).isEqualTo("Let me check.");
+    assertThat(SdkStreams.text(chunks)).isEqualTo("Let me check.");
     List<ChatCompletionChunk.Choice.Delta.ToolCall> calls = chunks.stream()
         .flatMap(c -> c.choices().stream())
         .flatMap(choice -> choice.delta().toolCalls().stream().flatMap(List::stream))
@@ -174,8 +168,8 @@ class AnthropicUpstreamTest {
     assertThat(starts).extracting(c -> c.index()).containsExactly(0L, 1L);
     assertThat(starts).extracting(c -> c.function().orElseThrow().name().orElseThrow())
         .containsExactly("get_weather", "get_time");
-    assertThat(new JsonObject(arguments(calls, 0))).isEqualTo(WEATHER_ARGUMENTS);
-    assertThat(new JsonObject(arguments(calls, 1)).getString("city")).isEqualTo("Paris");
+    assertThat(new JsonObject(SdkStreams.arguments(calls, 0))).isEqualTo(WEATHER_ARGUMENTS);
+    assertThat(new JsonObject(SdkStreams.arguments(calls, 1)).getString("city")).isEqualTo("Paris");
     assertThat(chunks.stream().flatMap(c -> c.choices().stream()).flatMap(c -> c.finishReason().stream()))
         .containsExactly(ChatCompletionChunk.Choice.FinishReason.TOOL_CALLS);
   }
@@ -206,7 +200,7 @@ class AnthropicUpstreamTest {
     assertThat(usage.promptTokens()).isEqualTo(100);
     assertThat(usage.promptTokensDetails().orElseThrow().cachedTokens()).contains(40L);
     // 50 uncached × 15 + 40 read × 7.5 + 10 written × 20 + 20 × 60 µcr
-    awaitBalance(START_MICROS - 2_450);
+    gateway.awaitBalance(customer.accountId(), START_MICROS - 2_450);
     JsonObject row = gateway.usageRows(customer.accountId()).getJsonObject(0);
     assertThat(row.getLong("input_tokens")).isEqualTo(50);
     assertThat(row.getLong("cache_read_tokens")).isEqualTo(40);
@@ -220,7 +214,8 @@ class AnthropicUpstreamTest {
   void cutStreamEndsWithAnError() {
     gateway.fake.script(UPSTREAM_MODEL, Behavior.reply("one two three four five six").usage(40, 6).cutAfterChunks(2));
 
-    assertStreamFails(ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("Count").build(), "broke");
+    SdkStreams.assertStreamFails(client,
+        ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("Count").build(), "broke");
     awaitSettled("upstream_cut");
   }
 
@@ -230,7 +225,8 @@ class AnthropicUpstreamTest {
     gateway.fake.script(UPSTREAM_MODEL, Behavior.reply("one two three four").usage(40, 4)
         .errorEventAfterChunks(1, "Overloaded"));
 
-    assertStreamFails(ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("Count").build(),
+    SdkStreams.assertStreamFails(client,
+        ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("Count").build(),
         "Overloaded");
     awaitSettled("upstream_cut");
   }
@@ -243,7 +239,7 @@ class AnthropicUpstreamTest {
     assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder()
         .model(MODEL).addUserMessage("hi").build()))
         .isInstanceOfSatisfying(OpenAIServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(502));
-    awaitBalance(START_MICROS);
+    gateway.awaitBalance(customer.accountId(), START_MICROS);
   }
 
   @Test
@@ -268,47 +264,6 @@ class AnthropicUpstreamTest {
             .putAdditionalProperty("required", JsonValue.from(List.of("location")))
             .build())
         .build();
-  }
-
-  /** The stream must end in an error the SDK raises, within a bounded time, after some content arrived. */
-  private void assertStreamFails(ChatCompletionCreateParams params, String reason) {
-    List<ChatCompletionChunk> received = new ArrayList<>();
-    assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
-        assertThatThrownBy(() -> {
-          try (StreamResponse<ChatCompletionChunk> response = client.chat().completions().createStreaming(params)) {
-            response.stream().forEach(received::add);
-          }
-        }).isInstanceOf(OpenAIException.class).hasMessageContaining(reason));
-    assertThat(text(received)).isNotEmpty();
-  }
-
-  private List<ChatCompletionChunk> stream(ChatCompletionCreateParams params) {
-    try (StreamResponse<ChatCompletionChunk> response = client.chat().completions().createStreaming(params)) {
-      return response.stream().collect(Collectors.toCollection(ArrayList::new));
-    }
-  }
-
-  private static String text(List<ChatCompletionChunk> chunks) {
-    return chunks.stream()
-        .flatMap(c -> c.choices().stream())
-        .map(choice -> choice.delta().content().orElse(""))
-        .collect(Collectors.joining());
-  }
-
-  private static String arguments(List<ChatCompletionChunk.Choice.Delta.ToolCall> calls, long index) {
-    return calls.stream().filter(c -> c.index() == index)
-        .map(c -> c.function().flatMap(f -> f.arguments()).orElse(""))
-        .collect(Collectors.joining());
-  }
-
-  private static BigDecimal cost(Map<String, JsonValue> properties) {
-    return new BigDecimal(properties.get("cost").toString());
-  }
-
-  private void awaitBalance(long micros) {
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(gateway.balanceMicros(customer.accountId())).isEqualTo(micros));
-    assertThat(gateway.heldMicros(customer.accountId())).isZero();
   }
 
   private void awaitSettled(String outcome) {

@@ -1,12 +1,9 @@
 package gateway.router.e2e;
 
-import static gateway.testsupport.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
-import com.openai.core.http.StreamResponse;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -21,9 +18,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -64,8 +58,8 @@ class ChatCompletionsTest {
     assertThat(usage.promptTokens()).isEqualTo(100);
     assertThat(usage.completionTokens()).isEqualTo(20);
     // 100 × 15 µcr + 20 × 60 µcr
-    assertThat(cost(usage._additionalProperties())).isEqualByComparingTo("0.0027");
-    awaitBalance(10_000_000 - 2_700);
+    assertThat(SdkStreams.cost(usage._additionalProperties())).isEqualByComparingTo("0.0027");
+    gateway.awaitBalance(customer.accountId(), 10_000_000 - 2_700);
     JsonObject row = gateway.usageRows(customer.accountId()).getJsonObject(0);
     assertThat(row.getString("channel")).isEqualTo("fake-openai");
     assertThat(row.getString("outcome")).isEqualTo("completed");
@@ -79,18 +73,18 @@ class ChatCompletionsTest {
   void streamedCompletionWithUsage() {
     gateway.fake.script(UPSTREAM_MODEL, Behavior.reply("one two three four five").usage(50, 5));
 
-    List<ChatCompletionChunk> chunks = stream(ChatCompletionCreateParams.builder().model(MODEL)
+    List<ChatCompletionChunk> chunks = SdkStreams.stream(client, ChatCompletionCreateParams.builder().model(MODEL)
         .addUserMessage("Count").streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
         .build());
 
-    assertThat(text(chunks)).isEqualTo("one two three four five");
+    assertThat(SdkStreams.text(chunks)).isEqualTo("one two three four five");
     ChatCompletionChunk last = chunks.get(chunks.size() - 1);
     assertThat(last.choices()).isEmpty();
     CompletionUsage usage = last.usage().orElseThrow();
     assertThat(usage.completionTokens()).isEqualTo(5);
-    assertThat(cost(usage._additionalProperties())).isEqualByComparingTo("0.00105"); // 50 × 15 + 5 × 60 µcr
+    assertThat(SdkStreams.cost(usage._additionalProperties())).isEqualByComparingTo("0.00105"); // 50 × 15 + 5 × 60 µcr
     assertThat(chunks).allSatisfy(c -> assertThat(c.model()).isEqualTo(MODEL));
-    awaitBalance(10_000_000 - 1_050);
+    gateway.awaitBalance(customer.accountId(), 10_000_000 - 1_050);
   }
 
   @Test
@@ -98,17 +92,17 @@ class ChatCompletionsTest {
   void usageChunkHiddenFromClientsThatDidNotAsk() {
     gateway.fake.script(UPSTREAM_MODEL, Behavior.reply("alpha beta").usage(10, 2));
 
-    List<ChatCompletionChunk> chunks = stream(ChatCompletionCreateParams.builder().model(MODEL)
+    List<ChatCompletionChunk> chunks = SdkStreams.stream(client, ChatCompletionCreateParams.builder().model(MODEL)
         .addUserMessage("Go").build());
 
-    assertThat(text(chunks)).isEqualTo("alpha beta");
+    assertThat(SdkStreams.text(chunks)).isEqualTo("alpha beta");
     assertThat(chunks).allSatisfy(c -> {
       assertThat(c.choices()).isNotEmpty();
       assertThat(c.usage()).isEmpty();
     });
     RecordedRequest upstream = gateway.fake.requestsFor(UPSTREAM_MODEL).get(0);
     assertThat(upstream.body().getJsonObject("stream_options").getBoolean("include_usage")).isTrue();
-    awaitBalance(10_000_000 - (10 * 15 + 2 * 60));
+    gateway.awaitBalance(customer.accountId(), 10_000_000 - (10 * 15 + 2 * 60));
   }
 
   @Test
@@ -121,7 +115,7 @@ class ChatCompletionsTest {
         .build();
 
     ChatCompletion completion = client.chat().completions().create(params);
-    List<ChatCompletionChunk> chunks = stream(params);
+    List<ChatCompletionChunk> chunks = SdkStreams.stream(client, params);
 
     ChatCompletionMessageToolCall call = completion.choices().get(0).message().toolCalls().orElseThrow().get(0);
     assertThat(call.asFunction().function().name()).isEqualTo("get_weather");
@@ -180,7 +174,7 @@ class ChatCompletionsTest {
     client.chat().completions().create(ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("hi").build());
 
     // 60 uncached × 15 + 40 cached × 7.5 + 20 × 60 µcr
-    awaitBalance(10_000_000 - 2_400);
+    gateway.awaitBalance(customer.accountId(), 10_000_000 - 2_400);
     JsonObject row = gateway.usageRows(customer.accountId()).getJsonObject(0);
     assertThat(row.getLong("input_tokens")).isEqualTo(60);
     assertThat(row.getLong("cache_read_tokens")).isEqualTo(40);
@@ -198,29 +192,7 @@ class ChatCompletionsTest {
     assertThat(usage.promptTokens()).isPositive();
     assertThat(usage.completionTokens()).isPositive();
     long expected = usage.promptTokens() * 15 + usage.completionTokens() * 60;
-    awaitBalance(10_000_000 - expected);
+    gateway.awaitBalance(customer.accountId(), 10_000_000 - expected);
   }
 
-  private List<ChatCompletionChunk> stream(ChatCompletionCreateParams params) {
-    try (StreamResponse<ChatCompletionChunk> response = client.chat().completions().createStreaming(params)) {
-      return response.stream().collect(Collectors.toCollection(ArrayList::new));
-    }
-  }
-
-  private static String text(List<ChatCompletionChunk> chunks) {
-    return chunks.stream()
-        .flatMap(c -> c.choices().stream())
-        .map(choice -> choice.delta().content().orElse(""))
-        .collect(Collectors.joining());
-  }
-
-  private static BigDecimal cost(Map<String, JsonValue> properties) {
-    return new BigDecimal(properties.get("cost").toString());
-  }
-
-  private void awaitBalance(long micros) {
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(gateway.balanceMicros(customer.accountId())).isEqualTo(micros));
-    assertThat(gateway.heldMicros(customer.accountId())).isZero();
-  }
 }

@@ -208,4 +208,11 @@ final class GatewayUnderTest {
     admin.ok("PUT", "/admin/models/" + alias, new JsonObject().put("type", "llm").put("price", price)
         .put("routes", list));
   }
+
+  /** Settles trail the answers: waits until the balance is what the charges make it, with no hold left. */
+  void awaitBalance(long accountId, long micros) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        org.assertj.core.api.Assertions.assertThat(balanceMicros(accountId)).isEqualTo(micros));
+    org.assertj.core.api.Assertions.assertThat(heldMicros(accountId)).isZero();
+  }
 }

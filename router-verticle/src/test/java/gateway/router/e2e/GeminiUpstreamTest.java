@@ -3,12 +3,9 @@ package gateway.router.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
-import com.openai.core.http.StreamResponse;
-import com.openai.errors.OpenAIException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
@@ -28,9 +25,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -73,8 +68,8 @@ class GeminiUpstreamTest {
     CompletionUsage usage = completion.usage().orElseThrow();
     assertThat(usage.promptTokens()).isEqualTo(100);
     assertThat(usage.completionTokens()).isEqualTo(20);
-    assertThat(cost(usage._additionalProperties())).isEqualByComparingTo("0.0027"); // 100 × 15 + 20 × 60 µcr
-    awaitBalance(START_MICROS - 2_700);
+    assertThat(SdkStreams.cost(usage._additionalProperties())).isEqualByComparingTo("0.0027"); // 100 × 15 + 20 × 60 µcr
+    gateway.awaitBalance(customer.accountId(), START_MICROS - 2_700);
 
     RecordedRequest upstream = gateway.fake.requestsFor(UPSTREAM_MODEL).get(0);
     assertThat(upstream.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
@@ -93,22 +88,22 @@ class GeminiUpstreamTest {
   void streamedCompletion() {
     gateway.fake.script(UPSTREAM_MODEL, Behavior.reply("one two three four five").usage(50, 5));
 
-    List<ChatCompletionChunk> chunks = stream(ChatCompletionCreateParams.builder().model(MODEL)
+    List<ChatCompletionChunk> chunks = SdkStreams.stream(client, ChatCompletionCreateParams.builder().model(MODEL)
         .addUserMessage("Count").streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
         .build());
 
-    assertThat(text(chunks)).isEqualTo("one two three four five");
+    assertThat(SdkStreams.text(chunks)).isEqualTo("one two three four five");
     assertThat(chunks).allSatisfy(c -> assertThat(c.model()).isEqualTo(MODEL));
     ChatCompletionChunk last = chunks.get(chunks.size() - 1);
     assertThat(last.choices()).isEmpty();
     CompletionUsage usage = last.usage().orElseThrow();
     assertThat(usage.promptTokens()).isEqualTo(50);
     assertThat(usage.completionTokens()).isEqualTo(5);
-    assertThat(cost(usage._additionalProperties())).isEqualByComparingTo("0.00105");
+    assertThat(SdkStreams.cost(usage._additionalProperties())).isEqualByComparingTo("0.00105");
     RecordedRequest upstream = gateway.fake.requestsFor(UPSTREAM_MODEL).get(0);
     assertThat(upstream.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
     assertThat(upstream.query()).isEqualTo("alt=sse");
-    awaitBalance(START_MICROS - 1_050);
+    gateway.awaitBalance(customer.accountId(), START_MICROS - 1_050);
   }
 
   @Test
@@ -161,14 +156,14 @@ class GeminiUpstreamTest {
     gateway.fake.script(UPSTREAM_MODEL,
         Behavior.reply("Checking.").withToolCall("get_weather", WEATHER_ARGUMENTS.encode()));
 
-    List<ChatCompletionChunk> chunks = stream(ChatCompletionCreateParams.builder().model(MODEL)
+    List<ChatCompletionChunk> chunks = SdkStreams.stream(client, ChatCompletionCreateParams.builder().model(MODEL)
         .addUserMessage("Weather in Paris?").addFunctionTool(tool("get_weather")).build());
 
     List<ChatCompletionChunk.Choice.Delta.ToolCall> calls = chunks.stream()
         .flatMap(c -> c.choices().stream())
         .flatMap(choice -> choice.delta().toolCalls().stream().flatMap(List::stream))
         .toList();
-    assertThat(text(chunks)).isEqualTo("Checking.");
+    assertThat(SdkStreams.text(chunks)).isEqualTo("Checking.");
     assertThat(calls.get(0).id()).hasValueSatisfying(id -> assertThat(id).startsWith("call_"));
     assertThat(calls.get(0).function().orElseThrow().name()).contains("get_weather");
     assertThat(new JsonObject(calls.stream().map(c -> c.function().flatMap(f -> f.arguments()).orElse(""))
@@ -191,7 +186,7 @@ class GeminiUpstreamTest {
     assertThat(usage.promptTokensDetails().orElseThrow().cachedTokens()).contains(40L);
     assertThat(usage.completionTokensDetails().orElseThrow().reasoningTokens()).contains(5L);
     // 60 uncached × 15 + 40 cached × 7.5 + 20 × 60 µcr
-    awaitBalance(START_MICROS - 2_400);
+    gateway.awaitBalance(customer.accountId(), START_MICROS - 2_400);
     JsonObject row = gateway.usageRows(customer.accountId()).getJsonObject(0);
     assertThat(row.getLong("input_tokens")).isEqualTo(60);
     assertThat(row.getLong("cache_read_tokens")).isEqualTo(40);
@@ -206,16 +201,16 @@ class GeminiUpstreamTest {
 
     ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
         .model(MODEL).addUserMessage("something unsafe").build());
-    List<ChatCompletionChunk> chunks = stream(ChatCompletionCreateParams.builder().model(MODEL)
+    List<ChatCompletionChunk> chunks = SdkStreams.stream(client, ChatCompletionCreateParams.builder().model(MODEL)
         .addUserMessage("something unsafe").build());
 
     assertThat(completion.choices().get(0).finishReason())
         .isEqualTo(ChatCompletion.Choice.FinishReason.CONTENT_FILTER);
     assertThat(completion.choices().get(0).message().content().orElse("")).isEmpty();
-    assertThat(text(chunks)).isEmpty();
+    assertThat(SdkStreams.text(chunks)).isEmpty();
     assertThat(chunks.stream().flatMap(c -> c.choices().stream()).flatMap(c -> c.finishReason().stream()))
         .containsExactly(ChatCompletionChunk.Choice.FinishReason.CONTENT_FILTER);
-    awaitBalance(START_MICROS - 2 * 12 * 15);
+    gateway.awaitBalance(customer.accountId(), START_MICROS - 2 * 12 * 15);
   }
 
   @Test
@@ -223,7 +218,8 @@ class GeminiUpstreamTest {
   void cutStreamEndsWithAnError() {
     gateway.fake.script(UPSTREAM_MODEL, Behavior.reply("one two three four five six").usage(40, 6).cutAfterChunks(2));
 
-    assertStreamFails(ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("Count").build(), "broke");
+    SdkStreams.assertStreamFails(client,
+        ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("Count").build(), "broke");
     awaitSettled("upstream_cut");
   }
 
@@ -233,7 +229,8 @@ class GeminiUpstreamTest {
     gateway.fake.script(UPSTREAM_MODEL, Behavior.reply("one two three four").usage(40, 4)
         .errorEventAfterChunks(1, "The model is overloaded."));
 
-    assertStreamFails(ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("Count").build(),
+    SdkStreams.assertStreamFails(client,
+        ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("Count").build(),
         "The model is overloaded.");
     awaitSettled("upstream_cut");
   }
@@ -248,7 +245,7 @@ class GeminiUpstreamTest {
     assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder()
         .model(MODEL).addUserMessage("hi").build()))
         .isInstanceOfSatisfying(OpenAIServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(502));
-    awaitBalance(START_MICROS);
+    gateway.awaitBalance(customer.accountId(), START_MICROS);
   }
 
   @Test
@@ -273,41 +270,6 @@ class GeminiUpstreamTest {
             .putAdditionalProperty("additionalProperties", JsonValue.from(false))
             .build())
         .build();
-  }
-
-  /** The stream must end in an error the SDK raises, within a bounded time, after some content arrived. */
-  private void assertStreamFails(ChatCompletionCreateParams params, String reason) {
-    List<ChatCompletionChunk> received = new ArrayList<>();
-    assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
-        assertThatThrownBy(() -> {
-          try (StreamResponse<ChatCompletionChunk> response = client.chat().completions().createStreaming(params)) {
-            response.stream().forEach(received::add);
-          }
-        }).isInstanceOf(OpenAIException.class).hasMessageContaining(reason));
-    assertThat(text(received)).isNotEmpty();
-  }
-
-  private List<ChatCompletionChunk> stream(ChatCompletionCreateParams params) {
-    try (StreamResponse<ChatCompletionChunk> response = client.chat().completions().createStreaming(params)) {
-      return response.stream().collect(Collectors.toCollection(ArrayList::new));
-    }
-  }
-
-  private static String text(List<ChatCompletionChunk> chunks) {
-    return chunks.stream()
-        .flatMap(c -> c.choices().stream())
-        .map(choice -> choice.delta().content().orElse(""))
-        .collect(Collectors.joining());
-  }
-
-  private static BigDecimal cost(Map<String, JsonValue> properties) {
-    return new BigDecimal(properties.get("cost").toString());
-  }
-
-  private void awaitBalance(long micros) {
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(gateway.balanceMicros(customer.accountId())).isEqualTo(micros));
-    assertThat(gateway.heldMicros(customer.accountId())).isZero();
   }
 
   private void awaitSettled(String outcome) {
