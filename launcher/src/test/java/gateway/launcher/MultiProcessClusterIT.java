@@ -83,6 +83,7 @@ class MultiProcessClusterIT {
     fake.script(MODEL, Behavior.reply("steady answer").usage(20, 10));
     fake.script("slow-" + MODEL, Behavior.reply("one two three four five six seven eight nine ten")
         .chunkDelay(Duration.ofMillis(250)).usage(10, 10));
+    fake.script("broken-" + MODEL, Behavior.error(500, "upstream on fire"));
 
     Path logs = Files.createDirectories(Path.of("target", "it-logs", "cluster-" + System.currentTimeMillis()));
     Path catalog = logs.resolve("catalog.yaml");
@@ -97,6 +98,9 @@ class MultiProcessClusterIT {
             price: {input_per_mtok: 100, output_per_mtok: 300}
             routes: [{channel: fake}]
           - alias: slow-gpt-4o-mini
+            price: {input_per_mtok: 100, output_per_mtok: 300}
+            routes: [{channel: fake}]
+          - alias: broken-gpt-4o-mini
             price: {input_per_mtok: 100, output_per_mtok: 300}
             routes: [{channel: fake}]
         """.formatted(fake.openAiBaseUrl()));
@@ -128,7 +132,8 @@ class MultiProcessClusterIT {
         Map.of("GATEWAY_CATALOG", catalog.toString()));
     GatewayProcess billing = process("billing", common, logs, base + 1, "billing", Map.of());
     GatewayProcess router1 = process("router-1", common, logs, base + 2, "router", Map.of());
-    GatewayProcess router2 = process("router-2", common, logs, base + 3, "router", Map.of());
+    GatewayProcess router2 = process("router-2", common, logs, base + 3, "router",
+        Map.of("GATEWAY_LOG_FORMAT", "json"));
     for (GatewayProcess p : List.of(services, billing, router1, router2)) {
       p.start();
     }
@@ -189,6 +194,15 @@ class MultiProcessClusterIT {
     assertThat(ledgerCharges).isEqualTo(usageCosts);
     long charged = sql(pgUrl, "SELECT count(*) FROM billing.usage WHERE cost_micros > 0");
     assertThat(charged).as("every answered request charged exactly once").isEqualTo(answered);
+
+    // Router-2 logs JSON: a failed request's warning carries its id as a field.
+    HttpResponse<String> failed = chat(router2, key, "broken-" + MODEL, false);
+    assertThat(failed.statusCode()).isEqualTo(502);
+    String failedId = failed.headers().firstValue("x-request-id").orElseThrow();
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(router2.log()).stream()
+        .filter(l -> l.startsWith("{")).map(JsonObject::new)
+        .anyMatch(entry -> failedId.equals(entry.getString("request_id"))
+            && "WARN".equals(entry.getString("level")) && entry.getString("message").contains("upstream on fire")));
 
     // SIGTERM a router mid-stream: the stream finishes, the other router keeps serving.
     List<String> streamed = new ArrayList<>();

@@ -95,7 +95,8 @@ final class ChatExchange {
     Route route = plan.routes().get(nextRoute++);
     ProviderAdapter adapter = services.adapters().forType(route.channel().type());
     if (adapter == null) {
-      LOG.error("request {}: channel '{}' has type '{}', which no adapter speaks", requestId, route.channel().name(),
+      LOG.atError().addKeyValue("request_id", requestId).log(
+          "request {}: channel '{}' has type '{}', which no adapter speaks", requestId, route.channel().name(),
           route.channel().type());
       tryNextRoute();
       return;
@@ -109,7 +110,8 @@ final class ChatExchange {
       }
       Promise<Void> outcome = granted.result() ? services.breakers().attempt(route.channel()) : null;
       if (outcome == null) {
-        LOG.info("request {}: skipping channel '{}' ({})", requestId, route.channel().name(),
+        LOG.atInfo().addKeyValue("request_id", requestId).log("request {}: skipping channel '{}' ({})", requestId,
+            route.channel().name(),
             granted.result() ? "breaker open" : "at its rate limit");
         tryNextRoute();
         return;
@@ -269,7 +271,8 @@ final class ChatExchange {
   private void onAttemptFailed(Route route, UpstreamError error) {
     lastError = error;
     reportToBreaker(error.countsAgainstChannel());
-    LOG.warn("request {}: channel '{}' failed (status {}): {}", requestId, route.channel().name(), error.status(),
+    LOG.atWarn().addKeyValue("request_id", requestId).log("request {}: channel '{}' failed (status {}): {}",
+        requestId, route.channel().name(), error.status(),
         error.message());
     if (error.isClientError()) {
       ErrorResponses.send(ctx, error.status(), clientErrorType(error), error.code(), error.message(), null);

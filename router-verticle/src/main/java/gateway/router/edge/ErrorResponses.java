@@ -33,8 +33,8 @@ public final class ErrorResponses {
   public static void handle(RoutingContext ctx) {
     GatewayException error = toGatewayException(ctx);
     if (error.error() == GatewayError.INTERNAL) {
-      LOG.error("request {} failed: {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),
-          ctx.failure());
+      LOG.atError().addKeyValue("request_id", RequestIds.of(ctx)).setCause(ctx.failure())
+          .log("request {} failed: {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path());
     }
     send(ctx, error);
   }
