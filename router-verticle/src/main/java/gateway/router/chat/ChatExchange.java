@@ -221,6 +221,7 @@ final class ChatExchange {
     });
     response.handler(buffer -> {
       if (!decided[0]) {
+        call.touch();
         reader.feed(buffer);
       }
     });

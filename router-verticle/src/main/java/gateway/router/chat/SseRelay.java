@@ -50,6 +50,7 @@ public final class SseRelay {
     SseReader reader = new SseReader(this::onEvent);
     upstream.handler(buffer -> {
       if (!finished()) {
+        call.touch();
         reader.feed(buffer);
       }
     });

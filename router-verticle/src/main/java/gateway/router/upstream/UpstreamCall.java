@@ -24,6 +24,8 @@ public final class UpstreamCall {
   private HttpClientRequest request;
   private long totalTimer = -1;
   private long firstByteTimer = -1;
+  private long idleWatch = -1;
+  private long lastActivityNanos;
   private boolean cancelled;
   private String abortReason;
 
@@ -39,8 +41,7 @@ public final class UpstreamCall {
         .setMethod(HttpMethod.POST)
         .setAbsoluteURI(upstream.url())
         .setHeaders(upstream.headers())
-        .setConnectTimeout(timeouts.connectMs())
-        .setIdleTimeout(timeouts.idleMs());
+        .setConnectTimeout(timeouts.connectMs());
     call.totalTimer = vertx.setTimer(timeouts.totalMs(),
         id -> call.abort("channel '" + channel + "' did not finish within " + timeouts.totalMs() + " ms"));
     call.firstByteTimer = vertx.setTimer(timeouts.firstByteMs(),
@@ -61,6 +62,7 @@ public final class UpstreamCall {
         if (answered.failed()) {
           call.fail("channel '" + channel + "' failed: " + describe(answered.cause()));
         } else {
+          call.watchIdle(timeouts.idleMs());
           call.response.tryComplete(answered.result());
         }
       });
@@ -95,6 +97,23 @@ public final class UpstreamCall {
   public void done() {
     vertx.cancelTimer(totalTimer);
     vertx.cancelTimer(firstByteTimer);
+    vertx.cancelTimer(idleWatch);
+  }
+
+  /** The provider sent something: the idle gap starts again. */
+  public void touch() {
+    lastActivityNanos = System.nanoTime();
+  }
+
+  /** Aborts the call when the answer stalls longer than {@code idleMs}; checked a few times per gap. */
+  private void watchIdle(long idleMs) {
+    touch();
+    long idleNanos = idleMs * 1_000_000;
+    idleWatch = vertx.setPeriodic(Math.max(10, idleMs / 4), id -> {
+      if (System.nanoTime() - lastActivityNanos > idleNanos) {
+        abort("channel '" + channel + "' sent nothing for " + idleMs + " ms");
+      }
+    });
   }
 
   /** A transport failure of this call, naming the timeout that aborted it, if one did. */

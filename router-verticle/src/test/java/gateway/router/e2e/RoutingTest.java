@@ -161,6 +161,30 @@ class RoutingTest {
   }
 
   @Test
+  @DisplayName("a channel's idle timeout ends a stream that stalls before content (a clean 502); its total timeout "
+      + "ends one that drags on after content (an error event, no fallback)")
+  void idleAndTotalTimeouts() {
+    gateway.fakeChannel("stalls", new JsonObject().put("timeouts", new JsonObject().put("idle_ms", 400)));
+    gateway.fakeChannel("drags", new JsonObject().put("timeouts", new JsonObject().put("total_ms", 1_000)));
+    gateway.model("stalling", PRICE, route("stalls", "m-stalls", 0));
+    gateway.model("dragging", PRICE, route("drags", "m-drags", 0), route("backup", "m-backup", 1));
+    gateway.fake.script("m-stalls", Behavior.reply("first then silence").chunkDelay(Duration.ofSeconds(3)));
+    gateway.fake.script("m-drags", Behavior.reply("a b c d e f g h i j").chunkDelay(Duration.ofMillis(250)));
+    gateway.fake.script("m-backup", Behavior.reply("backup was quick"));
+
+    HttpResponse<String> stalled = http.post("/chat/completions", customer.key(), body(true, "stalling"));
+    assertThat(stalled.statusCode()).isEqualTo(502);
+    assertThat(RawHttp.error(stalled).getString("message")).contains("sent nothing for 400 ms");
+
+    HttpResponse<String> dragged = http.post("/chat/completions", customer.key(), body(true, "dragging"));
+    List<String> data = RawHttp.dataLines(dragged.body());
+    assertThat(data).doesNotContain("[DONE]");
+    assertThat(new JsonObject(data.get(data.size() - 1)).getJsonObject("error").getString("message"))
+        .contains("did not finish within 1000 ms");
+    assertThat(gateway.fake.requestsFor("m-backup")).isEmpty();
+  }
+
+  @Test
   @DisplayName("all routes failing is a 502 carrying the last upstream reason")
   void allRoutesFailed() {
     gateway.fake.script("m-primary", Behavior.error(500, "first is down"));
