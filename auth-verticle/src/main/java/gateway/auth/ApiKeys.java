@@ -33,7 +33,14 @@ final class ApiKeys {
     if (secret == null || !secret.startsWith(KeySecret.SCHEME)) {
       return Future.failedFuture(GatewayError.INVALID_API_KEY.exception());
     }
-    byte[] hash = KeySecret.sha256(secret);
+    return verifyHash(KeySecret.sha256(secret));
+  }
+
+  /** Like {@link #verify} for a key the caller hashed already, so the secret never crosses the bus. */
+  Future<Principal> verifyHash(byte[] hash) {
+    if (hash == null || hash.length != KeySecret.HASH_BYTES) {
+      return Future.failedFuture(GatewayError.INVALID_API_KEY.exception());
+    }
     return pool.preparedQuery(AuthSql.VERIFY_KEY)
         .execute(Tuple.of(Buffer.buffer(hash)))
         .map(rows -> {

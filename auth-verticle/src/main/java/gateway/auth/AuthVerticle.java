@@ -29,7 +29,9 @@ public final class AuthVerticle extends VerticleBase {
       ApiKeys keys = new ApiKeys(pool, accounts);
       EventBus bus = vertx.eventBus();
       return Future.all(List.of(
-          reply(AuthBus.VERIFY, body -> keys.verify(body.getString("key")).map(p -> p.toJson())),
+          reply(AuthBus.VERIFY, body -> (body.containsKey("key_sha256")
+              ? keys.verifyHash(decode(body.getString("key_sha256")))
+              : keys.verify(body.getString("key"))).map(p -> p.toJson())),
           reply(AuthBus.ADMIN_VERIFY, body -> adminToken.matches(body.getString("token"))
               ? Future.succeededFuture(new JsonObject())
               : Future.failedFuture(GatewayError.INVALID_ADMIN_TOKEN.exception())),
@@ -53,6 +55,14 @@ public final class AuthVerticle extends VerticleBase {
 
   private void publishKeyChange(JsonObject key) {
     vertx.eventBus().publish(AuthBus.KEYS_CHANGED, new JsonObject().put("key_id", key.getLong("id")));
+  }
+
+  private static byte[] decode(String base64) {
+    try {
+      return base64 == null ? null : java.util.Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private Future<Void> reply(String address, Function<JsonObject, Future<JsonObject>> handler) {

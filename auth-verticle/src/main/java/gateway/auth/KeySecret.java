@@ -12,6 +12,7 @@ import java.util.Base64;
  */
 final class KeySecret {
   static final String SCHEME = "sk-";
+  static final int HASH_BYTES = 32;
   private static final int RANDOM_BYTES = 32;
   private static final int PREFIX_LENGTH = SCHEME.length() + 6;
   private static final SecureRandom RANDOM = new SecureRandom();

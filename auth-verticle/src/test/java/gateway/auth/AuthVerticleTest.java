@@ -50,6 +50,10 @@ class AuthVerticleTest {
 
     Principal principal = Principal.fromJson(call(AuthBus.VERIFY, new JsonObject().put("key", secret)));
     assertThat(principal.accountId()).isEqualTo(account);
+    String hash = java.util.Base64.getEncoder().encodeToString(KeySecret.sha256(secret));
+    assertThat(Principal.fromJson(call(AuthBus.VERIFY, new JsonObject().put("key_sha256", hash))).keyId())
+        .isEqualTo(principal.keyId());
+    assertThat(refusal(new JsonObject().put("key_sha256", "bm90IGEga2V5"))).isEqualTo(401);
     assertThat(principal.models()).containsExactly("gpt-4o-mini");
     assertThat(principal.keyLimits().rpm()).isEqualTo(60);
     assertThat(principal.keyLimits().concurrency()).isEqualTo(4);

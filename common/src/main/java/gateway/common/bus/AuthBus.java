@@ -5,7 +5,10 @@ package gateway.common.bus;
  * failures are {@code ReplyException}s built by {@link gateway.common.GatewayException}.
  */
 public final class AuthBus {
-  /** {key} → {@link Principal}. Fails 401 {@code invalid_api_key} for a missing, unknown, disabled or expired key. */
+  /**
+   * {key_sha256} (base64 of the key's SHA-256, so the secret never crosses the bus; {key} works too)
+   * → {@link Principal}. Fails 401 {@code invalid_api_key} for a missing, unknown, disabled or expired key.
+   */
   public static final String VERIFY = "auth.verify";
   /** Published {key_id} (or {account_id}) after any change to a key or an account: every cache drops it. */
   public static final String KEYS_CHANGED = "auth.keys.changed";

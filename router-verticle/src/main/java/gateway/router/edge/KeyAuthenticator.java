@@ -63,7 +63,8 @@ public final class KeyAuthenticator implements Handler<RoutingContext> {
       ctx.fail(GatewayError.INVALID_API_KEY.exception());
       return;
     }
-    BusTimer.timed(AuthBus.VERIFY, bus.<JsonObject>request(AuthBus.VERIFY, new JsonObject().put("key", key)))
+    JsonObject verify = new JsonObject().put("key_sha256", digest);
+    BusTimer.timed(AuthBus.VERIFY, bus.<JsonObject>request(AuthBus.VERIFY, verify))
         .onComplete(reply -> {
       if (reply.succeeded()) {
         Principal principal = Principal.fromJson(reply.result().body());

@@ -5,7 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
-/** Cache keys for presented secrets: their SHA-256, so no cache holds a key in clear. */
+/**
+ * A presented secret's SHA-256 in base64: the cache key (no cache holds a key in clear) and what
+ * {@code auth.verify} is asked about (no secret crosses the bus).
+ */
 final class Secrets {
   private Secrets() {
   }
