@@ -117,6 +117,16 @@ final class BillingSql {
       FROM billing.usage WHERE ($1::bigint IS NULL OR account_id = $1)
       ORDER BY created_at DESC, request_id LIMIT $2""";
 
+  /** $1 account or null for all, $2 from, $3 until (timestamptz). Totals per model. */
+  static final String SUMMARIZE_USAGE = """
+      SELECT model, count(*) AS requests, count(*) FILTER (WHERE outcome = 'failed') AS failed,
+             sum(input_tokens)::bigint AS input_tokens, sum(cache_read_tokens)::bigint AS cache_read_tokens,
+             sum(cache_write_tokens)::bigint AS cache_write_tokens, sum(output_tokens)::bigint AS output_tokens,
+             sum(cost_micros)::bigint AS cost_micros
+      FROM billing.usage
+      WHERE ($1::bigint IS NULL OR account_id = $1) AND created_at >= $2 AND created_at < $3
+      GROUP BY model ORDER BY model""";
+
   static final String PING = "SELECT 1";
 
   private BillingSql() {

@@ -12,6 +12,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -47,6 +48,9 @@ public final class BillingVerticle extends VerticleBase {
               body.getLong("amount_micros", 0L), body.getString("idempotency_key"), body.getString("note"))),
           BusReplies.serve(bus, BillingBus.USAGE, body -> usage.list(body.getLong("account_id"),
               body.getInteger("limit", 100))),
+          BusReplies.serve(bus, BillingBus.USAGE_SUMMARY, body -> usage.summarize(body.getLong("account_id"),
+              instant(body, "from", OffsetDateTime.parse("1970-01-01T00:00:00Z")),
+              instant(body, "until", OffsetDateTime.now().plusDays(1)))),
           BusReplies.serveLocal(bus, BillingBus.HEALTH, body -> ledger.ping().map(new JsonObject()))));
     });
   }
@@ -56,6 +60,18 @@ public final class BillingVerticle extends VerticleBase {
     vertx.cancelTimer(sweepTimer);
     Future<Void> holdsClosed = holdsPool == null ? Future.succeededFuture() : holdsPool.close();
     return holdsClosed.compose(v -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+
+  private static OffsetDateTime instant(JsonObject body, String field, OffsetDateTime fallback) {
+    String value = body.getString(field);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return OffsetDateTime.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw GatewayError.INVALID_VALUE.exception("'" + field + "' must be an ISO-8601 timestamp", field);
+    }
   }
 
   private static long accountId(JsonObject body) {

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 
 /** Reads the usage rows that settle and release write. */
 final class UsageLog {
@@ -26,6 +27,41 @@ final class UsageLog {
       rows.forEach(row -> data.add(view(row)));
       return new JsonObject().put("data", data);
     });
+  }
+
+  /** Totals per model and overall between two instants: what an operator reconciles an account with. */
+  Future<JsonObject> summarize(Long accountId, OffsetDateTime from, OffsetDateTime until) {
+    return pool.preparedQuery(BillingSql.SUMMARIZE_USAGE).execute(Tuple.of(accountId, from, until)).map(rows -> {
+      JsonArray models = new JsonArray();
+      long[] totals = new long[7];
+      for (Row row : rows) {
+        long[] values = {row.getLong("requests"), row.getLong("failed"), row.getLong("input_tokens"),
+            row.getLong("cache_read_tokens"), row.getLong("cache_write_tokens"), row.getLong("output_tokens"),
+            row.getLong("cost_micros")};
+        for (int i = 0; i < totals.length; i++) {
+          totals[i] += values[i];
+        }
+        models.add(summary(values).put("model", row.getString("model")));
+      }
+      return new JsonObject()
+          .put("account_id", accountId)
+          .put("from", from.toInstant().toString())
+          .put("until", until.toInstant().toString())
+          .put("total", summary(totals))
+          .put("models", models);
+    });
+  }
+
+  private static JsonObject summary(long[] v) {
+    return new JsonObject()
+        .put("requests", v[0])
+        .put("failed_requests", v[1])
+        .put("input_tokens", v[2])
+        .put("cache_read_tokens", v[3])
+        .put("cache_write_tokens", v[4])
+        .put("output_tokens", v[5])
+        .put("cost_micros", v[6])
+        .put("cost_credits", Credits.fromMicros(v[6]));
   }
 
   private static JsonObject view(Row row) {

@@ -23,6 +23,11 @@ public final class BillingBus {
   public static final String TOPUP = "billing.topup";
   /** {account_id?, limit?} → {data: [usage rows]}, newest first. */
   public static final String USAGE = "billing.usage";
+  /**
+   * {account_id?, from?, until?} (ISO-8601) → {total, models: [{model, requests, failed_requests,
+   * input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, cost_micros, cost_credits}]}.
+   */
+  public static final String USAGE_SUMMARY = "billing.usage.summary";
   /** Local only: {} → {} when the service can reach its database. */
   public static final String HEALTH = "billing.health";
 

@@ -45,6 +45,7 @@ public final class AdminApi {
         call(CatalogBus.MODELS_PUT, body(ctx).put("alias", ctx.pathParam("alias")))));
     admin.get("/models").handler(ctx -> reply(ctx, call(CatalogBus.MODELS_LIST, new JsonObject())));
     admin.get("/usage").handler(this::usage);
+    admin.get("/usage/summary").handler(this::usageSummary);
   }
 
   private void createAccount(RoutingContext ctx) {
@@ -100,6 +101,17 @@ public final class AdminApi {
       request.put("limit", (int) Math.min(parseId(limit, "limit"), Integer.MAX_VALUE));
     }
     reply(ctx, call(BillingBus.USAGE, request));
+  }
+
+  private void usageSummary(RoutingContext ctx) {
+    JsonObject request = new JsonObject()
+        .put("from", ctx.queryParams().get("from"))
+        .put("until", ctx.queryParams().get("until"));
+    String account = ctx.queryParams().get("account_id");
+    if (account != null) {
+      request.put("account_id", parseId(account, "account_id"));
+    }
+    reply(ctx, call(BillingBus.USAGE_SUMMARY, request));
   }
 
   private Future<JsonObject> call(String address, JsonObject body) {

@@ -69,6 +69,10 @@ class MoneyTest {
     long drop = 5_000_000 - balance;
     assertThat(gateway.usageCostMicros(customer.accountId())).isEqualTo(drop);
     assertThat(gateway.ledgerChargesMicros(customer.accountId())).isEqualTo(drop);
+    JsonObject summary = gateway.admin.ok("GET", "/admin/usage/summary?account_id=" + customer.accountId(), null);
+    assertThat(summary.getJsonObject("total").getLong("cost_micros")).isEqualTo(drop);
+    assertThat(summary.getJsonObject("total").getLong("requests")).isEqualTo(50);
+    assertThat(summary.getJsonArray("models").getJsonObject(0).getLong("output_tokens")).isEqualTo(50 * 100);
   }
 
   @Test
