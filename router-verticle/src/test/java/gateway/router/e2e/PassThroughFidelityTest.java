@@ -205,6 +205,47 @@ class PassThroughFidelityTest {
     return io.vertx.core.buffer.Buffer.buffer(sse.toString());
   }
 
+  @Test
+  @DisplayName("a whole-answer client of a channel that only streams gets the stream folded into Anthropic's message, signature kept")
+  void streamOnlyAnthropicChannelFoldsTheStream() {
+    gateway.channel("replay-anthropic", new JsonObject().put("type", "anthropic").put("base_url", replay.baseUrl())
+        .put("api_key", GatewayUnderTest.CHANNEL_KEY).put("stream_only", true));
+    replay.answer("text/event-stream", withUsage(WireSamples.bytes("anthropic/stream-thinking.sse").toString()));
+    JsonObject request = WireSamples.json("anthropic/request-thinking-cache-control.json").put("model", CLAUDE);
+
+    HttpResponse<String> response = http.post("/messages", null, request.encode(), Map.of("x-api-key", customer.key()));
+
+    JsonObject message = new JsonObject(response.body());
+    assertThat(replay.received().get(0).body().getBoolean("stream")).isTrue();
+    assertThat(message.getString("model")).isEqualTo(CLAUDE);
+    assertThat(message.getString("stop_reason")).isEqualTo("end_turn");
+    JsonArray content = message.getJsonArray("content");
+    assertThat(content.getJsonObject(0).getString("signature"))
+        .isEqualTo("EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds...");
+    assertThat(content.getJsonObject(1).getString("text")).isEqualTo("27 * 453 = 12,231");
+    assertThat(message.getJsonObject("usage").getLong("output_tokens")).isEqualTo(120);
+    assertThat(message.getJsonObject("usage").getValue("cost")).isNotNull();
+    assertThat(awaitCompletedRow().getLong("output_tokens")).isEqualTo(120);
+  }
+
+  @Test
+  @DisplayName("a whole-answer client of a Responses channel that only streams gets the response of response.completed")
+  void streamOnlyResponsesChannelFoldsTheStream() {
+    gateway.channel("replay-responses", new JsonObject().put("type", "openai").put("wire_api", "responses")
+        .put("base_url", replay.baseUrl()).put("api_key", GatewayUnderTest.CHANNEL_KEY).put("stream_only", true));
+    replay.answer("text/event-stream", WireSamples.bytes("responses/stream-text.sse"));
+
+    HttpResponse<String> response = http.post("/responses", customer.key(),
+        new JsonObject().put("model", GPT).put("input", "Tell me a story").encode());
+
+    List<Event> sent = RawHttp.events(WireSamples.bytes("responses/stream-text.sse").toString());
+    JsonObject expected = sent.get(sent.size() - 1).data().getJsonObject("response").put("model", GPT);
+    expected.getJsonObject("usage").put("cost", 0);
+    assertThat(new JsonObject(response.body())).isEqualTo(expected);
+    assertThat(replay.received().get(0).body().getBoolean("stream")).isTrue();
+    awaitCompletedRow();
+  }
+
   private JsonObject awaitCompletedRow() {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(gateway.usageRowCount(customer.accountId())).isEqualTo(1);
