@@ -180,7 +180,7 @@ final class ChatExchange {
         completion = translation.completion(read.result());
       } catch (RuntimeException e) {
         onAttemptFailed(route, UpstreamError.transport("channel '" + route.channel().name()
-            + "' answered something that is not a chat completion"));
+            + "' answered something that is not an answer of its protocol"));
         return;
       }
       respond(route, translation, completion.body(), completion.usage());

@@ -57,8 +57,10 @@ final class ResponsesEventWriter implements ChunkWriter {
 
   @Override
   public void complete(Priced priced, JsonObject upstreamUsage) {
-    JsonObject event = terminal != null ? terminal : new JsonObject().put("type", "response.completed")
-        .put("response", response().put("status", "completed"));
+    JsonObject event = terminal != null ? terminal : new JsonObject().put("type", "response.completed");
+    if (!(event.getValue("response") instanceof JsonObject)) {
+      event.put("response", response().put("status", "completed"));
+    }
     JsonObject response = event.getJsonObject("response");
     JsonObject usage = response.getValue("usage") instanceof JsonObject u ? u : ResponsesUsage.toResponses(priced.usage());
     response.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));
