@@ -59,7 +59,16 @@ final class MessagesRequest {
     });
     String gap = body.getValue("mcp_servers") != null
         ? "MCP servers ('mcp_servers') are run by Anthropic itself, so only Anthropic channels can serve them" : null;
-    return new ChatRequest(MessagesRequestToChat.translate(body), model, stream, true, maxTokens, 1,
+    return new ChatRequest(translate(body), model, stream, true, maxTokens, 1,
         new ClientRequest(ApiFormat.MESSAGES, body, forwarded, gap));
+  }
+
+  /** A field of the wrong JSON type deep in the body is the client's 400, not the gateway's 500. */
+  private static JsonObject translate(JsonObject body) {
+    try {
+      return MessagesRequestToChat.translate(body);
+    } catch (ClassCastException e) {
+      throw GatewayError.INVALID_VALUE.exception("a field of the request has the wrong JSON type: " + e.getMessage());
+    }
   }
 }

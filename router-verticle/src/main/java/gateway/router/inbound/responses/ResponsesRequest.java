@@ -32,7 +32,13 @@ final class ResponsesRequest {
     }
     Integer maxOutput = ChatRequest.positiveInt(body, "max_output_tokens");
     boolean stream = ChatRequest.optionalBoolean(body, "stream");
-    ResponsesRequestToChat.Translated chat = ResponsesRequestToChat.translate(body);
+    ResponsesRequestToChat.Translated chat;
+    try {
+      chat = ResponsesRequestToChat.translate(body);
+    } catch (ClassCastException e) {
+      // A field of the wrong JSON type deep in the body is the client's 400, not the gateway's 500.
+      throw GatewayError.INVALID_VALUE.exception("a field of the request has the wrong JSON type: " + e.getMessage());
+    }
     return new ChatRequest(chat.chat(), model, stream, true, maxOutput, 1,
         new ClientRequest(ApiFormat.RESPONSES, body, Map.of(), chat.gap()));
   }
