@@ -90,13 +90,22 @@ final class PairingScenario {
       assertThat(r.getString("outcome")).isEqualTo("completed");
       assertThat(r.getString("channel")).isEqualTo(upstream.channel);
     });
-    JsonObject first = rows.getJsonObject(1);
+    // The two settlements travel the bus apart, so the rows' order is not the turns' order.
+    JsonObject first = row(rows, 40);
     assertThat(first.getLong("input_tokens")).isEqualTo(60);
-    assertThat(first.getLong("cache_read_tokens")).isEqualTo(40);
     assertThat(first.getLong("output_tokens")).isEqualTo(20);
     assertThat(first.getLong("cost_micros")).isEqualTo(FIRST_COST);
-    assertThat(rows.getJsonObject(0).getLong("cost_micros")).isEqualTo(SECOND_COST);
+    JsonObject second = row(rows, 0);
+    assertThat(second.getLong("input_tokens")).isEqualTo(80);
+    assertThat(second.getLong("output_tokens")).isEqualTo(10);
+    assertThat(second.getLong("cost_micros")).isEqualTo(SECOND_COST);
     assertThat(gateway.balanceMicros(customer.accountId())).isEqualTo(START_MICROS - FIRST_COST - SECOND_COST);
+  }
+
+  private static JsonObject row(JsonArray rows, long cacheReadTokens) {
+    return rows.stream().map(JsonObject.class::cast).filter(r -> r.getLong("cache_read_tokens") == cacheReadTokens)
+        .findFirst().orElseThrow(() -> new AssertionError("no usage row with " + cacheReadTokens + " cached tokens: "
+            + rows.encode()));
   }
 
   /** A stream cut after content: settled once as upstream_cut, charged what was delivered, nothing held. */
