@@ -124,9 +124,18 @@ final class ChatExchange {
     try {
       upstream = translation.upstreamRequest(route, upstreamStream);
     } catch (GatewayException e) {
-      outcome.complete();
-      ErrorResponses.send(ctx, e);
-      release(e.getMessage());
+      refuseUntranslatable(outcome, e);
+      return;
+    } catch (ClassCastException e) {
+      // A field of the wrong JSON type that only this route's translation reads: the client's 400, not a hang.
+      refuseUntranslatable(outcome, GatewayError.INVALID_VALUE.exception(
+          "a field of the request has the wrong JSON type for channel '" + route.channel().name() + "': "
+              + e.getMessage()));
+      return;
+    } catch (RuntimeException e) {
+      LOG.error("request {}: building the call to channel '{}' failed", requestId, route.channel().name(), e);
+      refuseUntranslatable(outcome, GatewayError.INTERNAL.exception(
+          "The gateway could not build the call to channel '" + route.channel().name() + "'."));
       return;
     }
     attempts++;
@@ -161,6 +170,13 @@ final class ChatExchange {
         readCompletion(route, translation, call);
       }
     });
+  }
+
+  /** The request cannot be sent to this route: the client gets why, the hold is released, the channel is not blamed. */
+  private void refuseUntranslatable(Promise<Void> outcome, GatewayException error) {
+    outcome.complete();
+    ErrorResponses.send(ctx, error);
+    release(error.getMessage());
   }
 
   private void readCompletion(Route route, Translation translation, UpstreamCall call) {
