@@ -11,6 +11,10 @@ import gateway.router.edge.KeyAuthenticator;
 import gateway.router.edge.ModelsHandler;
 import gateway.router.edge.RequestIds;
 import gateway.router.observe.MetricsEndpoint;
+import gateway.router.inbound.embeddings.EmbeddingsHandler;
+import gateway.router.inbound.messages.CountTokensHandler;
+import gateway.router.inbound.messages.MessagesHandler;
+import gateway.router.inbound.responses.ResponsesHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -47,10 +51,19 @@ final class ApiRouter {
     new MetricsEndpoint(vertx).mount(root);
 
     Router v1 = Router.router(vertx);
+    // First: a refusal by the body limit or the key check on Anthropic's endpoints must be in its shape too.
+    v1.route("/messages*").handler(ctx -> {
+      ErrorResponses.useDialect(ctx, ErrorResponses.Dialect.ANTHROPIC);
+      ctx.next();
+    });
     // The body handler must run before anything asynchronous touches the request.
     v1.route().method(HttpMethod.POST).handler(bodyHandler());
     v1.route().handler(keys);
     v1.post("/chat/completions").handler(chat);
+    v1.post("/responses").handler(new ResponsesHandler(chat));
+    v1.post("/messages").handler(new MessagesHandler(chat));
+    v1.post("/messages/count_tokens").handler(new CountTokensHandler(chat));
+    v1.post("/embeddings").handler(new EmbeddingsHandler(chat));
     v1.get("/models").handler(models::list);
     v1.get("/models/:id").handler(models::get);
     root.route("/v1/*").subRouter(v1);

@@ -6,16 +6,15 @@ import gateway.common.bus.Principal;
 import gateway.common.bus.RequestOutcome;
 import gateway.common.bus.Route;
 import gateway.common.bus.UsageReport;
-import gateway.common.money.Credits;
 import gateway.common.money.Usage;
 import gateway.router.edge.ErrorResponses;
 import gateway.router.observe.RouterMetrics;
+import gateway.router.provider.ChunkAggregator;
 import gateway.router.provider.Completion;
 import gateway.router.provider.ProviderAdapter;
 import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamError;
 import gateway.router.provider.UpstreamRequest;
-import gateway.router.provider.openai.OpenAiUsage;
 import gateway.router.sse.SseReader;
 import gateway.router.upstream.ChannelTimeouts;
 import gateway.router.upstream.UpstreamCall;
@@ -24,7 +23,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -34,7 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One chat request after its hold was placed: tries the routes in order until one answers,
- * relays the answer, and ends in exactly one settle (charged) or release (free).
+ * relays the answer, and ends in exactly one settle (charged) or release (free). Every client
+ * format goes through here: each attempt's {@link Translation} carries the request and answer
+ * either through the OpenAI chat shape or untranslated to a route speaking the client's format.
  *
  * <p>A route failing before anything reached the client hands over to the next route
  * (whose breaker and rate limits are checked first); once content reached the client the
@@ -93,7 +93,7 @@ final class ChatExchange {
     }
     boolean first = nextRoute == 0;
     Route route = plan.routes().get(nextRoute++);
-    ProviderAdapter adapter = services.adapters().forType(route.channel().type());
+    ProviderAdapter adapter = services.adapters().forChannel(route.channel());
     if (adapter == null) {
       LOG.atError().addKeyValue("request_id", requestId).log(
           "request {}: channel '{}' has type '{}', which no adapter speaks", requestId, route.channel().name(),
@@ -121,14 +121,24 @@ final class ChatExchange {
   }
 
   private void attempt(Route route, ProviderAdapter adapter, Promise<Void> outcome) {
-    boolean upstreamStream = request.stream() || route.channel().streamOnly();
+    boolean upstreamStream = request.stream() || (route.channel().streamOnly() && request.format().streams());
+    Translation translation = Translation.choose(request, protocol, adapter, route);
     UpstreamRequest upstream;
     try {
-      upstream = adapter.chatRequest(request.forUpstream(route.upstreamModel()), route, upstreamStream);
+      upstream = translation.upstreamRequest(route, upstreamStream);
     } catch (GatewayException e) {
-      outcome.complete();
-      ErrorResponses.send(ctx, e);
-      release(e.getMessage());
+      refuseUntranslatable(outcome, e);
+      return;
+    } catch (ClassCastException e) {
+      // A field of the wrong JSON type that only this route's translation reads: the client's 400, not a hang.
+      refuseUntranslatable(outcome, GatewayError.INVALID_VALUE.exception(
+          "a field of the request has the wrong JSON type for channel '" + route.channel().name() + "': "
+              + e.getMessage()));
+      return;
+    } catch (RuntimeException e) {
+      LOG.error("request {}: building the call to channel '{}' failed", requestId, route.channel().name(), e);
+      refuseUntranslatable(outcome, GatewayError.INTERNAL.exception(
+          "The gateway could not build the call to channel '" + route.channel().name() + "'."));
       return;
     }
     attempts++;
@@ -156,16 +166,23 @@ final class ChatExchange {
           }
         });
       } else if (request.stream()) {
-        relay(route, adapter, call);
+        relay(route, translation, call);
       } else if (upstreamStream) {
-        aggregate(route, adapter, call);
+        aggregate(route, translation, call);
       } else {
-        readCompletion(route, adapter, call);
+        readCompletion(route, translation, call);
       }
     });
   }
 
-  private void readCompletion(Route route, ProviderAdapter adapter, UpstreamCall call) {
+  /** The request cannot be sent to this route: the client gets why, the hold is released, the channel is not blamed. */
+  private void refuseUntranslatable(Promise<Void> outcome, GatewayException error) {
+    outcome.complete();
+    ErrorResponses.send(ctx, error);
+    release(error.getMessage());
+  }
+
+  private void readCompletion(Route route, Translation translation, UpstreamCall call) {
     call.response().result().body().onComplete(read -> {
       call.done();
       inFlight = null;
@@ -179,21 +196,21 @@ final class ChatExchange {
       }
       Completion completion;
       try {
-        completion = adapter.completion(read.result());
+        completion = translation.completion(read.result());
       } catch (RuntimeException e) {
         onAttemptFailed(route, UpstreamError.transport("channel '" + route.channel().name()
-            + "' answered something that is not a chat completion"));
+            + "' answered something that is not an answer of its protocol"));
         return;
       }
-      respond(route, completion.body(), completion.usage());
+      respond(route, translation, completion.body(), completion.usage());
     });
   }
 
   /** A whole answer for the client, read from a channel that only streams. */
-  private void aggregate(Route route, ProviderAdapter adapter, UpstreamCall call) {
+  private void aggregate(Route route, Translation translation, UpstreamCall call) {
     HttpClientResponse response = call.response().result();
-    StreamTranslator translator = adapter.streamTranslator();
-    CompletionAggregator aggregator = new CompletionAggregator();
+    StreamTranslator translator = translation.streamTranslator();
+    ChunkAggregator aggregator = translation.aggregator();
     boolean[] decided = {false};
     Runnable settleStream = () -> {
       if (decided[0] || finished) {
@@ -209,7 +226,7 @@ final class ChatExchange {
                 .error());
         return;
       }
-      respond(route, aggregator.completion(), translator.usage());
+      respond(route, translation, aggregator.completion(), translator.usage());
     };
     SseReader reader = new SseReader(event -> {
       if (!decided[0]) {
@@ -232,19 +249,17 @@ final class ChatExchange {
     response.exceptionHandler(e -> settleStream.run());
   }
 
-  private void respond(Route route, JsonObject body, Usage reported) {
-    Priced priced = price(reported, outputText(body));
-    body.put("model", request.model());
-    JsonObject usage = body.getValue("usage") instanceof JsonObject u ? u : OpenAiUsage.toChat(priced.usage());
-    body.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));
+  private void respond(Route route, Translation translation, JsonObject body, Usage reported) {
+    Priced priced = price(reported, translation.outputText(body));
     reportToBreaker(false);
+    // Settle before the answer's last byte, so a server draining for shutdown cannot close ahead of the charge.
     settle(route, RequestOutcome.COMPLETED, priced, null);
-    protocol.respond(ctx.response(), body);
+    translation.respond(ctx.response(), body, priced);
   }
 
-  private void relay(Route route, ProviderAdapter adapter, UpstreamCall call) {
-    relay = new SseRelay(call, adapter.streamTranslator(), protocol.streamWriter(ctx.response()), ctx.response(),
-        this::price);
+  private void relay(Route route, Translation translation, UpstreamCall call) {
+    relay = new SseRelay(call, translation.streamTranslator(), translation.streamWriter(ctx.response()),
+        ctx.response(), this::price);
     relay.run().onComplete(ended -> {
       relay = null;
       inFlight = null;
@@ -393,21 +408,5 @@ final class ChatExchange {
       case 400, 413, 422 -> "invalid_request_error";
       default -> error.type();
     };
-  }
-
-  /** The generated text of a whole answer, counted when the provider reported no usage. */
-  private static String outputText(JsonObject completion) {
-    StringBuilder text = new StringBuilder();
-    for (Object item : completion.getJsonArray("choices", new JsonArray())) {
-      if (item instanceof JsonObject choice && choice.getValue("message") instanceof JsonObject message) {
-        if (message.getValue("content") instanceof String content) {
-          text.append(content);
-        }
-        if (message.getValue("tool_calls") instanceof JsonArray calls) {
-          text.append(calls.encode());
-        }
-      }
-    }
-    return text.toString();
   }
 }

@@ -9,8 +9,11 @@ import gateway.router.edge.KeyAuthenticator;
 import gateway.router.edge.ModelResolver;
 import gateway.router.edge.RequestIds;
 import gateway.router.observe.RouterMetrics;
+import gateway.router.provider.ApiFormat;
+import gateway.router.provider.ProviderAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
@@ -18,10 +21,10 @@ import java.util.List;
  * {@code POST /v1/chat/completions}: check the body, resolve the model in the key's scope,
  * leave out channels whose breaker is open, check the rate limits (one Redis trip), hold the
  * most the request can cost (402 before any upstream call when the balance cannot), then
- * hand over to a {@link ChatExchange}.
+ * hand over to a {@link ChatExchange}. The other client endpoints come through {@link #serve}
+ * the same way, with their own {@link ClientProtocol}.
  */
 public final class ChatHandler implements Handler<RoutingContext> {
-  private static final String CHAT_MODEL = "llm";
 
   private final ModelResolver resolver;
   private final ChatServices services;
@@ -48,13 +51,33 @@ public final class ChatHandler implements Handler<RoutingContext> {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * Answers with the prompt tokens of a request, counted as when a provider reports no usage, once
+   * the model is known to be in the key's scope. Nothing is held, limited or sent upstream.
+   */
+  public void countPromptTokens(RoutingContext ctx, ChatRequest request, String field) {
+    resolver.resolve(request.model(), ctx.queryParams().get("channel"), KeyAuthenticator.principal(ctx))
+        .onSuccess(model -> ctx.response().putHeader("content-type", "application/json")
+            .end(new JsonObject().put(field, services.tokens().promptTokens(request.body())).toBuffer()))
+        .onFailure(ctx::fail);
+  }
+
   private Future<ChatPlan> admit(RoutingContext ctx, ChatRequest request, Principal principal, ResolvedModel model,
                                  String requestId) {
-    if (!CHAT_MODEL.equals(model.type())) {
-      return Future.failedFuture(GatewayError.INVALID_VALUE.exception(
-          "The model '" + request.model() + "' is a " + model.type() + " model, not a chat model.", "model"));
+    ApiFormat format = request.format();
+    if (!format.modelType().equals(model.type())) {
+      return Future.failedFuture(GatewayError.INVALID_VALUE.exception("The model '" + request.model() + "' is a "
+          + model.type() + " model, not a" + (format == ApiFormat.EMBEDDINGS ? "n embedding" : " chat")
+          + " model.", "model"));
     }
-    List<Route> routes = services.routeSelector().order(model.routes()).stream()
+    List<Route> able = format.translatesThroughChat() ? model.routes() : routesSpeaking(format, model.routes());
+    if (able.isEmpty() && !model.routes().isEmpty()) {
+      // Only embeddings have no chat translation: they need a channel with an embeddings endpoint of its own.
+      return Future.failedFuture(GatewayError.INVALID_VALUE.exception("No channel serving the model '"
+          + request.model() + "' has an embeddings endpoint: embeddings need an OpenAI-compatible channel"
+          + " (type openai).", "model"));
+    }
+    List<Route> routes = services.routeSelector().order(able).stream()
         .filter(route -> !services.breakers().isOpen(route.channel()))
         .toList();
     if (routes.isEmpty()) {
@@ -73,6 +96,14 @@ public final class ChatHandler implements Handler<RoutingContext> {
       return Future.succeededFuture(
           new ChatPlan(model, routes.subList(admission.firstRoute(), routes.size()), admission, tokens));
     });
+  }
+
+  /** The routes whose channel relays this format itself, for formats with no chat translation. */
+  private List<Route> routesSpeaking(ApiFormat format, List<Route> routes) {
+    return routes.stream().filter(route -> {
+      ProviderAdapter adapter = services.adapters().forChannel(route.channel());
+      return adapter != null && adapter.passThrough(format, route) != null;
+    }).toList();
   }
 
   private Future<ChatPlan> reserve(ChatRequest request, Principal principal, ChatPlan plan, String requestId) {

@@ -1,6 +1,7 @@
 package gateway.router.chat;
 
 import gateway.common.GatewayError;
+import gateway.router.provider.ApiFormat;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -11,11 +12,27 @@ import io.vertx.core.json.JsonObject;
  * A checked OpenAI chat request. Only the fields the gateway acts on are read; the body
  * itself goes upstream untouched except for the model name (unknown fields pass through).
  *
+ * <p>Clients of the other endpoints arrive here too: their request translated to this shape
+ * (which holds, estimates and counts read, and translating routes send on), with the
+ * {@link ClientRequest} they sent kept for routes that speak their format.
+ *
  * @param maxOutputTokens {@code max_completion_tokens} or {@code max_tokens}, null when unset
  * @param choices         {@code n}: how many answers the client asked for
+ * @param client          the request as the client wrote it
  */
 public record ChatRequest(JsonObject body, String model, boolean stream, boolean wantsUsage,
-                          Integer maxOutputTokens, int choices) {
+                          Integer maxOutputTokens, int choices, ClientRequest client) {
+
+  /** A request of a chat completions client. */
+  public ChatRequest(JsonObject body, String model, boolean stream, boolean wantsUsage, Integer maxOutputTokens,
+                     int choices) {
+    this(body, model, stream, wantsUsage, maxOutputTokens, choices, ClientRequest.chat(body));
+  }
+
+  /** The format the client speaks, and wants its answer in. */
+  public ApiFormat format() {
+    return client.format();
+  }
 
   /** Parses and checks a request body; 400 with the offending field otherwise. */
   public static ChatRequest parse(Buffer raw) {
@@ -56,7 +73,8 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     return body.getJsonArray("messages");
   }
 
-  static JsonObject jsonObject(Buffer raw) {
+  /** The request body as a JSON object; 400 when it is empty, malformed or not an object. */
+  public static JsonObject jsonObject(Buffer raw) {
     if (raw == null || raw.length() == 0) {
       throw GatewayError.INVALID_JSON.exception("The request body is empty; send a JSON object.");
     }
@@ -72,7 +90,7 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     return object;
   }
 
-  static String requiredString(JsonObject body, String field) {
+  public static String requiredString(JsonObject body, String field) {
     Object value = body.getValue(field);
     if (value == null) {
       throw GatewayError.MISSING_FIELD.exception("'" + field + "' is required", field);
@@ -83,7 +101,7 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     return s;
   }
 
-  static boolean optionalBoolean(JsonObject body, String field) {
+  public static boolean optionalBoolean(JsonObject body, String field) {
     Object value = body.getValue(field);
     if (value == null) {
       return false;
@@ -94,7 +112,7 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     return b;
   }
 
-  static Integer positiveInt(JsonObject body, String field) {
+  public static Integer positiveInt(JsonObject body, String field) {
     Object value = body.getValue(field);
     if (value == null) {
       return null;

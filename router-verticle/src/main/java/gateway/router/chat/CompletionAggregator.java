@@ -1,5 +1,6 @@
 package gateway.router.chat;
 
+import gateway.router.provider.ChunkAggregator;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -9,7 +10,7 @@ import java.util.TreeMap;
  * Folds a stream of OpenAI chunks into the one {@code chat.completion} they spell, tool calls
  * included: for clients that asked for a whole answer from a channel that only streams.
  */
-final class CompletionAggregator {
+final class CompletionAggregator implements ChunkAggregator {
   private final Map<Integer, Choice> choices = new TreeMap<>();
   private String id;
   private Object created;
@@ -33,7 +34,8 @@ final class CompletionAggregator {
     String name;
   }
 
-  void accept(JsonObject chunk) {
+  @Override
+  public void accept(JsonObject chunk) {
     id = chunk.getString("id", id);
     created = chunk.getValue("created", created);
     model = chunk.getString("model", model);
@@ -83,7 +85,8 @@ final class CompletionAggregator {
   }
 
   /** The whole answer; {@code usage} is the provider's last usage object, or null. */
-  JsonObject completion() {
+  @Override
+  public JsonObject completion() {
     JsonArray out = new JsonArray();
     choices.forEach((index, choice) -> {
       JsonObject message = new JsonObject().put("role", choice.role)

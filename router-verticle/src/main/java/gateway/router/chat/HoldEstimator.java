@@ -38,11 +38,19 @@ public final class HoldEstimator {
     return output * request.choices();
   }
 
-  /** An over-estimate of the prompt tokens of an OpenAI-shaped request. */
+  /** An over-estimate of the prompt tokens of an OpenAI-shaped request: chat messages, or embeddings input. */
   public static long promptTokens(JsonObject body) {
     long bytes = 0;
     long images = 0;
     long messages = 0;
+    long tokenIds = 0;
+    for (Object input : EmbeddingsInput.items(body)) {
+      if (input instanceof String text) {
+        bytes += utf8Length(text);
+      } else if (input instanceof JsonArray ids) {
+        tokenIds += ids.size();
+      }
+    }
     for (Object item : body.getJsonArray("messages", new JsonArray())) {
       if (!(item instanceof JsonObject message)) {
         continue;
@@ -67,7 +75,7 @@ public final class HoldEstimator {
     if (body.getValue("tools") instanceof JsonArray tools) {
       bytes += tools.encode().length();
     }
-    return (bytes * 2 + 4) / 5 + images * TOKENS_PER_IMAGE + messages * TOKENS_PER_MESSAGE;
+    return (bytes * 2 + 4) / 5 + images * TOKENS_PER_IMAGE + messages * TOKENS_PER_MESSAGE + tokenIds;
   }
 
   private static long utf8Length(String text) {

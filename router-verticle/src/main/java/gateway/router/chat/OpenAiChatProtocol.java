@@ -1,5 +1,6 @@
 package gateway.router.chat;
 
+import gateway.router.provider.ApiFormat;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
@@ -14,12 +15,17 @@ public final class OpenAiChatProtocol implements ClientProtocol {
   }
 
   @Override
+  public ApiFormat format() {
+    return ApiFormat.CHAT_COMPLETIONS;
+  }
+
+  @Override
   public ChunkWriter streamWriter(HttpServerResponse out) {
     return new OpenAiChunkWriter(out, model, wantsUsage);
   }
 
   @Override
-  public void respond(HttpServerResponse out, JsonObject completion) {
+  public void respond(HttpServerResponse out, JsonObject completion, Priced priced) {
     out.putHeader("content-type", "application/json").end(completion.toBuffer());
   }
 }

@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,8 @@ import java.util.function.BiFunction;
  * Relays one upstream stream to the client. Chunks without content (the role-only first
  * chunk, lifecycle events) are held back until the first content, so a provider failing
  * right after opening its stream leaves the client untouched and another route can serve.
- * The client's pace throttles the upstream read (backpressure).
+ * The client's pace throttles the upstream read (backpressure). What counts as content is the
+ * translator's to say, since it knows the shape of the chunks it emits.
  */
 public final class SseRelay {
   private final UpstreamCall call;
@@ -96,16 +96,15 @@ public final class SseRelay {
     if (finished()) {
       return;
     }
-    collectOutput(chunk);
+    translator.appendOutput(chunk, output);
     if (chunk.getValue("usage") instanceof JsonObject usage) {
       upstreamUsage = usage;
     }
-    JsonArray choices = chunk.getJsonArray("choices");
-    if (choices == null || choices.isEmpty()) {
+    if (!translator.reachesClient(chunk)) {
       return; // the usage-only chunk: the writer sends the final usage, priced, at the end
     }
     if (!started) {
-      if (!hasContent(choices)) {
+      if (!translator.carriesContent(chunk)) {
         heldBack.add(chunk);
         return;
       }
@@ -159,59 +158,5 @@ public final class SseRelay {
     }
     // Last: cancelling fires the upstream's exception handler at once; it finds this relay ended.
     call.cancel();
-  }
-
-  /** Content is anything the client would show or act on; a finish reason counts too. */
-  static boolean hasContent(JsonArray choices) {
-    for (Object item : choices) {
-      if (!(item instanceof JsonObject choice)) {
-        continue;
-      }
-      if (choice.getValue("finish_reason") != null) {
-        return true;
-      }
-      JsonObject delta = choice.getJsonObject("delta");
-      if (delta == null) {
-        continue;
-      }
-      if (nonEmpty(delta.getValue("content")) || nonEmpty(delta.getValue("reasoning_content"))
-          || nonEmpty(delta.getValue("refusal")) || delta.getValue("tool_calls") != null
-          || delta.getValue("function_call") != null) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean nonEmpty(Object value) {
-    return value instanceof String s && !s.isEmpty();
-  }
-
-  private void collectOutput(JsonObject chunk) {
-    JsonArray choices = chunk.getJsonArray("choices");
-    if (choices == null) {
-      return;
-    }
-    for (Object item : choices) {
-      if (item instanceof JsonObject choice && choice.getValue("delta") instanceof JsonObject delta) {
-        appendText(delta.getValue("content"));
-        appendText(delta.getValue("reasoning_content"));
-        appendText(delta.getValue("refusal"));
-        if (delta.getValue("tool_calls") instanceof JsonArray calls) {
-          for (Object c : calls) {
-            if (c instanceof JsonObject call && call.getValue("function") instanceof JsonObject function) {
-              appendText(function.getValue("name"));
-              appendText(function.getValue("arguments"));
-            }
-          }
-        }
-      }
-    }
-  }
-
-  private void appendText(Object value) {
-    if (value instanceof String s) {
-      output.append(s);
-    }
   }
 }

@@ -45,8 +45,15 @@ public final class TokenCounter {
     return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text.toString());
   }
 
-  /** The prompt tokens of an OpenAI chat request: messages, tool definitions. */
+  /** The prompt tokens of an OpenAI chat request (messages, tool definitions), or of an embeddings input. */
   public long promptTokens(JsonObject request) {
+    if (!request.containsKey("messages") && request.containsKey("input")) {
+      long tokens = 0;
+      for (Object input : EmbeddingsInput.items(request)) {
+        tokens += input instanceof JsonArray ids ? ids.size() : count((String) input);
+      }
+      return tokens;
+    }
     long tokens = TOKENS_PER_REPLY;
     JsonArray messages = request.getJsonArray("messages", new JsonArray());
     for (Object item : messages) {

@@ -6,7 +6,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One wire protocol, translated to and from the OpenAI chat shape that the rest of the
- * router speaks. Adapters are stateless; per-stream state lives in the {@link StreamTranslator}.
+ * router speaks, and relayed untranslated to clients speaking it too ({@link #passThrough}).
+ * Adapters are stateless; per-stream state lives in the {@link StreamTranslator}.
  */
 public interface ProviderAdapter {
 
@@ -25,4 +26,12 @@ public interface ProviderAdapter {
 
   /** The meaning of an upstream error answer. */
   UpstreamError error(int status, Buffer body);
+
+  /**
+   * How this route relays requests of the given client format untranslated, or null when it does
+   * not speak that format and the request goes through the OpenAI chat shape instead.
+   */
+  default PassThrough passThrough(ApiFormat format, Route route) {
+    return null;
+  }
 }

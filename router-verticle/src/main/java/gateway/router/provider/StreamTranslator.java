@@ -1,13 +1,16 @@
 package gateway.router.provider;
 
 import gateway.common.money.Usage;
+import gateway.router.provider.openai.OpenAiChunkAnatomy;
 import gateway.router.sse.SseEvent;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 
 /**
- * Turns one upstream stream, event by event, into OpenAI {@code chat.completion.chunk}
- * objects. Holds that stream's state (tool-call numbering, usage so far).
+ * Turns one upstream stream, event by event, into the chunks the client's writer takes: OpenAI
+ * {@code chat.completion.chunk} objects, or for a {@link PassThrough} the provider's own events.
+ * Holds that stream's state (tool-call numbering, usage so far), and knows the anatomy of the
+ * chunks it emits, which the relay reads; the defaults describe OpenAI chat chunks.
  */
 public interface StreamTranslator {
 
@@ -22,4 +25,22 @@ public interface StreamTranslator {
 
   /** An error the provider reported inside the stream, or null. */
   UpstreamError error();
+
+  /**
+   * Whether a chunk carries something the client shows or acts on (text, a tool call, a finish):
+   * the first such chunk commits the answer to this route, so chunks before it are held back.
+   */
+  default boolean carriesContent(JsonObject chunk) {
+    return OpenAiChunkAnatomy.carriesContent(chunk);
+  }
+
+  /** Whether the chunk goes to the client's writer at all; OpenAI's usage-only chunk does not. */
+  default boolean reachesClient(JsonObject chunk) {
+    return OpenAiChunkAnatomy.reachesClient(chunk);
+  }
+
+  /** Appends the generated text a chunk carries (content, reasoning, tool names and arguments). */
+  default void appendOutput(JsonObject chunk, StringBuilder output) {
+    OpenAiChunkAnatomy.appendOutput(chunk, output);
+  }
 }

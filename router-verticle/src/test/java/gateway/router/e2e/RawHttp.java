@@ -36,6 +36,26 @@ final class RawHttp {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A POST with extra headers, e.g. an Anthropic client's {@code x-api-key} or {@code anthropic-beta}. */
+  HttpResponse<String> post(String path, String key, String body, java.util.Map<String, String> headers) {
+    HttpRequest.Builder request = request(path, key).POST(HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
+    return await(http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()));
+  }
+
+  /** The events of a server-sent event stream: each its {@code event:} type and its JSON data. */
+  static java.util.List<Event> events(String sse) {
+    java.util.List<Event> events = new ArrayList<>();
+    gateway.router.sse.SseReader reader = new gateway.router.sse.SseReader(
+        e -> events.add(new Event(e.type(), new JsonObject(e.data()))));
+    reader.feed(io.vertx.core.buffer.Buffer.buffer(sse));
+    reader.end();
+    return events;
+  }
+
+  record Event(String type, JsonObject data) {
+  }
+
   HttpResponse<String> get(String path, String key) {
     return await(http.sendAsync(request(path, key).GET().build(), HttpResponse.BodyHandlers.ofString()));
   }

@@ -48,6 +48,15 @@ public final class WireSamples {
     return chunks;
   }
 
+  /** The events of a transcript as the gateway's reader parses them. */
+  public static List<gateway.router.sse.SseEvent> events(Buffer transcript) {
+    List<gateway.router.sse.SseEvent> events = new ArrayList<>();
+    SseReader reader = new SseReader(events::add);
+    reader.feed(transcript);
+    reader.end();
+    return events;
+  }
+
   public static List<JsonObject> replay(StreamTranslator translator, Buffer transcript) {
     return replay(translator, transcript, transcript.length());
   }

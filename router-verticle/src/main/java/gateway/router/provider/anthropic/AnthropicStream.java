@@ -145,19 +145,8 @@ final class AnthropicStream implements StreamTranslator {
     }
   }
 
-  /** Counts in a later event replace earlier ones: Anthropic reports them cumulatively. Nulls replace nothing. */
   private void mergeUsage(JsonObject reported) {
-    if (reported == null) {
-      return;
-    }
-    if (usage == null) {
-      usage = new JsonObject();
-    }
-    reported.forEach(field -> {
-      if (field.getValue() instanceof Number count) {
-        usage.put(field.getKey(), count);
-      }
-    });
+    usage = AnthropicUsage.merge(usage, reported);
   }
 
   /** A stream that skipped its {@code message_start} still gets well-formed chunks. */

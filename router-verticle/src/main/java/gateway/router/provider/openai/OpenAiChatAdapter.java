@@ -1,8 +1,10 @@
 package gateway.router.provider.openai;
 
 import gateway.common.bus.Route;
+import gateway.router.provider.ApiFormat;
 import gateway.router.provider.Completion;
 import gateway.router.provider.Json;
+import gateway.router.provider.PassThrough;
 import gateway.router.provider.ProviderAdapter;
 import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamError;
@@ -14,9 +16,11 @@ import io.vertx.core.json.JsonObject;
  * OpenAI Chat Completions and every host compatible with it: a pass-through. Unknown
  * request fields go upstream untouched; the only changes are the upstream model name and,
  * for streams, {@code stream_options.include_usage} so that every stream reports its usage.
+ * Embeddings requests pass through to the same host's {@code /embeddings}.
  */
 public final class OpenAiChatAdapter implements ProviderAdapter {
   static final String PATH = "/chat/completions";
+  private static final PassThrough EMBEDDINGS = new EmbeddingsPassThrough();
 
   @Override
   public UpstreamRequest chatRequest(JsonObject openAiRequest, Route route, boolean stream) {
@@ -50,5 +54,11 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
   @Override
   public UpstreamError error(int status, Buffer body) {
     return OpenAiErrors.read(status, body);
+  }
+
+  /** Chat requests need no pass-through: the chat shape is this channel's own. */
+  @Override
+  public PassThrough passThrough(ApiFormat format, Route route) {
+    return format == ApiFormat.EMBEDDINGS ? EMBEDDINGS : null;
   }
 }

@@ -29,6 +29,10 @@ public final class OpenAiChunks {
     return delta(choice, new JsonObject().put("content", text));
   }
 
+  public JsonObject refusal(int choice, String text) {
+    return delta(choice, new JsonObject().put("refusal", text));
+  }
+
   public JsonObject reasoning(int choice, String text) {
     return delta(choice, new JsonObject().put("reasoning_content", text));
   }

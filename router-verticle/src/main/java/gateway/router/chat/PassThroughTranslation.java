@@ -1,0 +1,64 @@
+package gateway.router.chat;
+
+import gateway.common.bus.Route;
+import gateway.router.provider.ChunkAggregator;
+import gateway.router.provider.Completion;
+import gateway.router.provider.PassThrough;
+import gateway.router.provider.StreamTranslator;
+import gateway.router.provider.UpstreamRequest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The client's own request goes to a route speaking its format, and the provider's answer comes
+ * back as it was sent: the pass-through reads it only for usage, the client's protocol sets the
+ * alias and the cost.
+ */
+final class PassThroughTranslation implements Translation {
+  private final ChatRequest request;
+  private final ClientProtocol protocol;
+  private final PassThrough passThrough;
+
+  PassThroughTranslation(ChatRequest request, ClientProtocol protocol, PassThrough passThrough) {
+    this.request = request;
+    this.protocol = protocol;
+    this.passThrough = passThrough;
+  }
+
+  @Override
+  public UpstreamRequest upstreamRequest(Route route, boolean stream) {
+    ClientRequest client = request.client();
+    return passThrough.request(client.forUpstream(route.upstreamModel()), route, stream, client.forwardedHeaders());
+  }
+
+  @Override
+  public Completion completion(Buffer body) {
+    return passThrough.completion(body);
+  }
+
+  @Override
+  public StreamTranslator streamTranslator() {
+    return passThrough.streamTranslator();
+  }
+
+  @Override
+  public ChunkAggregator aggregator() {
+    return passThrough.aggregator();
+  }
+
+  @Override
+  public ChunkWriter streamWriter(HttpServerResponse out) {
+    return protocol.passThroughWriter(out);
+  }
+
+  @Override
+  public CharSequence outputText(JsonObject answer) {
+    return passThrough.outputText(answer);
+  }
+
+  @Override
+  public void respond(HttpServerResponse out, JsonObject answer, Priced priced) {
+    protocol.respondPassThrough(out, answer, priced);
+  }
+}

@@ -1,0 +1,48 @@
+package gateway.router.chat;
+
+import gateway.common.bus.Route;
+import gateway.router.provider.ChunkAggregator;
+import gateway.router.provider.Completion;
+import gateway.router.provider.PassThrough;
+import gateway.router.provider.ProviderAdapter;
+import gateway.router.provider.StreamTranslator;
+import gateway.router.provider.UpstreamRequest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * How one attempt carries the request to its route and the answer back: through the OpenAI chat
+ * shape, translated on each side as needed, or untouched when the route speaks the client's own
+ * format. The exchange does the same with either (holds, limits, breakers, fallback, stream
+ * outcomes, settlement); only what crosses the wire differs.
+ */
+interface Translation {
+
+  /** Untranslated when the route speaks the client's format, else by way of the chat shape. */
+  static Translation choose(ChatRequest request, ClientProtocol protocol, ProviderAdapter adapter, Route route) {
+    PassThrough passThrough = adapter.passThrough(request.format(), route);
+    return passThrough != null
+        ? new PassThroughTranslation(request, protocol, passThrough)
+        : new ThroughChatTranslation(request, protocol, adapter);
+  }
+
+  /** The upstream call; a {@code GatewayException} when this route cannot carry the request. */
+  UpstreamRequest upstreamRequest(Route route, boolean stream);
+
+  /** A whole answer from the provider, in the shape {@link #respond} takes. */
+  Completion completion(Buffer body);
+
+  StreamTranslator streamTranslator();
+
+  /** Folds the chunks of {@link #streamTranslator} into the answer {@link #completion} would give. */
+  ChunkAggregator aggregator();
+
+  ChunkWriter streamWriter(HttpServerResponse out);
+
+  /** The generated text of a whole answer, counted when the provider reported no usage. */
+  CharSequence outputText(JsonObject answer);
+
+  /** Writes a whole answer to the client, named for the alias the client asked for and carrying its cost. */
+  void respond(HttpServerResponse out, JsonObject answer, Priced priced);
+}

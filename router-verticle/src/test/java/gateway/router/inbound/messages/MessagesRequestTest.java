@@ -1,0 +1,55 @@
+package gateway.router.inbound.messages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import gateway.common.GatewayError;
+import gateway.common.GatewayException;
+import gateway.router.chat.ChatRequest;
+import gateway.router.provider.ApiFormat;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class MessagesRequestTest {
+
+  @Test
+  @DisplayName("the fields the gateway acts on are read; the body is kept as sent, anthropic-beta to forward")
+  void readsWhatItNeeds() {
+    String body = """
+        {"model":"claude","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}],"top_k":3}""";
+    ChatRequest request = MessagesRequest.parse(Buffer.buffer(body),
+        MultiMap.caseInsensitiveMultiMap().add("anthropic-beta", "b1").add("x-api-key", "sk-secret"), true);
+
+    assertThat(request.format()).isEqualTo(ApiFormat.MESSAGES);
+    assertThat(request.model()).isEqualTo("claude");
+    assertThat(request.stream()).isTrue();
+    assertThat(request.maxOutputTokens()).isEqualTo(64);
+    assertThat(request.client().body().getInteger("top_k")).isEqualTo(3);
+    assertThat(request.client().forwardedHeaders()).containsExactly(java.util.Map.entry("anthropic-beta", "b1"));
+    assertThat(request.client().chatGap()).isNull();
+    assertThat(request.body().getInteger("max_completion_tokens")).isEqualTo(64);
+  }
+
+  @Test
+  @DisplayName("each malformed request is a 400 naming its field; a wrong type deep inside too, never a 500")
+  void malformedRequests() {
+    assertRefused("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", GatewayError.MISSING_FIELD,
+        "max_tokens");
+    assertRefused("{\"model\":\"m\",\"max_tokens\":5}", GatewayError.MISSING_FIELD, "messages");
+    assertRefused("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}",
+        GatewayError.INVALID_VALUE, "messages");
+    assertRefused("{\"model\":\"m\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+        GatewayError.INVALID_VALUE, "max_tokens");
+    assertRefused("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":"
+        + "[{\"type\":\"image\",\"source\":\"not an object\"}]}]}", GatewayError.INVALID_VALUE, null);
+  }
+
+  private static void assertRefused(String body, GatewayError error, String param) {
+    GatewayException e = catchThrowableOfType(GatewayException.class,
+        () -> MessagesRequest.parse(Buffer.buffer(body), MultiMap.caseInsensitiveMultiMap(), true));
+    assertThat(e.error()).as(body).isEqualTo(error);
+    assertThat(e.param()).as(body).isEqualTo(param);
+  }
+}
