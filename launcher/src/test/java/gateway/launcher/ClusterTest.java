@@ -61,7 +61,7 @@ class ClusterTest {
   @DisplayName("a request served by a router in one process, auth/catalog/billing in another, and the balance read "
       + "by a third member over the clustered event bus")
   void requestAcrossTheBus() throws Exception {
-    int basePort = 20000 + (int) (Math.random() * 20000);
+    int basePort = 20000 + (int) (Math.random() * 10000); // below the ephemeral range
     List<String> members = List.of("127.0.0.1:" + basePort, "127.0.0.1:" + (basePort + 1),
         "127.0.0.1:" + (basePort + 2));
     GatewayConfig shared = TestServices.config()

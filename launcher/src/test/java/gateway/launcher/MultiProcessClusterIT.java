@@ -106,7 +106,7 @@ class MultiProcessClusterIT {
         """.formatted(fake.openAiBaseUrl()));
 
     String pgUrl = TestServices.freshDatabase();
-    int base = 21000 + (int) (Math.random() * 20000);
+    int base = 20000 + (int) (Math.random() * 10000); // below the ephemeral range
     List<String> members = List.of("127.0.0.1:" + base, "127.0.0.1:" + (base + 1), "127.0.0.1:" + (base + 2),
         "127.0.0.1:" + (base + 3));
     Map<String, String> common = new HashMap<>(Map.of(
