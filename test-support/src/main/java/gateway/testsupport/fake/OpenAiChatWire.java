@@ -13,7 +13,7 @@ import java.util.List;
  * {@code chat.completion.chunk} streams ending in {@code data: [DONE]}, with the usage chunk only under
  * {@code stream_options.include_usage}.
  */
-final class OpenAiChatWire implements Wire {
+final class OpenAiChatWire implements OpenAiWire {
 
   static final String PROTOCOL = "openai-chat";
   static final String SYSTEM_FINGERPRINT = "fp_f4ke5e6d7c";
@@ -26,15 +26,7 @@ final class OpenAiChatWire implements Wire {
     return PROTOCOL;
   }
 
-  @Override
-  public ErrorResponse checkApiKey(MultiMap headers, String query, String expectedKey) {
-    return OpenAiErrors.checkBearer(headers, expectedKey);
-  }
 
-  @Override
-  public ErrorResponse invalidJson() {
-    return OpenAiErrors.invalidJson();
-  }
 
   @Override
   public ErrorResponse validate(MultiMap headers, JsonObject body, boolean stream) {
@@ -51,15 +43,7 @@ final class OpenAiChatWire implements Wire {
     return null;
   }
 
-  @Override
-  public ErrorResponse error(int status, String message) {
-    return OpenAiErrors.forStatus(status, message);
-  }
 
-  @Override
-  public ErrorResponse streamRequired() {
-    return OpenAiErrors.streamRequired();
-  }
 
   @Override
   public long promptChars(JsonObject body) {

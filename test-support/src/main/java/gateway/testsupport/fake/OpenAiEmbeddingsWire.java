@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * of strings, or token arrays; {@code encoding_format: "base64"} gives little-endian float32 as base64, like
  * OpenAI (and its SDKs, which ask for base64 by default). Never streams.
  */
-final class OpenAiEmbeddingsWire implements Wire {
+final class OpenAiEmbeddingsWire implements OpenAiWire {
 
   static final String PROTOCOL = "openai-embeddings";
   private static final int DEFAULT_DIMENSIONS = 8;
@@ -29,15 +29,7 @@ final class OpenAiEmbeddingsWire implements Wire {
     return PROTOCOL;
   }
 
-  @Override
-  public ErrorResponse checkApiKey(MultiMap headers, String query, String expectedKey) {
-    return OpenAiErrors.checkBearer(headers, expectedKey);
-  }
 
-  @Override
-  public ErrorResponse invalidJson() {
-    return OpenAiErrors.invalidJson();
-  }
 
   @Override
   public ErrorResponse validate(MultiMap headers, JsonObject body, boolean stream) {
@@ -51,15 +43,7 @@ final class OpenAiEmbeddingsWire implements Wire {
     return null;
   }
 
-  @Override
-  public ErrorResponse error(int status, String message) {
-    return OpenAiErrors.forStatus(status, message);
-  }
 
-  @Override
-  public ErrorResponse streamRequired() {
-    return OpenAiErrors.streamRequired();
-  }
 
   /** Token arrays count 4 "characters" per token, so the default estimate gives one token per token. */
   @Override

@@ -14,7 +14,7 @@ import java.util.List;
  * With reasoning tokens the output starts with a {@code reasoning} item, as reasoning models answer. Finish reason
  * {@code length}/{@code content_filter} gives status {@code incomplete} and a final {@code response.incomplete}.
  */
-final class OpenAiResponsesWire implements Wire {
+final class OpenAiResponsesWire implements OpenAiWire {
 
   static final String PROTOCOL = "openai-responses";
   private static final String CONTENT_TYPE = "application/json";
@@ -25,30 +25,14 @@ final class OpenAiResponsesWire implements Wire {
     return PROTOCOL;
   }
 
-  @Override
-  public ErrorResponse checkApiKey(MultiMap headers, String query, String expectedKey) {
-    return OpenAiErrors.checkBearer(headers, expectedKey);
-  }
 
-  @Override
-  public ErrorResponse invalidJson() {
-    return OpenAiErrors.invalidJson();
-  }
 
   @Override
   public ErrorResponse validate(MultiMap headers, JsonObject body, boolean stream) {
     return JsonFields.string(body, "model") == null ? OpenAiErrors.missingParameter("model") : null;
   }
 
-  @Override
-  public ErrorResponse error(int status, String message) {
-    return OpenAiErrors.forStatus(status, message);
-  }
 
-  @Override
-  public ErrorResponse streamRequired() {
-    return OpenAiErrors.streamRequired();
-  }
 
   @Override
   public long promptChars(JsonObject body) {
