@@ -33,11 +33,15 @@ public final class TestServices {
   private TestServices() {
   }
 
-  /** A gateway configuration on a fresh database, the test Redis, a free port and a known admin token. */
+  /**
+   * A gateway configuration on a fresh database, the test Redis under a key prefix of its own (so
+   * test runs sharing one Redis never see each other's limits), a free port and a known admin token.
+   */
   public static GatewayConfig config() {
     return GatewayConfig.defaults()
         .withPgUrl(freshDatabase())
         .withRedisUrl(redisUrl())
+        .with("redis_prefix", "gwt" + UUID.randomUUID().toString().substring(0, 8))
         .withAdminToken(ADMIN_TOKEN)
         .withHttpPort(freePort())
         .with("http_host", "127.0.0.1")
