@@ -30,35 +30,30 @@ final class BillingSql {
   /**
    * $1 request, $2 account, $3 key, $4 model, $5 channel, $6..$10 tokens (input, cache read,
    * cache write, output, reasoning), $11 priced cost, $12 outcome, $13 latency, $14 attempts, $15 error.
-   * Charges min(cost, what the account has beyond its other holds), drops the hold, writes
-   * the ledger and usage rows. A second settle of the same request violates the usage key.
+   * Charges the whole cost, drops the hold, writes the ledger and usage rows. A cost beyond the
+   * hold is still charged: the balance may go below zero by that overrun, never silently free.
+   * A second settle of the same request violates the usage key.
    */
   static final String SETTLE = """
       WITH released AS (
         DELETE FROM billing.holds WHERE request_id = $1 RETURNING amount_micros
-      ), charge AS (
-        SELECT b.account_id,
-               COALESCE((SELECT amount_micros FROM released), 0) AS released_micros,
-               GREATEST(0, LEAST($11::bigint,
-                   b.balance_micros - b.held_micros + COALESCE((SELECT amount_micros FROM released), 0)))
-                 AS charged_micros
-        FROM billing.balances b WHERE b.account_id = $2 FOR UPDATE
       ), balance AS (
         UPDATE billing.balances b
-        SET balance_micros = b.balance_micros - c.charged_micros,
-            held_micros = b.held_micros - c.released_micros,
+        SET balance_micros = b.balance_micros - $11::bigint,
+            held_micros = b.held_micros - COALESCE((SELECT amount_micros FROM released), 0),
             updated_at = now()
-        FROM charge c WHERE b.account_id = c.account_id
-        RETURNING b.balance_micros, c.charged_micros
+        WHERE b.account_id = $2
+        RETURNING b.balance_micros, COALESCE((SELECT amount_micros FROM released), 0) AS released_micros
       ), ledger AS (
         INSERT INTO billing.ledger (account_id, kind, amount_micros, balance_after_micros, request_id)
-        SELECT $2, 'charge', -charged_micros, balance_micros, $1 FROM balance WHERE charged_micros > 0
+        SELECT $2, 'charge', -$11::bigint, balance_micros, $1 FROM balance WHERE $11::bigint > 0
       )
       INSERT INTO billing.usage (request_id, account_id, key_id, model, channel, input_tokens, cache_read_tokens,
-          cache_write_tokens, output_tokens, reasoning_tokens, cost_micros, priced_micros, outcome, latency_ms,
-          attempts, error)
-      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, charged_micros, $11, $12, $13, $14, $15 FROM balance
-      RETURNING cost_micros, (SELECT balance_micros FROM balance) AS balance_micros""";
+          cache_write_tokens, output_tokens, reasoning_tokens, cost_micros, priced_micros, held_micros, outcome,
+          latency_ms, attempts, error)
+      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::bigint, $11::bigint, released_micros, $12, $13, $14, $15
+      FROM balance
+      RETURNING cost_micros, held_micros, (SELECT balance_micros FROM balance) AS balance_micros""";
 
   /** Same parameters as {@link #SETTLE}; charges nothing, drops the hold, writes a usage row once. */
   static final String RELEASE = """
@@ -70,9 +65,9 @@ final class BillingSql {
         RETURNING r.amount_micros
       )
       INSERT INTO billing.usage (request_id, account_id, key_id, model, channel, input_tokens, cache_read_tokens,
-          cache_write_tokens, output_tokens, reasoning_tokens, cost_micros, priced_micros, outcome, latency_ms,
-          attempts, error)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $15)
+          cache_write_tokens, output_tokens, reasoning_tokens, cost_micros, priced_micros, held_micros, outcome,
+          latency_ms, attempts, error)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, (SELECT amount_micros FROM balance), $12, $13, $14, $15)
       ON CONFLICT (request_id) DO NOTHING
       RETURNING COALESCE((SELECT amount_micros FROM balance), 0) AS released_micros""";
 
@@ -112,8 +107,8 @@ final class BillingSql {
   /** $1 account or null for all, $2 limit. */
   static final String SELECT_USAGE = """
       SELECT request_id, account_id, key_id, model, channel, input_tokens, cache_read_tokens, cache_write_tokens,
-             output_tokens, reasoning_tokens, cost_micros, priced_micros, outcome, latency_ms, attempts, error,
-             created_at
+             output_tokens, reasoning_tokens, cost_micros, priced_micros, held_micros, outcome, latency_ms, attempts,
+             error, created_at
       FROM billing.usage WHERE ($1::bigint IS NULL OR account_id = $1)
       ORDER BY created_at DESC, request_id LIMIT $2""";
 

@@ -13,6 +13,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The credit ledger of record. Holds, charges and top-ups are each one SQL statement;
@@ -20,6 +22,7 @@ import io.vertx.sqlclient.Tuple;
  * idempotency key), so a replay fails inside Postgres and is answered as "already done".
  */
 final class CreditLedger {
+  private static final Logger LOG = LoggerFactory.getLogger(CreditLedger.class);
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
@@ -82,7 +85,11 @@ final class CreditLedger {
     return new JsonObject().put("hold_micros", micros);
   }
 
-  /** Charges the report's cost once per request id; a replay answers the first charge. */
+  /**
+   * Charges the report's cost once per request id; a replay answers the first charge. The whole
+   * cost is charged even past the hold (a provider reporting more than was held): the account
+   * may go below zero by that overrun, which is logged and counted.
+   */
   Future<JsonObject> settle(UsageReport report) {
     if (report.costMicros() < 0) {
       return Future.failedFuture(GatewayError.INVALID_VALUE.exception("a cost cannot be negative", "cost_micros"));
@@ -103,8 +110,16 @@ final class CreditLedger {
       if (row == null) {
         return null;
       }
-      LedgerMetrics.charged(row.getLong("cost_micros"));
-      return settledReply(row.getLong("cost_micros"), row.getLong("balance_micros"), false);
+      long charged = row.getLong("cost_micros");
+      long held = row.getLong("held_micros");
+      LedgerMetrics.charged(charged);
+      if (charged > held) {
+        LedgerMetrics.overrun(charged - held);
+        LOG.atWarn().addKeyValue("request_id", report.requestId()).log(
+            "request {} of account {} cost {} µcr, {} µcr more than its hold of {} µcr; charged in full (balance now {})",
+            report.requestId(), report.accountId(), charged, charged - held, held, row.getLong("balance_micros"));
+      }
+      return settledReply(charged, row.getLong("balance_micros"), false);
     });
   }
 
@@ -141,8 +156,8 @@ final class CreditLedger {
         .addString(r.requestId())
         .addLong(r.accountId())
         .addLong(r.keyId())
-        .addString(r.model())
-        .addString(r.channel())
+        .addString(StorableText.of(r.model()))
+        .addString(StorableText.of(r.channel()))
         .addLong(u.inputTokens())
         .addLong(u.cacheReadTokens())
         .addLong(u.cacheWriteTokens())
@@ -152,7 +167,7 @@ final class CreditLedger {
         .addString(r.outcome().wire)
         .addLong(r.latencyMs())
         .addInteger(r.attempts())
-        .addString(r.error());
+        .addString(StorableText.of(r.error()));
   }
 
   /** Adds credits; with an idempotency key, a repeat of the same top-up changes nothing. */

@@ -24,6 +24,14 @@ final class LedgerMetrics {
     Counter.builder("gateway.ledger.charged.micros").register(REGISTRY).increment(micros);
   }
 
+  /** A charge past its hold: the provider reported more than the hold bounded. Alert-worthy when it grows. */
+  static void overrun(long micros) {
+    Counter.builder("gateway.ledger.overruns").description("charges that exceeded their hold")
+        .register(REGISTRY).increment();
+    Counter.builder("gateway.ledger.overrun.micros").description("micro-credits charged beyond holds")
+        .register(REGISTRY).increment(micros);
+  }
+
   static void released() {
     Counter.builder("gateway.ledger.releases").register(REGISTRY).increment();
   }

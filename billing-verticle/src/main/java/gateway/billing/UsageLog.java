@@ -80,6 +80,7 @@ final class UsageLog {
         .put("cost_micros", cost)
         .put("cost_credits", Credits.fromMicros(cost))
         .put("priced_micros", row.getLong("priced_micros"))
+        .put("held_micros", row.getLong("held_micros"))
         .put("outcome", row.getString("outcome"))
         .put("latency_ms", row.getLong("latency_ms"))
         .put("attempts", row.getInteger("attempts"))

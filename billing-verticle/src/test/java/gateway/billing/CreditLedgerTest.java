@@ -123,20 +123,52 @@ class CreditLedgerTest {
   }
 
   @Test
-  @DisplayName("a cost above what the account holds is charged only down to a zero balance")
-  void settleNeverDrivesTheBalanceNegative() {
+  @DisplayName("a cost above the hold is charged in full: the balance goes below zero by the overrun only, the "
+      + "usage row shows the hold, and the account's next hold is refused with 402")
+  void overrunIsChargedAsDebt() {
     call(BillingBus.TOPUP, topUp(1_000, null));
     call(BillingBus.RESERVE, hold("r1", 600).toJson());
     call(BillingBus.RESERVE, hold("r2", 300).toJson());
 
     JsonObject settled = call(BillingBus.SETTLE, report("r1", 5_000, RequestOutcome.COMPLETED).toJson());
 
-    // r2 still holds 300, so r1 can take at most 1,000 - 300.
-    assertThat(settled.getLong("charged_micros")).isEqualTo(700);
-    assertThat(balance().getLong("balance_micros")).isEqualTo(300);
+    assertThat(settled.getLong("charged_micros")).isEqualTo(5_000);
+    assertThat(balance().getLong("balance_micros")).isEqualTo(1_000 - 5_000);
+    // r2's hold was set aside before the overrun: it still settles in full.
     assertThat(call(BillingBus.SETTLE, report("r2", 300, RequestOutcome.COMPLETED).toJson())
         .getLong("charged_micros")).isEqualTo(300);
-    assertThat(balance().getLong("balance_micros")).isZero();
+    JsonObject balance = balance();
+    assertThat(balance.getLong("balance_micros")).isEqualTo(1_000 - 5_000 - 300);
+    assertThat(balance.getLong("held_micros")).isZero();
+    JsonObject row = call(BillingBus.USAGE, new JsonObject().put("account_id", ACCOUNT)).getJsonArray("data")
+        .stream().map(JsonObject.class::cast).filter(r -> r.getString("request_id").equals("r1")).findFirst()
+        .orElseThrow();
+    assertThat(row.getLong("cost_micros")).isEqualTo(5_000);
+    assertThat(row.getLong("held_micros")).isEqualTo(600);
+
+    ReplyException refused = (ReplyException) failure(request(BillingBus.RESERVE, hold("r3", 0).toJson()));
+    assertThat(refused.failureCode()).isEqualTo(402);
+    call(BillingBus.TOPUP, topUp(4_300, null));
+    assertThat(call(BillingBus.RESERVE, hold("r4", 0).toJson()).getLong("hold_micros")).isZero();
+  }
+
+  @Test
+  @DisplayName("a settle whose model name and error carry NUL characters is stored and charged, not lost on retries")
+  void settleWithNulCharactersIsCharged() {
+    call(BillingBus.TOPUP, topUp(10_000, null));
+    call(BillingBus.RESERVE, hold("r1", 4_100).toJson());
+    UsageReport poisoned = new UsageReport("r1", ACCOUNT, KEY, "wild-\u0000", "c\u0000", new Usage(10, 0, 0, 5, 0),
+        4_100, RequestOutcome.COMPLETED, 12, 1, "bad \u0000 text");
+
+    JsonObject settled = call(BillingBus.SETTLE, poisoned.toJson());
+
+    assertThat(settled.getLong("charged_micros")).isEqualTo(4_100);
+    JsonObject balance = balance();
+    assertThat(balance.getLong("balance_micros")).isEqualTo(10_000 - 4_100);
+    assertThat(balance.getLong("held_micros")).isZero();
+    JsonObject row = call(BillingBus.USAGE, new JsonObject().put("account_id", ACCOUNT)).getJsonArray("data")
+        .getJsonObject(0);
+    assertThat(row.getString("model")).isEqualTo("wild-\uFFFD");
   }
 
   @Test
