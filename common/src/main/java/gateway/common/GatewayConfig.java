@@ -50,7 +50,13 @@ public record GatewayConfig(
     long rateLimitTimeoutMs,
     int breakerFailures,
     long breakerResetSeconds,
-    long shutdownGraceSeconds) {
+    long shutdownGraceSeconds,
+    long reserveTimeoutMs,
+    long usageGraceMs,
+    int defaultContextTokens) {
+
+  /** Time a settle may still take after its request ended (retries included) before the hold could be swept. */
+  private static final long SETTLE_MARGIN_MS = 120_000;
 
   public GatewayConfig {
     roles = roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles);
@@ -99,7 +105,10 @@ public record GatewayConfig(
         e.integer("GATEWAY_RATE_LIMIT_TIMEOUT_MS", 1000),
         e.integer("GATEWAY_BREAKER_FAILURES", 5),
         e.integer("GATEWAY_BREAKER_RESET_SECONDS", 30),
-        e.integer("GATEWAY_SHUTDOWN_GRACE_SECONDS", 30));
+        e.integer("GATEWAY_SHUTDOWN_GRACE_SECONDS", 30),
+        e.integer("GATEWAY_RESERVE_TIMEOUT_MS", 3000),
+        e.integer("GATEWAY_USAGE_GRACE_MS", 5000),
+        e.integer("GATEWAY_DEFAULT_CONTEXT_TOKENS", 200_000));
   }
 
   /** Defaults everywhere: what a process with an empty environment runs with. */
@@ -136,6 +145,16 @@ public record GatewayConfig(
   /** Any setting by its JSON name, for tests and tools that tune one knob. */
   public GatewayConfig with(String field, Object value) {
     return fromJson(toJson().put(field, value));
+  }
+
+  /**
+   * The longest a request may live, all its routes and the wait for usage after a client left
+   * included: short enough that its settle lands before the sweeper may free its hold, so a long
+   * stream can never be charged against a hold that is gone.
+   */
+  public long requestLifeMs() {
+    long holdMs = holdMaxAgeSeconds * 1000;
+    return Math.max(1_000, holdMs > 2 * SETTLE_MARGIN_MS ? holdMs - SETTLE_MARGIN_MS : holdMs / 2);
   }
 
   public boolean has(Role role) {
@@ -179,7 +198,10 @@ public record GatewayConfig(
         .put("rate_limit_timeout_ms", rateLimitTimeoutMs)
         .put("breaker_failures", breakerFailures)
         .put("breaker_reset_seconds", breakerResetSeconds)
-        .put("shutdown_grace_seconds", shutdownGraceSeconds);
+        .put("shutdown_grace_seconds", shutdownGraceSeconds)
+        .put("reserve_timeout_ms", reserveTimeoutMs)
+        .put("usage_grace_ms", usageGraceMs)
+        .put("default_context_tokens", defaultContextTokens);
   }
 
   public static GatewayConfig fromJson(JsonObject json) {
@@ -227,7 +249,10 @@ public record GatewayConfig(
         json.getLong("rate_limit_timeout_ms", d.rateLimitTimeoutMs),
         json.getInteger("breaker_failures", d.breakerFailures),
         json.getLong("breaker_reset_seconds", d.breakerResetSeconds),
-        json.getLong("shutdown_grace_seconds", d.shutdownGraceSeconds));
+        json.getLong("shutdown_grace_seconds", d.shutdownGraceSeconds),
+        json.getLong("reserve_timeout_ms", d.reserveTimeoutMs),
+        json.getLong("usage_grace_ms", d.usageGraceMs),
+        json.getInteger("default_context_tokens", d.defaultContextTokens));
   }
 
   /** Reads typed values and names the variable when one is malformed. */

@@ -69,10 +69,10 @@ public final class RouterVerticle extends VerticleBase {
         .setMaxPoolSize(REDIS_CONNECTIONS).setMaxPoolWaiting(REDIS_WAITING));
     ChannelBreakers breakers = new ChannelBreakers(vertx, config);
     RateLimiter limiter = new RateLimiter(RedisAPI.api(redis), config);
-    billing = new BillingClient(vertx);
+    billing = new BillingClient(vertx, config.reserveTimeoutMs());
     shutdownGraceSeconds = config.shutdownGraceSeconds();
     ChatServices services = new ChatServices(vertx, config, upstream, AdapterRegistry.standard(), billing, tokens,
-        new HoldEstimator(config.defaultMaxOutputTokens()),
+        new HoldEstimator(config.defaultMaxOutputTokens(), config.defaultContextTokens()),
         new RouteSelector(new SplittableRandom()), breakers, limiter);
     KeyAuthenticator keys = new KeyAuthenticator(bus, config.authCacheSeconds(), ApiRouter::anonymousAllowed);
     ModelResolver resolver = new ModelResolver(bus);

@@ -1,7 +1,7 @@
 package gateway.common.bus;
 
 /**
- * How a request ended, as the usage row records it. The first three are charged for what
+ * How a request ended, as the usage row records it. All but {@link #FAILED} are charged for what
  * was delivered; {@link #FAILED} is free.
  */
 public enum RequestOutcome {
@@ -11,6 +11,8 @@ public enum RequestOutcome {
   CLIENT_DISCONNECTED("client_disconnected"),
   /** The upstream failed or cut the stream after content reached the client: charged what was delivered. */
   UPSTREAM_CUT("upstream_cut"),
+  /** The gateway itself failed after content reached the client (the answer could not be written): charged what was delivered. */
+  GATEWAY_ERROR("gateway_error"),
   /** Nothing reached the client: free. */
   FAILED("failed");
 

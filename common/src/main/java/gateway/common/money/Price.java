@@ -38,6 +38,19 @@ public record Price(long inputPerMtok, long outputPerMtok, long cacheReadPerMtok
     return Math.addExact(whole, Math.addExact(fraction / MTOK, fraction % MTOK == 0 ? 0 : 1));
   }
 
+  /**
+   * The most a request of at most {@code promptTokens} prompt and {@code outputTokens} output
+   * tokens can cost: every prompt token at the highest price a prompt token may be charged
+   * (uncached input, cache read or cache write), every output token at the output price.
+   *
+   * @throws ArithmeticException when the bound does not fit a long
+   */
+  public long holdMicros(long promptTokens, long outputTokens) {
+    long promptPrice = Math.max(inputPerMtok, Math.max(cacheReadPerMtok, cacheWritePerMtok));
+    return new Price(promptPrice, outputPerMtok, promptPrice, promptPrice)
+        .costMicros(new Usage(promptTokens, 0, 0, outputTokens, 0));
+  }
+
   /** The bus and storage form: micro-credits per million tokens. */
   public JsonObject toJson() {
     return new JsonObject()

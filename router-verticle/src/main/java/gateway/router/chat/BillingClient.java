@@ -4,36 +4,43 @@ import gateway.common.GatewayError;
 import gateway.common.GatewayException;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.Hold;
+import gateway.common.bus.RequestOutcome;
 import gateway.common.bus.UsageReport;
+import gateway.common.money.Usage;
 import gateway.router.observe.BusTimer;
+import gateway.router.observe.RouterMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The router's side of the ledger. Settle and release are idempotent on the request id,
- * so they are retried with backoff while billing is unreachable; if every try fails, the
- * hold stays and billing's sweeper releases it (the request ends up free, never double-charged).
+ * so they are retried with backoff while billing is unreachable. A settle that fails for good
+ * is a charge lost: it is logged as an alert and counted ({@code gateway_settle_failures_total}),
+ * and its hold stays until billing's sweeper releases it (never double-charged).
  * Confined to its verticle's event loop.
  */
 public final class BillingClient {
   private static final Logger LOG = LoggerFactory.getLogger(BillingClient.class);
   private static final long[] RETRY_DELAYS_MS = {250, 1_000, 3_000, 10_000, 30_000};
-  // A hold is on the request's path: when billing is gone, answer 503 soon rather than hang.
-  private static final DeliveryOptions RESERVE_OPTIONS = new DeliveryOptions().setSendTimeout(3_000);
   // A settle lost with a dying billing process is retried after this, not after the bus's default 30 s.
   private static final DeliveryOptions SETTLE_OPTIONS = new DeliveryOptions().setSendTimeout(10_000);
 
   private final Vertx vertx;
+  // A hold is on the request's path: when billing is gone, answer 503 soon rather than hang.
+  private final DeliveryOptions reserveOptions;
   private int inFlight;
   private Promise<Void> drained;
 
-  public BillingClient(Vertx vertx) {
+  public BillingClient(Vertx vertx, long reserveTimeoutMs) {
     this.vertx = vertx;
+    this.reserveOptions = new DeliveryOptions().setSendTimeout(reserveTimeoutMs);
   }
 
   /** Completes when no settle or release is pending any more (retries included): for a clean stop. */
@@ -47,11 +54,34 @@ public final class BillingClient {
     return drained.future();
   }
 
-  /** Places the hold; fails with 402 when the balance cannot cover it, 503 when billing is unreachable. */
+  /**
+   * Counts a request that will settle or release as in flight from now on, so that a server
+   * draining for shutdown waits for its charge however its last byte and its settle are ordered.
+   * Each pin is undone by {@link #unpin} once the request's settle or release was sent.
+   */
+  public void pin() {
+    inFlight++;
+  }
+
+  public void unpin() {
+    finished();
+  }
+
+  /**
+   * Places the hold; fails with 402 when the balance cannot cover it, 503 when billing is
+   * unreachable. A reserve that timed out may still have placed its hold, so it is released: safe
+   * either way, since billing refuses a reserve for a request id already released.
+   */
   public Future<Void> reserve(Hold hold) {
     return BusTimer.timed(BillingBus.RESERVE,
-            vertx.eventBus().<JsonObject>request(BillingBus.RESERVE, hold.toJson(), RESERVE_OPTIONS))
-        .recover(failure -> Future.failedFuture(GatewayException.of(failure)))
+            vertx.eventBus().<JsonObject>request(BillingBus.RESERVE, hold.toJson(), reserveOptions))
+        .recover(failure -> {
+          if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+            release(new UsageReport(hold.requestId(), hold.accountId(), hold.keyId(), hold.model(), null, Usage.ZERO, 0,
+                RequestOutcome.FAILED, 0, 0, "billing did not confirm the hold in time"));
+          }
+          return Future.failedFuture(GatewayException.of(failure));
+        })
         .mapEmpty();
   }
 
@@ -78,9 +108,11 @@ public final class BillingClient {
         vertx.setTimer(RETRY_DELAYS_MS[attempt], id -> send(address, report, attempt + 1));
         return;
       }
-      LOG.atError().addKeyValue("request_id", report.requestId())
-          .log("{} of request {} (account {}, {} µcr) failed for good: {}; its hold will be swept", address,
-              report.requestId(), report.accountId(), report.costMicros(), error.getMessage());
+      RouterMetrics.settleFailed(address);
+      LOG.atError().addKeyValue("request_id", report.requestId()).addKeyValue("alert", "charge_lost")
+          .log("ALERT {} of request {} (account {}, {} µcr) failed for good: {}; its hold will be swept and the "
+              + "request goes uncharged", address, report.requestId(), report.accountId(), report.costMicros(),
+              error.getMessage());
       finished();
     });
   }

@@ -27,6 +27,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,12 @@ import org.slf4j.LoggerFactory;
  * (whose breaker and rate limits are checked first); once content reached the client the
  * request is that route's, whatever happens. Each attempt's outcome is reported to the
  * channel's breaker, counting only the provider's own failures.
- * Confined to the event loop of the request.
+ *
+ * <p>The request lives at most {@link gateway.common.GatewayConfig#requestLifeMs}, all routes
+ * together, so its settle lands while its hold still exists. A client that leaves is not the end:
+ * the answer is read on (unwritten) for the provider's usage, for a few seconds at most. An
+ * exception anywhere ends the request with an error in the client's format: free when nothing
+ * reached the client, charged for what did otherwise. Confined to the event loop of the request.
  */
 final class ChatExchange {
   private static final Logger LOG = LoggerFactory.getLogger(ChatExchange.class);
@@ -53,6 +59,7 @@ final class ChatExchange {
   private final ChatServices services;
   private final String requestId;
   private final long startNanos = System.nanoTime();
+  private final long deadlineNanos;
   private final List<String> heldLimits;
 
   private int nextRoute;
@@ -63,6 +70,7 @@ final class ChatExchange {
   private Promise<Void> breakerOutcome;
   private SseRelay relay;
   private boolean clientGone;
+  private long graceTimer = -1;
   private boolean finished;
 
   ChatExchange(RoutingContext ctx, ChatRequest request, Principal principal, ChatPlan plan, ClientProtocol protocol,
@@ -74,12 +82,14 @@ final class ChatExchange {
     this.protocol = protocol;
     this.services = services;
     this.requestId = requestId;
+    this.deadlineNanos = startNanos + services.config().requestLifeMs() * 1_000_000;
     this.heldLimits = new ArrayList<>(plan.admission().held());
   }
 
   void start() {
-    ctx.response().closeHandler(v -> onClientGone());
-    tryNextRoute();
+    services.billing().pin();
+    ctx.response().closeHandler(v -> guard(this::onClientGone));
+    guard(this::tryNextRoute);
   }
 
   private void tryNextRoute() {
@@ -88,6 +98,12 @@ final class ChatExchange {
       return;
     }
     if (nextRoute >= plan.routes().size()) {
+      failAllRoutes();
+      return;
+    }
+    if (remainingMs() <= 0) {
+      lastError = UpstreamError.requestTimeout("the request ran out of its time before route " + (nextRoute + 1));
+      nextRoute = plan.routes().size();
       failAllRoutes();
       return;
     }
@@ -104,7 +120,7 @@ final class ChatExchange {
     // The admission already took the first route's channel slot; a fallback takes its own.
     Future<Boolean> room = first ? Future.succeededFuture(true)
         : services.limiter().acquireChannel(requestId, route.channel(), plan.tokenEstimate(), heldLimits);
-    room.onComplete(granted -> {
+    room.onComplete(granted -> guard(() -> {
       if (finished) {
         return;
       }
@@ -117,7 +133,7 @@ final class ChatExchange {
         return;
       }
       attempt(route, adapter, outcome);
-    });
+    }));
   }
 
   private void attempt(Route route, ProviderAdapter adapter, Promise<Void> outcome) {
@@ -125,15 +141,14 @@ final class ChatExchange {
     Translation translation = Translation.choose(request, protocol, adapter, route);
     UpstreamRequest upstream;
     try {
-      upstream = translation.upstreamRequest(route, upstreamStream);
+      upstream = translation.upstreamRequest(route, upstreamStream, plan.bound().outputLimit());
     } catch (GatewayException e) {
       refuseUntranslatable(outcome, e);
       return;
     } catch (ClassCastException e) {
       // A field of the wrong JSON type that only this route's translation reads: the client's 400, not a hang.
       refuseUntranslatable(outcome, GatewayError.INVALID_VALUE.exception(
-          "a field of the request has the wrong JSON type for channel '" + route.channel().name() + "': "
-              + e.getMessage()));
+          "a field of the request has the wrong JSON type for channel '" + route.channel().name() + "'"));
       return;
     } catch (RuntimeException e) {
       LOG.error("request {}: building the call to channel '{}' failed", requestId, route.channel().name(), e);
@@ -144,10 +159,12 @@ final class ChatExchange {
     attempts++;
     currentRoute = route;
     breakerOutcome = outcome;
+    ChannelTimeouts timeouts = ChannelTimeouts.of(route.channel(), services.config())
+        .forAttempt(upstreamStream, remainingMs());
     UpstreamCall call = UpstreamCall.start(services.vertx(), services.http(), route.channel().name(), upstream,
-        ChannelTimeouts.of(route.channel(), services.config()));
+        timeouts);
     inFlight = call;
-    call.response().onComplete(answered -> {
+    call.response().onComplete(answered -> guard(() -> {
       if (finished) {
         return;
       }
@@ -158,21 +175,21 @@ final class ChatExchange {
       }
       int status = answered.result().statusCode();
       if (status >= 300) {
-        answered.result().body().onComplete(body -> {
+        answered.result().body().onComplete(body -> guard(() -> {
           call.done();
           inFlight = null;
           if (!finished) {
             onAttemptFailed(route, adapter.error(status, body.succeeded() ? body.result() : Buffer.buffer()));
           }
-        });
-      } else if (request.stream()) {
+        }));
+      } else if (request.stream() && !clientGone) {
         relay(route, translation, call);
       } else if (upstreamStream) {
         aggregate(route, translation, call);
       } else {
         readCompletion(route, translation, call);
       }
-    });
+    }));
   }
 
   /** The request cannot be sent to this route: the client gets why, the hold is released, the channel is not blamed. */
@@ -183,7 +200,7 @@ final class ChatExchange {
   }
 
   private void readCompletion(Route route, Translation translation, UpstreamCall call) {
-    call.response().result().body().onComplete(read -> {
+    call.response().result().body().onComplete(read -> guard(() -> {
       call.done();
       inFlight = null;
       if (finished) {
@@ -203,7 +220,7 @@ final class ChatExchange {
         return;
       }
       respond(route, translation, completion.body(), completion.usage());
-    });
+    }));
   }
 
   /** A whole answer for the client, read from a channel that only streams. */
@@ -236,31 +253,49 @@ final class ChatExchange {
         }
       }
     });
-    response.handler(buffer -> {
+    response.handler(buffer -> guard(() -> {
       if (!decided[0]) {
         call.touch();
         reader.feed(buffer);
       }
-    });
-    response.endHandler(v -> {
+    }));
+    response.endHandler(v -> guard(() -> {
       reader.end();
       settleStream.run();
-    });
-    response.exceptionHandler(e -> settleStream.run());
+    }));
+    response.exceptionHandler(e -> guard(settleStream));
   }
 
+  /**
+   * A whole answer: built first (an answer that cannot be built is an error, and free), then
+   * written, then charged. A client already gone is charged from the answer's usage, unwritten.
+   */
   private void respond(Route route, Translation translation, JsonObject body, Usage reported) {
     Priced priced = price(reported, translation.outputText(body));
+    JsonObject answer;
+    try {
+      answer = translation.answer(body, priced);
+    } catch (RuntimeException e) {
+      LOG.error("request {}: the answer of channel '{}' could not be written in the client's format", requestId,
+          route.channel().name(), e);
+      reportToBreaker(false);
+      ErrorResponses.send(ctx, GatewayError.INTERNAL.exception("The gateway could not write the answer."));
+      release("the answer could not be written in the client's format");
+      return;
+    }
     reportToBreaker(false);
-    // Settle before the answer's last byte, so a server draining for shutdown cannot close ahead of the charge.
+    if (clientGone) {
+      settle(route, RequestOutcome.CLIENT_DISCONNECTED, priced, "the client closed the connection before the answer");
+      return;
+    }
+    ctx.response().putHeader("content-type", "application/json").end(answer.toBuffer());
     settle(route, RequestOutcome.COMPLETED, priced, null);
-    translation.respond(ctx.response(), body, priced);
   }
 
   private void relay(Route route, Translation translation, UpstreamCall call) {
-    relay = new SseRelay(call, translation.streamTranslator(), translation.streamWriter(ctx.response()),
-        ctx.response(), this::price);
-    relay.run().onComplete(ended -> {
+    relay = new SseRelay(services.vertx(), call, translation.streamTranslator(),
+        translation.streamWriter(ctx.response()), ctx.response(), this::price, services.config().usageGraceMs());
+    relay.run().onComplete(ended -> guard(() -> {
       relay = null;
       inFlight = null;
       StreamEnd end = ended.result();
@@ -270,7 +305,7 @@ final class ChatExchange {
           settle(route, RequestOutcome.COMPLETED, end.priced(), null);
         }
         case CUT_AFTER_CONTENT -> {
-          reportToBreaker(true);
+          reportToBreaker(end.error().countsAgainstChannel());
           settle(route, RequestOutcome.UPSTREAM_CUT, pricePartial(end.upstreamUsage(), end.output()),
               end.error().message());
         }
@@ -280,8 +315,9 @@ final class ChatExchange {
               "the client closed the connection mid-stream");
         }
         case FAILED_BEFORE_CONTENT -> onAttemptFailed(route, end.error());
+        case GATEWAY_FAILED -> failedInGateway(() -> pricePartial(end.upstreamUsage(), end.output()));
       }
-    });
+    }));
   }
 
   private void onAttemptFailed(Route route, UpstreamError error) {
@@ -314,7 +350,7 @@ final class ChatExchange {
   }
 
   private void failAllRoutes() {
-    if (attempts == 0) {
+    if (attempts == 0 && lastError == null) {
       ErrorResponses.send(ctx, GatewayError.NO_AVAILABLE_CHANNEL.exception(
           "No channel can serve the model '" + request.model() + "' right now."));
       release("no route could be tried");
@@ -326,6 +362,10 @@ final class ChatExchange {
     release(reason);
   }
 
+  /**
+   * The client closed its connection. A stream is read on by its relay; a whole answer still
+   * coming is waited for as long, then cancelled and charged the prompt: the provider had it.
+   */
   private void onClientGone() {
     if (finished || clientGone) {
       return;
@@ -336,15 +376,54 @@ final class ChatExchange {
       return;
     }
     if (inFlight != null) {
+      reportToBreaker(false);
+      UpstreamCall call = inFlight;
+      graceTimer = services.vertx().setTimer(Math.max(1, Math.min(services.config().usageGraceMs(), remainingMs())),
+          id -> guard(() -> {
+            if (finished) {
+              return;
+            }
+            // Settle first: cancelling fails the call at once, and that failure is no fault of the channel.
+            settle(currentRoute, RequestOutcome.CLIENT_DISCONNECTED, pricePartial(null, ""),
+                "the client closed the connection before the answer");
+            call.cancel();
+          }));
+    }
+  }
+
+  /** Runs one step of the exchange; an exception in it ends the request instead of leaving it hanging. */
+  private void guard(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      LOG.atError().addKeyValue("request_id", requestId).setCause(e).log("request {} failed in the gateway", requestId);
+      failedInGateway(() -> pricePartial(null, ""));
+    }
+  }
+
+  /**
+   * The gateway itself failed. Nothing reached the client: a 500 in its format, and free. Part of
+   * the answer did: the response is ended where it stands and what was delivered is charged.
+   */
+  private void failedInGateway(Supplier<Priced> delivered) {
+    if (finished) {
+      return;
+    }
+    reportToBreaker(false);
+    if (inFlight != null) {
       UpstreamCall call = inFlight;
       inFlight = null;
-      reportToBreaker(false);
-      // The provider had the prompt; the answer it was writing is lost with the client. Settle
-      // first: cancelling fails the call at once, and that failure is no fault of the channel.
-      settle(currentRoute, RequestOutcome.CLIENT_DISCONNECTED, pricePartial(null, ""),
-          "the client closed the connection before the answer");
       call.cancel();
     }
+    if (!ctx.response().headWritten()) {
+      ErrorResponses.send(ctx, GatewayError.INTERNAL.exception("The gateway failed to handle the request."));
+      release("the gateway failed to handle the request");
+      return;
+    }
+    if (!ctx.response().ended()) {
+      ctx.response().reset();
+    }
+    settle(currentRoute, RequestOutcome.GATEWAY_ERROR, delivered.get(), "the gateway failed writing the answer");
   }
 
   /** Usage as the provider reported it, else counted from the request and the output. */
@@ -364,14 +443,20 @@ final class ChatExchange {
         Math.max(reported.outputTokens(), counted), reported.reasoningTokens()), output);
   }
 
+  private long remainingMs() {
+    return (deadlineNanos - System.nanoTime()) / 1_000_000;
+  }
+
   private void settle(Route route, RequestOutcome outcome, Priced priced, String error) {
     if (finished) {
       return;
     }
     finished = true;
+    services.vertx().cancelTimer(graceTimer);
     services.limiter().finish(requestId, priced.usage().totalTokens(), heldLimits);
     UsageReport report = report(route, outcome, priced.usage(), priced.costMicros(), error);
     services.billing().settle(report);
+    services.billing().unpin();
     recordMetrics(report);
   }
 
@@ -380,9 +465,11 @@ final class ChatExchange {
       return;
     }
     finished = true;
+    services.vertx().cancelTimer(graceTimer);
     services.limiter().finish(requestId, 0, heldLimits);
     UsageReport report = report(currentRoute, RequestOutcome.FAILED, Usage.ZERO, 0, error);
     services.billing().release(report);
+    services.billing().unpin();
     recordMetrics(report);
   }
 

@@ -3,6 +3,9 @@ package gateway.router.chat;
 import gateway.common.GatewayError;
 import gateway.common.bus.Hold;
 import gateway.common.bus.Principal;
+import gateway.common.bus.RequestOutcome;
+import gateway.common.bus.UsageReport;
+import gateway.common.money.Usage;
 import gateway.common.bus.ResolvedModel;
 import gateway.common.bus.Route;
 import gateway.router.edge.KeyAuthenticator;
@@ -47,8 +50,24 @@ public final class ChatHandler implements Handler<RoutingContext> {
     resolver.resolve(request.model(), ctx.queryParams().get("channel"), principal)
         .compose(model -> admit(ctx, request, principal, model, requestId))
         .compose(plan -> reserve(request, principal, plan, requestId))
-        .onSuccess(plan -> new ChatExchange(ctx, request, principal, plan, protocol, services, requestId).start())
+        .onSuccess(plan -> exchange(ctx, request, principal, plan, protocol, requestId))
         .onFailure(ctx::fail);
+  }
+
+  /** Hands the held request to its exchange, which from then on ends it in one settle or release. */
+  private void exchange(RoutingContext ctx, ChatRequest request, Principal principal, ChatPlan plan,
+                        ClientProtocol protocol, String requestId) {
+    ChatExchange exchange;
+    try {
+      exchange = new ChatExchange(ctx, request, principal, plan, protocol, services, requestId);
+    } catch (RuntimeException e) {
+      services.limiter().finish(requestId, 0, plan.admission().held());
+      services.billing().release(new UsageReport(requestId, principal.accountId(), principal.keyId(),
+          request.model(), null, Usage.ZERO, 0, RequestOutcome.FAILED, 0, 0, "the gateway could not start the request"));
+      ctx.fail(e);
+      return;
+    }
+    exchange.start();
   }
 
   /**
@@ -85,8 +104,9 @@ public final class ChatHandler implements Handler<RoutingContext> {
           ? "No channel serves the model '" + request.model() + "'."
           : "Every channel serving the model '" + request.model() + "' is failing right now; retry shortly."));
     }
-    long tokens = services.holds().maxTokens(request, model);
-    return services.limiter().admit(requestId, principal, routes, tokens).compose(admission -> {
+    // Bounded before any limit is taken: a request whose bound is out of range is a 400 holding nothing.
+    HoldEstimator.Bound bound = services.holds().bound(request, model);
+    return services.limiter().admit(requestId, principal, routes, bound.totalTokens()).compose(admission -> {
       admission.headers().applyTo(ctx.response());
       if (!admission.admitted()) {
         RouterMetrics.rateLimitRefused(admission.refusedBy());
@@ -94,7 +114,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
         return Future.failedFuture(admission.refusal());
       }
       return Future.succeededFuture(
-          new ChatPlan(model, routes.subList(admission.firstRoute(), routes.size()), admission, tokens));
+          new ChatPlan(model, routes.subList(admission.firstRoute(), routes.size()), admission, bound));
     });
   }
 
@@ -107,8 +127,8 @@ public final class ChatHandler implements Handler<RoutingContext> {
   }
 
   private Future<ChatPlan> reserve(ChatRequest request, Principal principal, ChatPlan plan, String requestId) {
-    long maxCost = services.holds().maxCostMicros(request, plan.model());
-    Hold hold = new Hold(requestId, principal.accountId(), principal.keyId(), request.model(), maxCost);
+    Hold hold = new Hold(requestId, principal.accountId(), principal.keyId(), request.model(),
+        plan.bound().maxCostMicros());
     return services.billing().reserve(hold).map(plan).onFailure(refused ->
         services.limiter().finish(requestId, 0, plan.admission().held()));
   }

@@ -7,7 +7,12 @@ import java.util.List;
 
 /**
  * A request admitted by the limiter: the routes to try in order (the first has room in its
- * channel's limits; open breakers are left out) and the token estimate the limits hold.
+ * channel's limits; open breakers are left out) and the bound its limits and hold were taken for.
  */
-record ChatPlan(ResolvedModel model, List<Route> routes, Admission admission, long tokenEstimate) {
+record ChatPlan(ResolvedModel model, List<Route> routes, Admission admission, HoldEstimator.Bound bound) {
+
+  /** The tokens the limits hold for this request until it ends. */
+  long tokenEstimate() {
+    return bound.totalTokens();
+  }
 }

@@ -19,18 +19,20 @@ public interface ClientProtocol {
   ChunkWriter streamWriter(HttpServerResponse out);
 
   /**
-   * Writes a whole answer from an OpenAI chat completion whose {@code model} is the alias and
-   * whose {@code usage} already carries the cost; {@code priced} is that usage, normalized.
+   * The whole answer for the client, from an OpenAI chat completion whose {@code model} is the
+   * alias and whose {@code usage} already carries the cost; {@code priced} is that usage,
+   * normalized. Built before anything is written or charged, so an answer that cannot be built
+   * is an error for the client and free, never a charge for nothing.
    */
-  void respond(HttpServerResponse out, JsonObject completion, Priced priced);
+  JsonObject answer(JsonObject completion, Priced priced);
 
   /** The writer for a streamed answer in the client's own format, fed the provider's events. */
   default ChunkWriter passThroughWriter(HttpServerResponse out) {
     throw new UnsupportedOperationException(format() + " answers are never passed through");
   }
 
-  /** Writes a whole answer in the client's own format, as the provider sent it, with the alias and the cost. */
-  default void respondPassThrough(HttpServerResponse out, JsonObject answer, Priced priced) {
+  /** A whole answer in the client's own format, as the provider sent it, with the alias and the cost. */
+  default JsonObject passThroughAnswer(JsonObject answer, Priced priced) {
     throw new UnsupportedOperationException(format() + " answers are never passed through");
   }
 }

@@ -1,90 +1,95 @@
 package gateway.router.chat;
 
+import gateway.common.GatewayError;
 import gateway.common.bus.ResolvedModel;
-import gateway.common.money.Usage;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * The most a request can cost, held before the upstream call. Cheap on purpose (no
- * tokenizer on the hot path): prompt tokens are over-estimated as UTF-8 bytes of text / 2.5
- * (English runs about 4 bytes a token, CJK about 3), 1,000 per image part, plus per-message
- * overhead; output is {@code max_completion_tokens}/{@code max_tokens}, else the model's
- * {@code max_output_tokens}, else the configured default, times {@code n}.
+ * The most a request can cost, held before the upstream call: a bound, not a guess.
+ *
+ * <ul>
+ *   <li>Output: the limit the client set, else the model's {@code max_output_tokens}, else the
+ *       configured default, times {@code n}. That same limit is sent upstream
+ *       ({@link #outputLimit}), so the provider cannot write more than was held.</li>
+ *   <li>Prompt: from the request's size, not its parts ({@link PromptSize}), capped at the
+ *       model's context window, which no prompt can exceed; a request whose prompt is partly
+ *       somewhere else (a stored response, a file, a document by URL, server tools) is held at
+ *       the whole window.</li>
+ *   <li>Price: every prompt token at the highest per-token price that may apply (cache writes
+ *       cost more than input on some providers).</li>
+ * </ul>
+ * A provider that still reports more is charged in full as debt by billing, never silently free.
  */
 public final class HoldEstimator {
-  private static final int TOKENS_PER_IMAGE = 1_000;
-  private static final int TOKENS_PER_MESSAGE = 4;
+  /** OpenAI's own maximum for {@code n}. */
+  static final int MAX_CHOICES = 128;
+  /** No model writes more in one answer; larger values only serve to overflow a hold. */
+  static final int MAX_OUTPUT_TOKENS = 1_000_000;
 
   private final int defaultMaxOutputTokens;
+  private final int defaultContextTokens;
 
-  public HoldEstimator(int defaultMaxOutputTokens) {
+  public HoldEstimator(int defaultMaxOutputTokens, int defaultContextTokens) {
     this.defaultMaxOutputTokens = defaultMaxOutputTokens;
+    this.defaultContextTokens = defaultContextTokens;
   }
 
-  public long maxCostMicros(ChatRequest request, ResolvedModel model) {
-    return model.price().costMicros(new Usage(promptTokens(request.body()), 0, 0, maxOutputTokens(request, model), 0));
-  }
-
-  /** The tokens a request may use at most, as token-per-minute limits count it up front. */
-  public long maxTokens(ChatRequest request, ResolvedModel model) {
-    return promptTokens(request.body()) + maxOutputTokens(request, model);
-  }
-
-  private long maxOutputTokens(ChatRequest request, ResolvedModel model) {
-    long output = request.maxOutputTokens() != null ? request.maxOutputTokens()
-        : model.maxOutputTokens() != null ? model.maxOutputTokens() : defaultMaxOutputTokens;
-    return output * request.choices();
-  }
-
-  /** An over-estimate of the prompt tokens of an OpenAI-shaped request: chat messages, or embeddings input. */
-  public static long promptTokens(JsonObject body) {
-    long bytes = 0;
-    long images = 0;
-    long messages = 0;
-    long tokenIds = 0;
-    for (Object input : EmbeddingsInput.items(body)) {
-      if (input instanceof String text) {
-        bytes += utf8Length(text);
-      } else if (input instanceof JsonArray ids) {
-        tokenIds += ids.size();
-      }
+  /** What a request may use at most: checked, so every later sum fits. */
+  public record Bound(long promptTokens, int outputLimit, long outputTokens, long maxCostMicros) {
+    /** Prompt and output together, as token-per-minute limits count a request up front. */
+    public long totalTokens() {
+      return promptTokens + outputTokens;
     }
-    for (Object item : body.getJsonArray("messages", new JsonArray())) {
-      if (!(item instanceof JsonObject message)) {
-        continue;
-      }
-      messages++;
-      Object content = message.getValue("content");
-      if (content instanceof String text) {
-        bytes += utf8Length(text);
-      } else if (content instanceof JsonArray parts) {
-        for (Object part : parts) {
-          if (part instanceof JsonObject p && p.getValue("text") instanceof String text) {
-            bytes += utf8Length(text);
-          } else {
-            images++;
-          }
-        }
-      }
-      if (message.getValue("tool_calls") instanceof JsonArray calls) {
-        bytes += calls.encode().length();
-      }
-    }
-    if (body.getValue("tools") instanceof JsonArray tools) {
-      bytes += tools.encode().length();
-    }
-    return (bytes * 2 + 4) / 5 + images * TOKENS_PER_IMAGE + messages * TOKENS_PER_MESSAGE + tokenIds;
   }
 
-  private static long utf8Length(String text) {
-    long ascii = text.length();
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) >= 0x80) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
-      }
+  /** The request's bound; a 400 naming the field when its output limit or {@code n} is out of range. */
+  public Bound bound(ChatRequest request, ResolvedModel model) {
+    checkRange(request);
+    int outputLimit = outputLimit(request, model);
+    long outputTokens = (long) outputLimit * request.choices();
+    long promptTokens = promptTokens(request, model);
+    long maxCost;
+    try {
+      maxCost = model.price().holdMicros(promptTokens, outputTokens);
+    } catch (ArithmeticException e) {
+      throw GatewayError.INVALID_VALUE.exception("The most this request could cost is beyond any balance; "
+          + "lower its output limit.", outputField(request));
     }
-    return ascii;
+    return new Bound(promptTokens, outputLimit, outputTokens, maxCost);
+  }
+
+  /** The output limit per answer: the client's, else the model's maximum, else the default. */
+  int outputLimit(ChatRequest request, ResolvedModel model) {
+    if (request.maxOutputTokens() != null) {
+      return request.maxOutputTokens();
+    }
+    if (model.maxOutputTokens() != null && model.maxOutputTokens() > 0) {
+      return Math.min(model.maxOutputTokens(), MAX_OUTPUT_TOKENS);
+    }
+    return defaultMaxOutputTokens;
+  }
+
+  private long promptTokens(ChatRequest request, ResolvedModel model) {
+    long window = model.contextLength() != null && model.contextLength() > 0 ? model.contextLength()
+        : defaultContextTokens;
+    PromptSize size = PromptSize.of(request.client().body());
+    return size.elsewhere() ? window : Math.min(window, size.tokens());
+  }
+
+  private static void checkRange(ChatRequest request) {
+    if (request.choices() > MAX_CHOICES) {
+      throw GatewayError.INVALID_VALUE.exception("'n' must be at most " + MAX_CHOICES, "n");
+    }
+    if (request.maxOutputTokens() != null && request.maxOutputTokens() > MAX_OUTPUT_TOKENS) {
+      String field = outputField(request);
+      throw GatewayError.INVALID_VALUE.exception("'" + field + "' must be at most " + MAX_OUTPUT_TOKENS, field);
+    }
+  }
+
+  /** The output-limit field the client used, else its format's own. */
+  private static String outputField(ChatRequest request) {
+    List<String> fields = request.format().outputLimitFields();
+    return fields.stream().filter(request.client().body()::containsKey).findFirst()
+        .orElse(fields.isEmpty() ? "max_tokens" : fields.get(0));
   }
 }

@@ -25,7 +25,7 @@ public final class OpenAiChatProtocol implements ClientProtocol {
   }
 
   @Override
-  public void respond(HttpServerResponse out, JsonObject completion, Priced priced) {
-    out.putHeader("content-type", "application/json").end(completion.toBuffer());
+  public JsonObject answer(JsonObject completion, Priced priced) {
+    return completion;
   }
 }

@@ -27,9 +27,10 @@ final class PassThroughTranslation implements Translation {
   }
 
   @Override
-  public UpstreamRequest upstreamRequest(Route route, boolean stream) {
+  public UpstreamRequest upstreamRequest(Route route, boolean stream, int outputLimit) {
     ClientRequest client = request.client();
-    return passThrough.request(client.forUpstream(route.upstreamModel()), route, stream, client.forwardedHeaders());
+    JsonObject body = client.format().withOutputLimit(client.forUpstream(route.upstreamModel()), outputLimit);
+    return passThrough.request(body, route, stream, client.forwardedHeaders());
   }
 
   @Override
@@ -58,7 +59,7 @@ final class PassThroughTranslation implements Translation {
   }
 
   @Override
-  public void respond(HttpServerResponse out, JsonObject answer, Priced priced) {
-    protocol.respondPassThrough(out, answer, priced);
+  public JsonObject answer(JsonObject answer, Priced priced) {
+    return protocol.passThroughAnswer(answer, priced);
   }
 }

@@ -15,11 +15,13 @@ public record StreamEnd(Kind kind, Usage upstreamUsage, Priced priced, CharSeque
   public enum Kind {
     /** The provider finished and the client got everything, usage chunk and [DONE] included. */
     COMPLETED,
-    /** The client went away; the upstream call was cancelled. */
+    /** The client went away; the stream was read on for the provider's usage, then ended or cancelled. */
     CLIENT_GONE,
     /** The provider failed after content reached the client; the client got an error event. */
     CUT_AFTER_CONTENT,
     /** The provider failed before any content: nothing was sent to the client. */
-    FAILED_BEFORE_CONTENT
+    FAILED_BEFORE_CONTENT,
+    /** The gateway itself failed translating or writing the stream (the client may have part of it). */
+    GATEWAY_FAILED
   }
 }

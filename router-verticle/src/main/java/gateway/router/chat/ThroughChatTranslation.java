@@ -3,6 +3,7 @@ package gateway.router.chat;
 import gateway.common.GatewayError;
 import gateway.common.bus.Route;
 import gateway.common.money.Credits;
+import gateway.router.provider.ApiFormat;
 import gateway.router.provider.ChunkAggregator;
 import gateway.router.provider.Completion;
 import gateway.router.provider.ProviderAdapter;
@@ -31,13 +32,15 @@ final class ThroughChatTranslation implements Translation {
   }
 
   @Override
-  public UpstreamRequest upstreamRequest(Route route, boolean stream) {
+  public UpstreamRequest upstreamRequest(Route route, boolean stream, int outputLimit) {
     String gap = request.client().chatGap();
     if (gap != null) {
       throw GatewayError.INVALID_VALUE.exception("The channel '" + route.channel().name() + "' serving '"
           + request.model() + "' does not speak this API, and the request cannot be translated for it: " + gap);
     }
-    return adapter.chatRequest(request.forUpstream(route.upstreamModel()), route, stream);
+    JsonObject chat = ApiFormat.CHAT_COMPLETIONS.withOutputLimit(request.forUpstream(route.upstreamModel()),
+        outputLimit);
+    return adapter.chatRequest(chat, route, stream);
   }
 
   @Override
@@ -77,10 +80,10 @@ final class ThroughChatTranslation implements Translation {
   }
 
   @Override
-  public void respond(HttpServerResponse out, JsonObject completion, Priced priced) {
+  public JsonObject answer(JsonObject completion, Priced priced) {
     completion.put("model", request.model());
     JsonObject usage = completion.getValue("usage") instanceof JsonObject u ? u : OpenAiUsage.toChat(priced.usage());
     completion.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));
-    protocol.respond(out, completion, priced);
+    return protocol.answer(completion, priced);
   }
 }

@@ -27,8 +27,11 @@ interface Translation {
         : new ThroughChatTranslation(request, protocol, adapter);
   }
 
-  /** The upstream call; a {@code GatewayException} when this route cannot carry the request. */
-  UpstreamRequest upstreamRequest(Route route, boolean stream);
+  /**
+   * The upstream call, bounded to {@code outputLimit} output tokens per answer when the client set
+   * no bound (the limit that was held); a {@code GatewayException} when this route cannot carry the request.
+   */
+  UpstreamRequest upstreamRequest(Route route, boolean stream, int outputLimit);
 
   /** A whole answer from the provider, in the shape {@link #respond} takes. */
   Completion completion(Buffer body);
@@ -43,6 +46,6 @@ interface Translation {
   /** The generated text of a whole answer, counted when the provider reported no usage. */
   CharSequence outputText(JsonObject answer);
 
-  /** Writes a whole answer to the client, named for the alias the client asked for and carrying its cost. */
-  void respond(HttpServerResponse out, JsonObject answer, Priced priced);
+  /** The whole answer for the client, named for the alias the client asked for and carrying its cost. */
+  JsonObject answer(JsonObject answer, Priced priced);
 }

@@ -81,7 +81,7 @@ public final class RateLimiter {
     List<String> args = new ArrayList<>();
     args.add(requestId);
     args.add(Long.toString(tokens));
-    args.add(Long.toString(config.upstreamTimeoutSeconds() * 1000 + LEASE_MARGIN_MS));
+    args.add(Long.toString(config.requestLifeMs() + LEASE_MARGIN_MS));
     args.add(Integer.toString(mandatory.size()));
     mandatory.forEach(s -> s.addArguments(args));
     args.add(Integer.toString(channels.size()));
@@ -98,7 +98,7 @@ public final class RateLimiter {
       return Future.succeededFuture(true);
     }
     List<String> args = new ArrayList<>(List.of(requestId, Long.toString(tokens),
-        Long.toString(config.upstreamTimeoutSeconds() * 1000 + LEASE_MARGIN_MS), "0", "1"));
+        Long.toString(config.requestLifeMs() + LEASE_MARGIN_MS), "0", "1"));
     scope.addArguments(args);
     return run(ADMIT, true, args).map(reply -> {
       boolean admitted = reply.get(0).toInteger() == 1;

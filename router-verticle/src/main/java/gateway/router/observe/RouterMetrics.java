@@ -78,6 +78,12 @@ public final class RouterMetrics {
     }
   }
 
+  /** A settle or release that failed on every retry: a charge lost (or a hold left to the sweeper). Alert on it. */
+  public static void settleFailed(String address) {
+    Counter.builder("gateway.settle.failures").description("settles and releases that failed on every retry")
+        .tags("address", address).register(REGISTRY).increment();
+  }
+
   /** Time from an event-bus request to its reply, as the router saw it. */
   public static void busReply(String address, boolean ok, long nanos) {
     Timer.builder("gateway.bus.reply").tags("address", address, "ok", Boolean.toString(ok))

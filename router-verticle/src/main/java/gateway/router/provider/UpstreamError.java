@@ -6,7 +6,13 @@ package gateway.router.provider;
  * one failed. Only the provider's own failures ({@link #countsAgainstChannel}) may open a
  * channel's breaker; a request the provider found wrong goes back to the client as is.
  */
-public record UpstreamError(int status, String type, String code, String message, boolean retryable) {
+public record UpstreamError(int status, String type, String code, String message, boolean retryable,
+                            boolean channelFault) {
+
+  /** An error whose blame follows from its status: {@link #fromStatus}'s rule. */
+  public UpstreamError(int status, String type, String code, String message, boolean retryable) {
+    this(status, type, code, message, retryable, retryable && status != 404);
+  }
 
   /** Connection refused, reset, timeout, or a stream that broke: always worth another route. */
   public static UpstreamError transport(String message) {
@@ -29,8 +35,16 @@ public record UpstreamError(int status, String type, String code, String message
     return status >= 400 && status < 500 && !retryable;
   }
 
+  /**
+   * A request that ran out of its own time budget: the client asked for more than fits, which is
+   * no fault of the channel (five long requests must not open a breaker for every tenant).
+   */
+  public static UpstreamError requestTimeout(String message) {
+    return new UpstreamError(0, "upstream_error", null, message, true, false);
+  }
+
   /** Failures of the provider itself: transport, 5xx, 429, 408 and refusal of our credentials. */
   public boolean countsAgainstChannel() {
-    return retryable && status != 404;
+    return channelFault;
   }
 }

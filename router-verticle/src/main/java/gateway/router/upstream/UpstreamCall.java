@@ -16,6 +16,9 @@ import io.vertx.core.http.RequestOptions;
  * when the response headers arrive and fails with an {@link UpstreamFailure} on connect
  * errors and timeouts. {@link #cancel()} aborts the call at any point (the client went
  * away, a timeout fired); {@link #done()} ends its timers once the answer is read.
+ *
+ * <p>A provider that is slow to start or stalls (first-byte and idle timeouts) is the channel's
+ * failure; a request that runs out of its total time is not: the client asked for more than fits.
  */
 public final class UpstreamCall {
   private final Vertx vertx;
@@ -28,6 +31,7 @@ public final class UpstreamCall {
   private long lastActivityNanos;
   private boolean cancelled;
   private String abortReason;
+  private boolean abortIsChannelFault;
 
   private UpstreamCall(Vertx vertx, String channel) {
     this.vertx = vertx;
@@ -43,9 +47,11 @@ public final class UpstreamCall {
         .setHeaders(upstream.headers())
         .setConnectTimeout(timeouts.connectMs());
     call.totalTimer = vertx.setTimer(timeouts.totalMs(),
-        id -> call.abort("channel '" + channel + "' did not finish within " + timeouts.totalMs() + " ms"));
-    call.firstByteTimer = vertx.setTimer(timeouts.firstByteMs(),
-        id -> call.abort("channel '" + channel + "' sent no response within " + timeouts.firstByteMs() + " ms"));
+        id -> call.abort("channel '" + channel + "' did not finish within " + timeouts.totalMs() + " ms", false));
+    if (timeouts.firstByteMs() < timeouts.totalMs()) {
+      call.firstByteTimer = vertx.setTimer(timeouts.firstByteMs(), id -> call.abort("channel '" + channel
+          + "' sent no response within " + timeouts.firstByteMs() + " ms", true));
+    }
     client.request(options).onComplete(connected -> {
       if (connected.failed()) {
         call.fail("cannot reach channel '" + channel + "': " + describe(connected.cause()));
@@ -111,18 +117,23 @@ public final class UpstreamCall {
     long idleNanos = idleMs * 1_000_000;
     idleWatch = vertx.setPeriodic(Math.max(10, idleMs / 4), id -> {
       if (System.nanoTime() - lastActivityNanos > idleNanos) {
-        abort("channel '" + channel + "' sent nothing for " + idleMs + " ms");
+        abort("channel '" + channel + "' sent nothing for " + idleMs + " ms", true);
       }
     });
   }
 
   /** A transport failure of this call, naming the timeout that aborted it, if one did. */
   public UpstreamFailure failure(String message) {
-    return new UpstreamFailure(UpstreamError.transport(abortReason != null ? abortReason : message));
+    if (abortReason == null) {
+      return new UpstreamFailure(UpstreamError.transport(message));
+    }
+    return new UpstreamFailure(abortIsChannelFault ? UpstreamError.transport(abortReason)
+        : UpstreamError.requestTimeout(abortReason));
   }
 
-  private void abort(String reason) {
+  private void abort(String reason, boolean channelFault) {
     abortReason = reason;
+    abortIsChannelFault = channelFault;
     cancel();
   }
 

@@ -182,7 +182,9 @@ class PassThroughFidelityTest {
     expected.getJsonObject("usage").put("cost", 0.00576); // 36 × 15 + 87 × 60 µcr
     assertThat(new JsonObject(response.body())).isEqualTo(expected);
     assertThat(replay.received().get(0).path()).isEqualTo("/v1/responses");
-    assertThat(replay.received().get(0).body()).isEqualTo(request.copy().put("model", GPT_UPSTREAM));
+    // Untouched but for the upstream model and the output limit that was held (the client set none).
+    assertThat(replay.received().get(0).body()).isEqualTo(request.copy().put("model", GPT_UPSTREAM)
+        .put("max_output_tokens", 4096));
     assertThat(awaitCompletedRow().getLong("cost_micros")).isEqualTo(5_760);
   }
 

@@ -36,7 +36,9 @@ class RoutingTest {
   @BeforeEach
   void start(Vertx vertx) {
     gateway = GatewayUnderTest.start(vertx);
-    gateway.fakeChannel("primary", new JsonObject().put("timeouts", new JsonObject().put("first_byte_ms", 500)));
+    // A non-stream answer's first byte is the whole answer: only the total bounds it.
+    gateway.fakeChannel("primary", new JsonObject().put("timeouts", new JsonObject().put("first_byte_ms", 500)
+        .put("total_ms", 1_000)));
     gateway.fakeChannel("backup", new JsonObject());
     gateway.model(MODEL, PRICE, route("primary", "m-primary", 0), route("backup", "m-backup", 1));
     customer = gateway.customer("100", "*");

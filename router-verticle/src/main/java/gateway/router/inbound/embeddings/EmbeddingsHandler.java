@@ -60,17 +60,16 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
     }
 
     @Override
-    public void respond(HttpServerResponse out, JsonObject completion, Priced priced) {
+    public JsonObject answer(JsonObject completion, Priced priced) {
       throw new IllegalStateException("embeddings are never translated");
     }
 
     @Override
-    public void respondPassThrough(HttpServerResponse out, JsonObject answer, Priced priced) {
+    public JsonObject passThroughAnswer(JsonObject answer, Priced priced) {
       answer.put("model", alias);
       JsonObject usage = answer.getValue("usage") instanceof JsonObject u ? u : new JsonObject()
           .put("prompt_tokens", priced.usage().inputTokens()).put("total_tokens", priced.usage().inputTokens());
-      answer.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));
-      out.putHeader("content-type", "application/json").end(answer.toBuffer());
+      return answer.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));
     }
   }
 }

@@ -36,8 +36,8 @@ final class MessagesProtocol implements ClientProtocol {
   }
 
   @Override
-  public void respond(HttpServerResponse out, JsonObject completion, Priced priced) {
-    out.putHeader("content-type", "application/json").end(ChatToMessagesResponse.from(completion, priced).toBuffer());
+  public JsonObject answer(JsonObject completion, Priced priced) {
+    return ChatToMessagesResponse.from(completion, priced);
   }
 
   @Override
@@ -46,11 +46,10 @@ final class MessagesProtocol implements ClientProtocol {
   }
 
   @Override
-  public void respondPassThrough(HttpServerResponse out, JsonObject message, Priced priced) {
+  public JsonObject passThroughAnswer(JsonObject message, Priced priced) {
     message.put("model", alias);
     JsonObject usage = message.getValue("usage") instanceof JsonObject u ? u : AnthropicUsage.toAnthropic(priced.usage());
-    message.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));
-    out.putHeader("content-type", "application/json").end(message.toBuffer());
+    return message.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));
   }
 
   /** The {@code event: error} that ends a stream broken after content, in Anthropic's error shape. */

@@ -31,9 +31,8 @@ final class ResponsesProtocol implements ClientProtocol {
   }
 
   @Override
-  public void respond(HttpServerResponse out, JsonObject completion, Priced priced) {
-    out.putHeader("content-type", "application/json")
-        .end(ChatToResponsesResponse.from(completion, request, priced).toBuffer());
+  public JsonObject answer(JsonObject completion, Priced priced) {
+    return ChatToResponsesResponse.from(completion, request, priced);
   }
 
   @Override
@@ -42,11 +41,10 @@ final class ResponsesProtocol implements ClientProtocol {
   }
 
   @Override
-  public void respondPassThrough(HttpServerResponse out, JsonObject response, Priced priced) {
+  public JsonObject passThroughAnswer(JsonObject response, Priced priced) {
     response.put("model", alias);
     JsonObject usage = response.getValue("usage") instanceof JsonObject u ? u : ResponsesUsage.toResponses(priced.usage());
-    response.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));
-    out.putHeader("content-type", "application/json").end(response.toBuffer());
+    return response.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));
   }
 
   /** A response that failed after part of it reached the client, as {@code response.failed} carries it. */
