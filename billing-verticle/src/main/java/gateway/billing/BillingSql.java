@@ -1,28 +1,16 @@
 package gateway.billing;
 
 /**
- * Every statement of the billing schema. Each money movement is ONE statement, so it is
- * atomic on its own and holds the account row's lock only for that statement.
+ * Every statement of the billing schema. Each money movement is ONE statement (the hold
+ * lifecycle as functions of the schema, V5), so it is atomic on its own and holds the account
+ * row's lock only for that statement.
  */
 final class BillingSql {
-  /** $1 request, $2 account, $3 key, $4 amount. Returns a row only if the hold was placed. */
-  static final String RESERVE = """
-      WITH reserved AS (
-        UPDATE billing.balances SET held_micros = held_micros + $4, updated_at = now()
-        WHERE account_id = $2 AND balance_micros - held_micros >= $4
-          AND NOT EXISTS (SELECT 1 FROM billing.holds WHERE request_id = $1)
-          AND NOT EXISTS (SELECT 1 FROM billing.usage WHERE request_id = $1)
-        RETURNING account_id
-      )
-      INSERT INTO billing.holds (request_id, account_id, key_id, amount_micros)
-      SELECT $1, account_id, $3, $4 FROM reserved
-      RETURNING amount_micros""";
-
-  /** Why a reserve placed nothing: $1 request, $2 account. */
-  static final String RESERVE_DIAGNOSIS = """
-      SELECT (SELECT amount_micros FROM billing.holds WHERE request_id = $1) AS hold_micros,
-             EXISTS (SELECT 1 FROM billing.usage WHERE request_id = $1) AS finished,
-             (SELECT balance_micros - held_micros FROM billing.balances WHERE account_id = $2) AS available_micros""";
+  /**
+   * $1 request, $2 account, $3 key, $4 model, $5 amount, $6 voucher ids the key is bound to (null:
+   * any), $7 whether cash may pay. One row {outcome, hold_micros}: see {@code billing.reserve} (V5).
+   */
+  static final String RESERVE = "SELECT outcome, hold_micros FROM billing.reserve($1, $2, $3, $4, $5, $6, $7)";
 
   static final String ENSURE_BALANCE_ROW =
       "INSERT INTO billing.balances (account_id) VALUES ($1) ON CONFLICT (account_id) DO NOTHING";
@@ -30,46 +18,19 @@ final class BillingSql {
   /**
    * $1 request, $2 account, $3 key, $4 model, $5 channel, $6..$10 tokens (input, cache read,
    * cache write, output, reasoning), $11 priced cost, $12 outcome, $13 latency, $14 attempts, $15 error.
-   * Charges the whole cost, drops the hold, writes the ledger and usage rows. A cost beyond the
-   * hold is still charged: the balance may go below zero by that overrun, never silently free.
-   * A second settle of the same request violates the usage key.
+   * Charges the whole cost from the pots the hold rests on, then cash (past the hold too: an
+   * overrun is debt, never silently free), drops the hold, writes the ledger and usage rows. A
+   * second settle of the same request violates a unique key. No row when the account has no
+   * balance row yet.
    */
   static final String SETTLE = """
-      WITH released AS (
-        DELETE FROM billing.holds WHERE request_id = $1 RETURNING amount_micros
-      ), balance AS (
-        UPDATE billing.balances b
-        SET balance_micros = b.balance_micros - $11::bigint,
-            held_micros = b.held_micros - COALESCE((SELECT amount_micros FROM released), 0),
-            updated_at = now()
-        WHERE b.account_id = $2
-        RETURNING b.balance_micros, COALESCE((SELECT amount_micros FROM released), 0) AS released_micros
-      ), ledger AS (
-        INSERT INTO billing.ledger (account_id, kind, amount_micros, balance_after_micros, request_id)
-        SELECT $2, 'charge', -$11::bigint, balance_micros, $1 FROM balance WHERE $11::bigint > 0
-      )
-      INSERT INTO billing.usage (request_id, account_id, key_id, model, channel, input_tokens, cache_read_tokens,
-          cache_write_tokens, output_tokens, reasoning_tokens, cost_micros, priced_micros, held_micros, outcome,
-          latency_ms, attempts, error)
-      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::bigint, $11::bigint, released_micros, $12, $13, $14, $15
-      FROM balance
-      RETURNING cost_micros, held_micros, (SELECT balance_micros FROM balance) AS balance_micros""";
+      SELECT cost_micros, held_micros, balance_micros
+      FROM billing.settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""";
 
   /** Same parameters as {@link #SETTLE}; charges nothing, drops the hold, writes a usage row once. */
   static final String RELEASE = """
-      WITH released AS (
-        DELETE FROM billing.holds WHERE request_id = $1 RETURNING account_id, amount_micros
-      ), balance AS (
-        UPDATE billing.balances b SET held_micros = b.held_micros - r.amount_micros, updated_at = now()
-        FROM released r WHERE b.account_id = r.account_id
-        RETURNING r.amount_micros
-      )
-      INSERT INTO billing.usage (request_id, account_id, key_id, model, channel, input_tokens, cache_read_tokens,
-          cache_write_tokens, output_tokens, reasoning_tokens, cost_micros, priced_micros, held_micros, outcome,
-          latency_ms, attempts, error)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, (SELECT amount_micros FROM balance), $12, $13, $14, $15)
-      ON CONFLICT (request_id) DO NOTHING
-      RETURNING COALESCE((SELECT amount_micros FROM balance), 0) AS released_micros""";
+      SELECT released_micros
+      FROM billing.release($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""";
 
   static final String SELECT_SETTLED =
       "SELECT cost_micros, outcome FROM billing.usage WHERE request_id = $1";
@@ -92,17 +53,8 @@ final class BillingSql {
   static final String SELECT_BALANCE =
       "SELECT balance_micros, held_micros FROM billing.balances WHERE account_id = $1";
 
-  /** $1 max age in seconds. Releases expired holds and reports each account's total. */
-  static final String SWEEP_EXPIRED_HOLDS = """
-      WITH expired AS (
-        DELETE FROM billing.holds WHERE created_at < now() - $1 * interval '1 second'
-        RETURNING account_id, amount_micros
-      ), per_account AS (
-        SELECT account_id, sum(amount_micros)::bigint AS total FROM expired GROUP BY account_id
-      )
-      UPDATE billing.balances b SET held_micros = b.held_micros - p.total, updated_at = now()
-      FROM per_account p WHERE b.account_id = p.account_id
-      RETURNING b.account_id, p.total""";
+  /** $1 max age in seconds. Releases expired holds from every pot; a row per hold. */
+  static final String SWEEP_EXPIRED_HOLDS = "SELECT account_id, total FROM billing.sweep_holds($1)";
 
   /** $1 account or null for all, $2 limit. */
   static final String SELECT_USAGE = """
@@ -121,6 +73,45 @@ final class BillingSql {
       FROM billing.usage
       WHERE ($1::bigint IS NULL OR account_id = $1) AND created_at >= $2 AND created_at < $3
       GROUP BY model ORDER BY model""";
+
+  /** $1 account, $2 models, $3 LIKE patterns, $4 amount, $5 expiry, $6 source, $7 note, $8 idempotency key. */
+  static final String GRANT_VOUCHER = """
+      WITH granted AS (
+        INSERT INTO billing.vouchers (account_id, models, like_patterns, granted_micros, remaining_micros, expires_at,
+            source, note, idempotency_key)
+        VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8)
+        RETURNING *
+      ), ledger AS (
+        INSERT INTO billing.ledger (account_id, kind, amount_micros, balance_after_micros, voucher_id, idempotency_key,
+            note)
+        SELECT account_id, 'voucher_grant', granted_micros, granted_micros, id, idempotency_key, note FROM granted
+      )
+      SELECT * FROM granted""";
+
+  static final String SELECT_VOUCHER_BY_KEY =
+      "SELECT * FROM billing.vouchers WHERE account_id = $1 AND idempotency_key = $2";
+
+  static final String SELECT_VOUCHER = "SELECT * FROM billing.vouchers WHERE id = $1";
+
+  /** $1 account: live ones first, soonest expiry first (the order they pay in). */
+  static final String LIST_VOUCHERS = """
+      SELECT * FROM billing.vouchers WHERE account_id = $1
+      ORDER BY closed_at IS NOT NULL, expires_at NULLS LAST, id""";
+
+  /** $1 voucher, $2 reason: written-off amount, 0 when already closed, null when unknown. */
+  static final String CLOSE_VOUCHER = "SELECT billing.close_voucher($1, $2) AS written_off";
+
+  /** Writes off every voucher past its expiry. */
+  static final String EXPIRE_DUE_VOUCHERS = """
+      SELECT x.id, x.account_id, billing.close_voucher(x.id, 'expired') AS written_off
+      FROM billing.vouchers x WHERE x.closed_at IS NULL AND x.expires_at <= now()""";
+
+  /** $1 account: what its live vouchers hold in all. */
+  static final String SUM_LIVE_VOUCHERS = """
+      SELECT COALESCE(sum(remaining_micros), 0)::bigint AS remaining_micros,
+             COALESCE(sum(held_micros), 0)::bigint AS held_micros
+      FROM billing.vouchers
+      WHERE account_id = $1 AND closed_at IS NULL AND (expires_at IS NULL OR expires_at > now())""";
 
   static final String PING = "SELECT 1";
 

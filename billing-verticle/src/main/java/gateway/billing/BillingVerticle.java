@@ -36,8 +36,11 @@ public final class BillingVerticle extends VerticleBase {
       CreditLedger ledger = new CreditLedger(pool, holdsPool);
       UsageLog usage = new UsageLog(pool);
       HoldSweeper sweeper = new HoldSweeper(holdsPool, config.holdMaxAgeSeconds());
-      sweepTimer = vertx.setPeriodic(config.holdSweepIntervalSeconds() * 1000, id -> sweeper.sweep()
-          .onFailure(e -> LOG.error("hold sweep failed", e)));
+      Vouchers vouchers = new Vouchers(pool);
+      sweepTimer = vertx.setPeriodic(config.holdSweepIntervalSeconds() * 1000, id -> {
+        sweeper.sweep().onFailure(e -> LOG.error("hold sweep failed", e));
+        vouchers.expireDue().onFailure(e -> LOG.error("voucher expiry failed", e));
+      });
       EventBus bus = vertx.eventBus();
       return Future.all(List.of(
           BusReplies.serve(bus, BillingBus.RESERVE, body -> ledger.reserve(Hold.fromJson(body))),
@@ -51,6 +54,9 @@ public final class BillingVerticle extends VerticleBase {
           BusReplies.serve(bus, BillingBus.USAGE_SUMMARY, body -> usage.summarize(body.getLong("account_id"),
               instant(body, "from", OffsetDateTime.parse("1970-01-01T00:00:00Z")),
               instant(body, "until", OffsetDateTime.now().plusDays(1)))),
+          BusReplies.serve(bus, BillingBus.VOUCHERS_GRANT, body -> vouchers.grant(VoucherGrants.parse(body))),
+          BusReplies.serve(bus, BillingBus.VOUCHERS_LIST, body -> vouchers.list(accountId(body))),
+          BusReplies.serve(bus, BillingBus.VOUCHERS_REVOKE, body -> vouchers.revoke(id(body, "voucher_id"))),
           BusReplies.serveLocal(bus, BillingBus.HEALTH, body -> ledger.ping().map(new JsonObject()))));
     });
   }
@@ -72,6 +78,13 @@ public final class BillingVerticle extends VerticleBase {
     } catch (java.time.format.DateTimeParseException e) {
       throw GatewayError.INVALID_VALUE.exception("'" + field + "' must be an ISO-8601 timestamp", field);
     }
+  }
+
+  private static long id(JsonObject body, String field) {
+    if (!(body.getValue(field) instanceof Number n) || n.longValue() <= 0) {
+      throw GatewayError.MISSING_FIELD.exception("'" + field + "' is required", field);
+    }
+    return n.longValue();
   }
 
   private static long accountId(JsonObject body) {

@@ -41,44 +41,43 @@ final class CreditLedger {
     this.settles = new SettleBatch(pool, BillingSql.SETTLE);
   }
 
-  /** Places the hold, or refuses with 402; a repeated reserve of an open hold answers the same hold. */
+  /**
+   * Places the hold on the account's pots (the vouchers covering the model, then cash), or refuses:
+   * 402 when they cannot cover it, 403 {@code voucher_model_not_allowed} when the key spends only
+   * vouchers and none covers the model. A repeated reserve of an open hold answers the same hold.
+   */
   Future<JsonObject> reserve(Hold hold) {
     if (hold.amountMicros() < 0) {
       return Future.failedFuture(GatewayError.INVALID_VALUE.exception("a hold cannot be negative", "amount_micros"));
     }
-    return placeHold(hold).compose(placed -> {
-      if (placed != null) {
-        LedgerMetrics.held();
-        return Future.succeededFuture(holdReply(placed));
+    Long[] vouchers = hold.voucherIds() == null ? null : hold.voucherIds().toArray(Long[]::new);
+    Tuple parameters = Tuple.of(hold.requestId(), hold.accountId(), hold.keyId(), StorableText.of(hold.model()),
+        hold.amountMicros()).addArrayOfLong(vouchers).addBoolean(hold.cashAllowed());
+    return holds.preparedQuery(BillingSql.RESERVE).execute(parameters).compose(rows -> {
+      Row row = rows.iterator().next();
+      String outcome = row.getString("outcome");
+      switch (outcome) {
+        case "held":
+          LedgerMetrics.held();
+          return Future.succeededFuture(holdReply(row.getLong("hold_micros")));
+        case "existing":
+          return Future.succeededFuture(holdReply(row.getLong("hold_micros")));
+        case "finished":
+          return Future.failedFuture(GatewayError.CONFLICT.exception("request " + hold.requestId()
+              + " already finished"));
+        case "not_allowed":
+          LedgerMetrics.refused();
+          return Future.failedFuture(GatewayError.VOUCHER_MODEL_NOT_ALLOWED.exception("This API key spends only "
+              + "vouchers, and none of them covers the model '" + hold.model() + "'.", "model"));
+        case "uncovered":
+          LedgerMetrics.refused();
+          return Future.failedFuture(GatewayError.INSUFFICIENT_CREDITS.exception("The account's balance cannot "
+              + "cover this request, and its vouchers do not cover the model '" + hold.model() + "'."));
+        default:
+          LedgerMetrics.refused();
+          return Future.failedFuture(GatewayError.INSUFFICIENT_CREDITS.exception());
       }
-      return holds.preparedQuery(BillingSql.RESERVE_DIAGNOSIS)
-          .execute(Tuple.of(hold.requestId(), hold.accountId()))
-          .compose(rows -> explainRefusal(hold, rows.iterator().next()));
     });
-  }
-
-  private Future<Long> placeHold(Hold hold) {
-    return holds.preparedQuery(BillingSql.RESERVE)
-        .execute(Tuple.of(hold.requestId(), hold.accountId(), hold.keyId(), hold.amountMicros()))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("amount_micros"));
-  }
-
-  private Future<JsonObject> explainRefusal(Hold hold, Row diagnosis) {
-    Long existing = diagnosis.getLong("hold_micros");
-    if (existing != null) {
-      return Future.succeededFuture(holdReply(existing));
-    }
-    if (diagnosis.getBoolean("finished")) {
-      return Future.failedFuture(GatewayError.CONFLICT.exception("request " + hold.requestId() + " already finished"));
-    }
-    if (diagnosis.getLong("available_micros") == null && hold.amountMicros() == 0) {
-      // A free request from an account that was never topped up: give it a balance row.
-      return holds.preparedQuery(BillingSql.ENSURE_BALANCE_ROW).execute(Tuple.of(hold.accountId()))
-          .compose(v -> placeHold(hold))
-          .map(placed -> holdReply(placed == null ? 0 : placed));
-    }
-    LedgerMetrics.refused();
-    return Future.failedFuture(GatewayError.INSUFFICIENT_CREDITS.exception());
   }
 
   private static JsonObject holdReply(long micros) {
@@ -207,13 +206,22 @@ final class CreditLedger {
   }
 
   Future<JsonObject> balance(long accountId) {
-    return balanceMicros(accountId).map(b -> new JsonObject()
-        .put("account_id", accountId)
-        .put("balance_micros", b[0])
-        .put("held_micros", b[1])
-        .put("balance_credits", Credits.fromMicros(b[0]))
-        .put("held_credits", Credits.fromMicros(b[1]))
-        .put("available_credits", Credits.fromMicros(b[0] - b[1])));
+    return balanceMicros(accountId).compose(b -> pool.preparedQuery(BillingSql.SUM_LIVE_VOUCHERS)
+        .execute(Tuple.of(accountId)).map(rows -> {
+          Row vouchers = rows.iterator().next();
+          long remaining = vouchers.getLong("remaining_micros");
+          long held = vouchers.getLong("held_micros");
+          return new JsonObject()
+              .put("account_id", accountId)
+              .put("balance_micros", b[0])
+              .put("held_micros", b[1])
+              .put("balance_credits", Credits.fromMicros(b[0]))
+              .put("held_credits", Credits.fromMicros(b[1]))
+              .put("available_credits", Credits.fromMicros(b[0] - b[1]))
+              .put("voucher_remaining_micros", remaining)
+              .put("voucher_held_micros", held)
+              .put("voucher_available_credits", Credits.fromMicros(Math.max(0, remaining - held)));
+        }));
   }
 
   /** {balance, held}; an account never topped up has zero of both. */

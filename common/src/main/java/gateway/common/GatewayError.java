@@ -25,6 +25,8 @@ public enum GatewayError {
       "The account balance cannot cover this request. Top up and retry."),
   MODEL_NOT_ALLOWED(403, "permission_error", "model_not_allowed",
       "This API key may not call this model."),
+  VOUCHER_MODEL_NOT_ALLOWED(403, "permission_error", "voucher_model_not_allowed",
+      "This API key spends only vouchers, and none of them covers this model."),
   MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found", "The model does not exist."),
   NOT_FOUND(404, "invalid_request_error", "not_found", "The resource does not exist."),
   METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed", "Method not allowed."),

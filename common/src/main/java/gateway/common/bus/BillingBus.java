@@ -6,18 +6,24 @@ package gateway.common.bus;
  */
 public final class BillingBus {
   /**
-   * {@link Hold} → {hold_micros}. Refuses with 402 {@code insufficient_credits} when balance
-   * minus holds cannot cover the amount; 409 {@code conflict} when the request id was settled already.
+   * {@link Hold} → {hold_micros}. Holds on the vouchers covering the model (soonest expiry first),
+   * then cash. Refuses with 402 {@code insufficient_credits} when the pots cannot cover the amount,
+   * 403 {@code voucher_model_not_allowed} when the key spends only vouchers and none covers the
+   * model, 409 {@code conflict} when the request id was settled already.
    */
   public static final String RESERVE = "billing.reserve";
   /**
    * {@link UsageReport} → {charged_micros, balance_micros, replayed}. Charges the cost once per
-   * request id (never below a zero balance), drops the hold, writes the usage row.
+   * request id from the pots the hold rests on, then cash (past the hold too: the balance may go
+   * below zero by an overrun), drops the hold, writes the usage row.
    */
   public static final String SETTLE = "billing.settle";
   /** {@link UsageReport} of a failed request → {released_micros}: drops the hold, charges nothing. */
   public static final String RELEASE = "billing.release";
-  /** {account_id} → {account_id, balance_credits, held_credits, balance_micros, held_micros}. */
+  /**
+   * {account_id} → {account_id, balance_credits, held_credits, available_credits, balance_micros,
+   * held_micros, voucher_remaining_micros, voucher_held_micros, voucher_available_credits}: cash, and its live vouchers in all.
+   */
   public static final String BALANCE = "billing.balance";
   /** {account_id, amount_micros, note?, idempotency_key?} → {balance_micros, balance_credits, replayed}. */
   public static final String TOPUP = "billing.topup";
@@ -28,6 +34,16 @@ public final class BillingBus {
    * input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, cost_micros, cost_credits}]}.
    */
   public static final String USAGE_SUMMARY = "billing.usage.summary";
+  /**
+   * {account_id, amount_micros, models[] (alias patterns, {@code *} allowed), expires_at? (ISO-8601),
+   * note?, idempotency_key?, source? (grant | redemption | signup)} → the voucher {id, models,
+   * granted_micros, remaining_micros, held_micros, expires_at, status, ..., replayed}. 400 naming a bad field.
+   */
+  public static final String VOUCHERS_GRANT = "billing.vouchers.grant";
+  /** {account_id} → {data: [vouchers]}: live ones first, in the order they pay. */
+  public static final String VOUCHERS_LIST = "billing.vouchers.list";
+  /** {voucher_id} → the voucher, {@code written_off_micros}: what was left is written off; 404 when unknown. */
+  public static final String VOUCHERS_REVOKE = "billing.vouchers.revoke";
   /** Local only: {} → {} when the service can reach its database. */
   public static final String HEALTH = "billing.health";
 

@@ -1,9 +1,27 @@
 package gateway.common.bus;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
-/** A {@code billing.reserve} command: set aside the most a request can cost before calling upstream. */
-public record Hold(String requestId, long accountId, long keyId, String model, long amountMicros) {
+/**
+ * A {@code billing.reserve} command: set aside the most a request can cost before calling upstream.
+ *
+ * @param voucherIds the vouchers the key may spend, null for any of the account's
+ * @param cashAllowed whether the account's cash may pay (false for a key bound to vouchers)
+ */
+public record Hold(String requestId, long accountId, long keyId, String model, long amountMicros,
+                   List<Long> voucherIds, boolean cashAllowed) {
+
+  public Hold {
+    voucherIds = voucherIds == null ? null : List.copyOf(voucherIds);
+  }
+
+  /** A hold any of the account's pots may pay. */
+  public Hold(String requestId, long accountId, long keyId, String model, long amountMicros) {
+    this(requestId, accountId, keyId, model, amountMicros, null, true);
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -11,15 +29,26 @@ public record Hold(String requestId, long accountId, long keyId, String model, l
         .put("account_id", accountId)
         .put("key_id", keyId)
         .put("model", model)
-        .put("amount_micros", amountMicros);
+        .put("amount_micros", amountMicros)
+        .put("voucher_ids", voucherIds == null ? null : new JsonArray(new ArrayList<>(voucherIds)))
+        .put("cash_allowed", cashAllowed);
   }
 
   public static Hold fromJson(JsonObject json) {
+    List<Long> vouchers = null;
+    if (json.getValue("voucher_ids") instanceof JsonArray ids) {
+      vouchers = new ArrayList<>();
+      for (Object id : ids) {
+        vouchers.add(((Number) id).longValue());
+      }
+    }
     return new Hold(
         json.getString("request_id"),
         json.getLong("account_id"),
         json.getLong("key_id"),
         json.getString("model"),
-        json.getLong("amount_micros"));
+        json.getLong("amount_micros"),
+        vouchers,
+        json.getBoolean("cash_allowed", true));
   }
 }

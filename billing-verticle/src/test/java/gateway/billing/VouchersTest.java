@@ -1,0 +1,282 @@
+package gateway.billing;
+
+import static gateway.testsupport.Await.failure;
+import static gateway.testsupport.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import gateway.common.GatewayConfig;
+import gateway.common.PgUrl;
+import gateway.common.bus.BillingBus;
+import gateway.common.bus.Hold;
+import gateway.common.bus.RequestOutcome;
+import gateway.common.bus.UsageReport;
+import gateway.common.money.Usage;
+import gateway.testsupport.TestServices;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Vouchers as pots of the ledger: granted, held and charged in order, expired and revoked, each a ledger row. */
+@ExtendWith(VertxExtension.class)
+class VouchersTest {
+  private static final long ACCOUNT = 9;
+  private static final long KEY = 90;
+
+  private Vertx vertx;
+  private GatewayConfig config;
+
+  @BeforeEach
+  void deploy(Vertx vertx) {
+    this.vertx = vertx;
+    config = TestServices.config().with("hold_sweep_interval_seconds", 1);
+    result(vertx.deployVerticle(new BillingVerticle(), new DeploymentOptions().setConfig(config.toJson())));
+  }
+
+  @Test
+  @DisplayName("a granted voucher is a ledger row and shows in the list and the balance; the same idempotency key "
+      + "grants once")
+  void grantIsRecordedOnce() {
+    JsonObject first = grant(3_000_000, List.of("gpt-*"), null, "grant-1");
+    JsonObject again = grant(3_000_000, List.of("gpt-*"), null, "grant-1");
+
+    assertThat(again.getLong("id")).isEqualTo(first.getLong("id"));
+    assertThat(again.getBoolean("replayed")).isTrue();
+    assertThat(call(BillingBus.VOUCHERS_LIST, account()).getJsonArray("data")).hasSize(1);
+    assertThat(call(BillingBus.BALANCE, account()).getLong("voucher_remaining_micros")).isEqualTo(3_000_000);
+    assertThat(sql("SELECT sum(amount_micros) FROM billing.ledger WHERE kind = 'voucher_grant'")).isEqualTo(3_000_000);
+  }
+
+  @Test
+  @DisplayName("a request for a covered model is held and charged from the soonest-expiring voucher, then the next, "
+      + "then cash, each movement a ledger row; an uncovered model pays from cash only")
+  void potsPayInOrder() {
+    topUp(10_000_000);
+    long later = grant(1_000, List.of("gpt-*"), OffsetDateTime.now().plusDays(30), null).getLong("id");
+    long sooner = grant(500, List.of("gpt-4o"), OffsetDateTime.now().plusDays(1), null).getLong("id");
+    long otherModel = grant(5_000, List.of("claude-*"), null, null).getLong("id");
+
+    hold("r1", "gpt-4o", 2_000, null, true);
+    assertThat(voucher(sooner).getLong("held_micros")).isEqualTo(500);
+    assertThat(voucher(later).getLong("held_micros")).isEqualTo(1_000);
+    assertThat(call(BillingBus.BALANCE, account()).getLong("held_micros")).isEqualTo(500);
+
+    settle("r1", "gpt-4o", 1_700);
+
+    assertThat(voucher(sooner).getLong("remaining_micros")).isZero();
+    assertThat(voucher(later).getLong("remaining_micros")).isZero();
+    assertThat(voucher(otherModel).getLong("remaining_micros")).isEqualTo(5_000);
+    JsonObject balance = call(BillingBus.BALANCE, account());
+    assertThat(balance.getLong("balance_micros")).isEqualTo(10_000_000 - 200);
+    assertThat(balance.getLong("held_micros")).isZero();
+    assertThat(sql("SELECT count(*) FROM billing.ledger WHERE kind = 'charge' AND request_id = 'r1'")).isEqualTo(3);
+    assertThat(sql("SELECT -sum(amount_micros) FROM billing.ledger WHERE kind = 'charge'")).isEqualTo(1_700);
+
+    hold("r2", "mistral-large", 300, null, true);
+    settle("r2", "mistral-large", 300);
+    assertThat(voucher(otherModel).getLong("remaining_micros")).isEqualTo(5_000);
+    assertThat(call(BillingBus.BALANCE, account()).getLong("balance_micros")).isEqualTo(10_000_000 - 500);
+  }
+
+  @Test
+  @DisplayName("when only vouchers for other models could pay, the 402 says so; a key that spends only vouchers "
+      + "gets 403 voucher_model_not_allowed for a model none of them covers")
+  void refusalsNameTheReason() {
+    grant(5_000, List.of("claude-*"), null, null);
+
+    ReplyException uncovered = refusal(new Hold("r1", ACCOUNT, KEY, "gpt-4o", 100));
+    assertThat(uncovered.failureCode()).isEqualTo(402);
+    assertThat(uncovered.getMessage()).contains("vouchers do not cover").contains("gpt-4o");
+
+    ReplyException notAllowed = refusal(new Hold("r2", ACCOUNT, KEY, "gpt-4o", 100, null, false));
+    assertThat(notAllowed.failureCode()).isEqualTo(403);
+    assertThat(notAllowed.getMessage()).startsWith("voucher_model_not_allowed");
+
+    assertThat(call(BillingBus.RESERVE, new Hold("r3", ACCOUNT, KEY, "claude-opus", 100, null, false).toJson())
+        .getLong("hold_micros")).isEqualTo(100);
+    ReplyException tooMuch = refusal(new Hold("r4", ACCOUNT, KEY, "claude-opus", 10_000, null, false));
+    assertThat(tooMuch.failureCode()).isEqualTo(402);
+  }
+
+  @Test
+  @DisplayName("a key bound to one voucher spends only it, never another voucher or cash")
+  void boundKeySpendsOnlyItsVoucher() {
+    topUp(1_000_000);
+    long bound = grant(1_000, List.of("*"), null, null).getLong("id");
+    grant(1_000_000, List.of("*"), OffsetDateTime.now().plusHours(1), null);
+
+    hold("r1", "any-model", 1_000, List.of(bound), false);
+    assertThat(voucher(bound).getLong("held_micros")).isEqualTo(1_000);
+    assertThat(refusal(new Hold("r2", ACCOUNT, KEY, "any-model", 1, List.of(bound), false)).failureCode())
+        .isEqualTo(402);
+  }
+
+  @Test
+  @DisplayName("a voucher that expires while a request holds it pays nothing: the charge falls to cash, and what "
+      + "was left of the voucher is written off in the ledger")
+  void voucherExpiringWhileHeld() {
+    topUp(1_000_000);
+    long expiring = grant(10_000, List.of("gpt-*"), OffsetDateTime.now().plusSeconds(2), null).getLong("id");
+    hold("r1", "gpt-4o", 4_000, null, true);
+    assertThat(voucher(expiring).getLong("held_micros")).isEqualTo(4_000);
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> "expired".equals(voucher(expiring).getString("status"))
+        && sql("SELECT count(*) FROM billing.ledger WHERE kind = 'voucher_expiry'") == 1);
+    settle("r1", "gpt-4o", 3_000);
+
+    JsonObject after = voucher(expiring);
+    assertThat(after.getLong("remaining_micros")).isZero();
+    assertThat(after.getLong("held_micros")).isZero();
+    assertThat(sql("SELECT -sum(amount_micros) FROM billing.ledger WHERE kind = 'voucher_expiry'")).isEqualTo(10_000);
+    assertThat(call(BillingBus.BALANCE, account()).getLong("balance_micros")).isEqualTo(1_000_000 - 3_000);
+    assertThat(sql("SELECT count(*) FROM billing.ledger WHERE kind = 'charge' AND voucher_id IS NOT NULL")).isZero();
+  }
+
+  @Test
+  @DisplayName("revoking a voucher writes off what is unspent in the ledger; it pays nothing after")
+  void revokeWritesOffTheRest() {
+    long id = grant(10_000, List.of("*"), null, null).getLong("id");
+    hold("r1", "m", 2_500, null, false);
+    settle("r1", "m", 2_500);
+
+    JsonObject revoked = call(BillingBus.VOUCHERS_REVOKE, new JsonObject().put("voucher_id", id));
+
+    assertThat(revoked.getLong("written_off_micros")).isEqualTo(7_500);
+    assertThat(revoked.getString("status")).isEqualTo("revoked");
+    assertThat(sql("SELECT -sum(amount_micros) FROM billing.ledger WHERE kind = 'voucher_revoke'")).isEqualTo(7_500);
+    assertThat(refusal(new Hold("r2", ACCOUNT, KEY, "m", 1, null, false)).failureCode()).isIn(402, 403);
+    ReplyException unknown = (ReplyException) failure(request(BillingBus.VOUCHERS_REVOKE,
+        new JsonObject().put("voucher_id", 999_999)));
+    assertThat(unknown.failureCode()).isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("malformed grants are 400s naming the field")
+  void malformedGrants() {
+    for (JsonObject bad : List.of(
+        new JsonObject().put("account_id", ACCOUNT).put("amount_micros", 0).put("models", new JsonArray().add("*")),
+        new JsonObject().put("account_id", ACCOUNT).put("amount_micros", 5).put("models", new JsonArray()),
+        new JsonObject().put("account_id", ACCOUNT).put("amount_micros", 5).put("models", "gpt"),
+        new JsonObject().put("account_id", ACCOUNT).put("amount_micros", 5).put("models", new JsonArray().add("a\u0000")),
+        new JsonObject().put("account_id", ACCOUNT).put("amount_micros", 5).put("models", new JsonArray().add("*"))
+            .put("expires_at", "tomorrow"))) {
+      ReplyException refused = (ReplyException) failure(request(BillingBus.VOUCHERS_GRANT, bad));
+      assertThat(refused.failureCode()).as(bad.encode()).isEqualTo(400);
+    }
+  }
+
+  @Test
+  @DisplayName("200 concurrent requests against cash and two vouchers for different models, at the edge of what "
+      + "they cover: no pot goes below zero, and usage costs = the pots' total drop = ledger charges")
+  void concurrentRequestsAtTheEdgeOfThePots() {
+    topUp(50_000);
+    long gpt = grant(40_000, List.of("gpt-*"), OffsetDateTime.now().plusDays(1), null).getLong("id");
+    long claude = grant(30_000, List.of("claude-*"), null, null).getLong("id");
+    List<String> models = List.of("gpt-4o", "claude-sonnet", "llama-3");
+    List<Future<?>> requests = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String id = "c" + i;
+      String model = models.get(i % 3);
+      long amount = 1_000 + ThreadLocalRandom.current().nextLong(1_000);
+      long cost = amount - ThreadLocalRandom.current().nextLong(500);
+      requests.add(vertx.eventBus().<JsonObject>request(BillingBus.RESERVE,
+              new Hold(id, ACCOUNT, KEY, model, amount).toJson())
+          .compose(held -> vertx.eventBus().request(BillingBus.SETTLE, report(id, model, cost).toJson()))
+          .recover(refused -> Future.succeededFuture()));
+    }
+    result(Future.join(requests));
+
+    long cashLeft = call(BillingBus.BALANCE, account()).getLong("balance_micros");
+    long gptLeft = voucher(gpt).getLong("remaining_micros");
+    long claudeLeft = voucher(claude).getLong("remaining_micros");
+    assertThat(cashLeft).isNotNegative();
+    assertThat(gptLeft).isNotNegative();
+    assertThat(claudeLeft).isNotNegative();
+    long drop = (50_000 - cashLeft) + (40_000 - gptLeft) + (30_000 - claudeLeft);
+    assertThat(drop).isGreaterThan(100_000);
+    assertThat(sql("SELECT sum(cost_micros) FROM billing.usage")).isEqualTo(drop);
+    assertThat(sql("SELECT -sum(amount_micros) FROM billing.ledger WHERE kind = 'charge'")).isEqualTo(drop);
+    assertThat(sql("SELECT count(*) FROM billing.holds")).isZero();
+    assertThat(sql("SELECT count(*) FROM billing.hold_parts")).isZero();
+    assertThat(sql("SELECT COALESCE(sum(held_micros), 0) FROM billing.vouchers")).isZero();
+    // Each voucher paid only for its own models.
+    assertThat(sql("SELECT count(*) FROM billing.ledger l JOIN billing.usage u USING (request_id) "
+        + "WHERE l.voucher_id = " + gpt + " AND u.model NOT LIKE 'gpt-%'")).isZero();
+    assertThat(sql("SELECT count(*) FROM billing.ledger l JOIN billing.usage u USING (request_id) "
+        + "WHERE l.voucher_id = " + claude + " AND u.model NOT LIKE 'claude-%'")).isZero();
+  }
+
+  private JsonObject grant(long micros, List<String> models, OffsetDateTime expires, String key) {
+    return call(BillingBus.VOUCHERS_GRANT, account().put("amount_micros", micros)
+        .put("models", new JsonArray(new ArrayList<>(models)))
+        .put("expires_at", expires == null ? null : expires.toString()).put("idempotency_key", key));
+  }
+
+  private JsonObject voucher(long id) {
+    return call(BillingBus.VOUCHERS_LIST, account()).getJsonArray("data").stream().map(JsonObject.class::cast)
+        .filter(v -> v.getLong("id") == id).findFirst().orElseThrow();
+  }
+
+  private void topUp(long micros) {
+    call(BillingBus.TOPUP, account().put("amount_micros", micros));
+  }
+
+  private void hold(String request, String model, long micros, List<Long> vouchers, boolean cash) {
+    call(BillingBus.RESERVE, new Hold(request, ACCOUNT, KEY, model, micros, vouchers, cash).toJson());
+  }
+
+  private void settle(String request, String model, long cost) {
+    call(BillingBus.SETTLE, report(request, model, cost).toJson());
+  }
+
+  private static UsageReport report(String request, String model, long cost) {
+    return new UsageReport(request, ACCOUNT, KEY, model, "c", new Usage(10, 0, 0, 5, 0), cost,
+        RequestOutcome.COMPLETED, 1, 1, null);
+  }
+
+  private ReplyException refusal(Hold hold) {
+    return (ReplyException) failure(request(BillingBus.RESERVE, hold.toJson()));
+  }
+
+  private static JsonObject account() {
+    return new JsonObject().put("account_id", ACCOUNT);
+  }
+
+  private JsonObject call(String address, JsonObject body) {
+    return result(vertx.eventBus().<JsonObject>request(address, body)).body();
+  }
+
+  private Future<Message<JsonObject>> request(String address, JsonObject body) {
+    return vertx.eventBus().request(address, body);
+  }
+
+  private long sql(String query) {
+    PgUrl url = PgUrl.parse(config.pgUrl());
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+         Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
