@@ -113,6 +113,43 @@ final class BillingSql {
       FROM billing.vouchers
       WHERE account_id = $1 AND closed_at IS NULL AND (expires_at IS NULL OR expires_at > now())""";
 
+  /** $1 name, $2 credits, $3 voucher models, $4 their LIKE patterns, $5 voucher days, $6 codes expiry, $7 per code, $8 per account, $9 count. */
+  static final String CREATE_CODE_BATCH = """
+      INSERT INTO billing.code_batches (name, credits_micros, voucher_models, voucher_like_patterns, voucher_valid_days,
+          codes_expire_at, redemptions_per_code, redemptions_per_account, code_count)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, created_at""";
+
+  /** $1 batch, $2 hashes, $3 hints, $4 redemptions per code. */
+  static final String INSERT_CODES = """
+      INSERT INTO billing.codes (batch_id, code_sha256, hint, remaining)
+      SELECT $1, t.hash, t.hint, $4 FROM unnest($2::bytea[], $3::text[]) AS t(hash, hint)""";
+
+  private static final String BATCH_COLUMNS = """
+      b.*, (SELECT count(*) FROM billing.redemptions r WHERE r.batch_id = b.id) AS redeemed,
+           (SELECT count(DISTINCT r.account_id) FROM billing.redemptions r WHERE r.batch_id = b.id) AS accounts""";
+
+  static final String LIST_CODE_BATCHES = "SELECT " + BATCH_COLUMNS + " FROM billing.code_batches b ORDER BY b.id DESC";
+
+  static final String SELECT_CODE_BATCH = "SELECT " + BATCH_COLUMNS + " FROM billing.code_batches b WHERE b.id = $1";
+
+  /** $1 batch: who redeemed which code, oldest first, at most 10,000. */
+  static final String BATCH_REDEMPTIONS = """
+      SELECT r.id, r.account_id, k.hint, r.amount_micros, r.voucher_id, r.created_at
+      FROM billing.redemptions r JOIN billing.codes k ON k.id = r.code_id
+      WHERE r.batch_id = $1 ORDER BY r.id LIMIT 10000""";
+
+  /** $1 account: its redemptions, newest first. */
+  static final String ACCOUNT_REDEMPTIONS = """
+      SELECT r.id, r.account_id, r.batch_id, b.name AS batch_name, k.hint, r.amount_micros, r.voucher_id, r.created_at
+      FROM billing.redemptions r JOIN billing.codes k ON k.id = r.code_id JOIN billing.code_batches b ON b.id = r.batch_id
+      WHERE r.account_id = $1 ORDER BY r.id DESC LIMIT 1000""";
+
+  static final String DISABLE_CODE_BATCH =
+      "UPDATE billing.code_batches SET disabled_at = COALESCE(disabled_at, now()) WHERE id = $1 RETURNING id";
+
+  /** $1 code hash, $2 account. See {@code billing.redeem} (V6). */
+  static final String REDEEM = "SELECT * FROM billing.redeem($1, $2)";
+
   static final String PING = "SELECT 1";
 
   private BillingSql() {

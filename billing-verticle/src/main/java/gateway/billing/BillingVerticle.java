@@ -37,6 +37,7 @@ public final class BillingVerticle extends VerticleBase {
       UsageLog usage = new UsageLog(pool);
       HoldSweeper sweeper = new HoldSweeper(holdsPool, config.holdMaxAgeSeconds());
       Vouchers vouchers = new Vouchers(pool);
+      RedemptionCodes codes = new RedemptionCodes(pool);
       sweepTimer = vertx.setPeriodic(config.holdSweepIntervalSeconds() * 1000, id -> {
         sweeper.sweep().onFailure(e -> LOG.error("hold sweep failed", e));
         vouchers.expireDue().onFailure(e -> LOG.error("voucher expiry failed", e));
@@ -57,6 +58,13 @@ public final class BillingVerticle extends VerticleBase {
           BusReplies.serve(bus, BillingBus.VOUCHERS_GRANT, body -> vouchers.grant(VoucherGrants.parse(body))),
           BusReplies.serve(bus, BillingBus.VOUCHERS_LIST, body -> vouchers.list(accountId(body))),
           BusReplies.serve(bus, BillingBus.VOUCHERS_REVOKE, body -> vouchers.revoke(id(body, "voucher_id"))),
+          BusReplies.serve(bus, BillingBus.CODES_CREATE, body -> codes.createBatch(CodeBatches.parse(body))),
+          BusReplies.serve(bus, BillingBus.CODES_BATCHES, body -> codes.listBatches()),
+          BusReplies.serve(bus, BillingBus.CODES_BATCH, body -> codes.batch(id(body, "batch_id"))),
+          BusReplies.serve(bus, BillingBus.CODES_DISABLE, body -> codes.disable(id(body, "batch_id"))),
+          BusReplies.serve(bus, BillingBus.CODES_REDEEM, body -> codes.redeem(accountId(body),
+              body.getValue("code") instanceof String code ? code : null)),
+          BusReplies.serve(bus, BillingBus.CODES_REDEMPTIONS, body -> codes.redemptions(accountId(body))),
           BusReplies.serveLocal(bus, BillingBus.HEALTH, body -> ledger.ping().map(new JsonObject()))));
     });
   }

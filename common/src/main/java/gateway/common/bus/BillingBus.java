@@ -44,6 +44,25 @@ public final class BillingBus {
   public static final String VOUCHERS_LIST = "billing.vouchers.list";
   /** {voucher_id} → the voucher, {@code written_off_micros}: what was left is written off; 404 when unknown. */
   public static final String VOUCHERS_REVOKE = "billing.vouchers.revoke";
+  /**
+   * {name, count (≤ 10,000), amount_micros, voucher? {models[], valid_days?}, expires_at?,
+   * redemptions_per_code? (1), redemptions_per_account? (1)} → the batch with {@code codes}: the only
+   * time the codes are ever shown (only their hashes are kept).
+   */
+  public static final String CODES_CREATE = "billing.codes.create";
+  /** {} → {data: [batches with redeemed and accounts counts]}, newest first. */
+  public static final String CODES_BATCHES = "billing.codes.batches";
+  /** {batch_id} → the batch and {@code redemptions: [{account_id, code_hint, amount_micros, ...}]}; 404 when unknown. */
+  public static final String CODES_BATCH = "billing.codes.batch";
+  /** {batch_id} → the batch, disabled: its codes redeem no more. */
+  public static final String CODES_DISABLE = "billing.codes.disable";
+  /**
+   * {account_id, code} → {redemption_id, amount_micros, amount_credits, kind (credits | voucher),
+   * voucher_id?}. Exactly once per unit of the code's allowance; 400 on {@code code} saying why not.
+   */
+  public static final String CODES_REDEEM = "billing.codes.redeem";
+  /** {account_id} → {data: [the account's redemptions]}, newest first. */
+  public static final String CODES_REDEMPTIONS = "billing.codes.redemptions";
   /** Local only: {} → {} when the service can reach its database. */
   public static final String HEALTH = "billing.health";
 
