@@ -65,7 +65,9 @@ final class ApiKeys {
               Arrays.asList(row.getArrayOfStrings("models")),
               expiresAt == null ? null : expiresAt.toInstant().toEpochMilli(),
               RateLimits.fromJson(row.getJsonObject("limits")),
-              RateLimits.fromJson(row.getJsonObject("account_limits")));
+              RateLimits.fromJson(row.getJsonObject("account_limits")),
+              voucherIds(row),
+              row.getBoolean("vouchers_only"));
         });
   }
 
@@ -75,11 +77,13 @@ final class ApiKeys {
     List<String> models = Requests.models(body);
     OffsetDateTime expiresAt = Requests.expiresAt(body);
     JsonObject limits = Requests.limits(body).toJson();
+    Long[] vouchers = Requests.voucherIds(body);
+    boolean vouchersOnly = Requests.optionalBoolean(body, "vouchers_only", false);
     String secret = KeySecret.generate();
     return accounts.get(accountId)
         .compose(account -> pool.preparedQuery(AuthSql.INSERT_KEY).execute(Tuple.of(
             accountId, name, Buffer.buffer(KeySecret.sha256(secret)), KeySecret.displayPrefix(secret),
-            models.toArray(new String[0]), limits, expiresAt)))
+            models.toArray(new String[0]), limits, expiresAt).addArrayOfLong(vouchers).addBoolean(vouchersOnly)))
         .map(rows -> view(rows.iterator().next()).put("key", secret));
   }
 
@@ -103,8 +107,11 @@ final class ApiKeys {
           ? Requests.expiresAt(body)
           : current.getOffsetDateTime("expires_at");
       JsonObject limits = Requests.mergeLimits(current.getJsonObject("limits"), body);
+      Long[] vouchers = body.containsKey("voucher_ids") ? Requests.voucherIds(body) : current.getArrayOfLongs("voucher_ids");
+      boolean vouchersOnly = Requests.optionalBoolean(body, "vouchers_only", current.getBoolean("vouchers_only"));
       return pool.preparedQuery(AuthSql.UPDATE_KEY)
-          .execute(Tuple.of(id, name, models, limits, disabled, expiresAt))
+          .execute(Tuple.of(id, name, models, limits, disabled, expiresAt).addArrayOfLong(vouchers)
+              .addBoolean(vouchersOnly))
           .map(updated -> view(updated.iterator().next()));
     });
   }
@@ -126,6 +133,11 @@ final class ApiKeys {
         });
   }
 
+  private static List<Long> voucherIds(Row row) {
+    Long[] ids = row.getArrayOfLongs("voucher_ids");
+    return ids == null ? null : List.of(ids);
+  }
+
   private static Row single(RowSet<Row> rows, long id) {
     if (rows.size() == 0) {
       throw GatewayError.NOT_FOUND.exception("no API key " + id);
@@ -144,7 +156,10 @@ final class ApiKeys {
         .put("models", new JsonArray(Arrays.asList(row.getArrayOfStrings("models"))))
         .put("disabled", row.getBoolean("disabled"))
         .put("expires_at", expiresAt == null ? null : expiresAt.toInstant().toString())
-        .put("created_at", row.getOffsetDateTime("created_at").toInstant().toString());
+        .put("created_at", row.getOffsetDateTime("created_at").toInstant().toString())
+        .put("voucher_ids", row.getArrayOfLongs("voucher_ids") == null ? null
+            : new JsonArray(Arrays.asList(row.getArrayOfLongs("voucher_ids"))))
+        .put("vouchers_only", row.getBoolean("vouchers_only"));
     view.mergeIn(row.getJsonObject("limits"));
     return view;
   }

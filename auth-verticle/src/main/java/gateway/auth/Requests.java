@@ -76,6 +76,37 @@ final class Requests {
         "'expires_at' must be an ISO-8601 timestamp such as 2027-01-31T00:00:00Z", "expires_at");
   }
 
+  /** {@code voucher_ids}: the vouchers a key may spend (and nothing else); null when absent or null. */
+  static Long[] voucherIds(JsonObject body) {
+    Object value = body.getValue("voucher_ids");
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonArray array) || array.isEmpty() || array.size() > 100) {
+      throw GatewayError.INVALID_VALUE.exception("'voucher_ids' must be a non-empty list of voucher ids, or null",
+          "voucher_ids");
+    }
+    Long[] ids = new Long[array.size()];
+    for (int i = 0; i < ids.length; i++) {
+      if (!(array.getValue(i) instanceof Number n) || n.longValue() <= 0 || n.doubleValue() != n.longValue()) {
+        throw GatewayError.INVALID_VALUE.exception("'voucher_ids' must hold voucher ids", "voucher_ids");
+      }
+      ids[i] = n.longValue();
+    }
+    return ids;
+  }
+
+  static boolean optionalBoolean(JsonObject body, String field, boolean fallback) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Boolean b)) {
+      throw GatewayError.INVALID_VALUE.exception("'" + field + "' must be true or false", field);
+    }
+    return b;
+  }
+
   static RateLimits limits(JsonObject body) {
     return RateLimits.fromJson(mergeLimits(new JsonObject(), body));
   }

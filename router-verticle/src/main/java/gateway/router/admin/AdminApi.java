@@ -44,6 +44,17 @@ public final class AdminApi {
     admin.put("/models/:alias").handler(ctx -> reply(ctx,
         call(CatalogBus.MODELS_PUT, body(ctx).put("alias", ctx.pathParam("alias")))));
     admin.get("/models").handler(ctx -> reply(ctx, call(CatalogBus.MODELS_LIST, new JsonObject())));
+    admin.post("/accounts/:id/vouchers").handler(this::grantVoucher);
+    admin.get("/accounts/:id/vouchers").handler(ctx -> reply(ctx,
+        call(BillingBus.VOUCHERS_LIST, new JsonObject().put("account_id", id(ctx, "id")))));
+    admin.post("/vouchers/:id/revoke").handler(ctx -> reply(ctx,
+        call(BillingBus.VOUCHERS_REVOKE, new JsonObject().put("voucher_id", id(ctx, "id")))));
+    admin.post("/code-batches").handler(this::createCodeBatch);
+    admin.get("/code-batches").handler(ctx -> reply(ctx, call(BillingBus.CODES_BATCHES, new JsonObject())));
+    admin.get("/code-batches/:id").handler(ctx -> reply(ctx,
+        call(BillingBus.CODES_BATCH, new JsonObject().put("batch_id", id(ctx, "id")))));
+    admin.post("/code-batches/:id/disable").handler(ctx -> reply(ctx,
+        call(BillingBus.CODES_DISABLE, new JsonObject().put("batch_id", id(ctx, "id")))));
     admin.get("/usage").handler(this::usage);
     admin.get("/usage/summary").handler(this::usageSummary);
   }
@@ -88,6 +99,66 @@ public final class AdminApi {
             .put("account_id", id)
             .put("balance_credits", result.getValue("balance_credits"))
             .put("replayed", result.getBoolean("replayed"))));
+  }
+
+  /** A voucher for an account (which must exist): credits for a whitelist of models, optionally expiring. */
+  private void grantVoucher(RoutingContext ctx) {
+    long id = id(ctx, "id");
+    JsonObject body = body(ctx);
+    JsonObject grant = new JsonObject()
+        .put("account_id", id)
+        .put("amount_micros", creditsField(body, "amount_credits"))
+        .put("models", body.getValue("models"))
+        .put("expires_at", body.getValue("expires_at"))
+        .put("note", body.getValue("note"))
+        .put("idempotency_key", body.getValue("idempotency_key"));
+    reply(ctx, 201, call(AuthBus.ACCOUNTS_GET, new JsonObject().put("id", id))
+        .compose(account -> call(BillingBus.VOUCHERS_GRANT, grant)));
+  }
+
+  /**
+   * A batch of redemption codes. The reply is the only time the codes are shown: as JSON, or as a
+   * CSV download with {@code ?format=csv} (or {@code Accept: text/csv}).
+   */
+  private void createCodeBatch(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    JsonObject batch = body.copy().put("amount_micros", creditsField(body, "amount_credits"));
+    batch.remove("amount_credits");
+    boolean csv = "csv".equals(ctx.queryParams().get("format"))
+        || String.valueOf(ctx.request().getHeader("accept")).contains("text/csv");
+    call(BillingBus.CODES_CREATE, batch).onSuccess(created -> {
+      if (!csv) {
+        ctx.response().setStatusCode(201).putHeader("content-type", "application/json").end(created.toBuffer());
+        return;
+      }
+      StringBuilder text = new StringBuilder("code,amount_credits,batch\r\n");
+      for (Object code : created.getJsonArray("codes")) {
+        text.append(code).append(',').append(created.getValue("amount_credits")).append(',')
+            .append(csvField(created.getString("name"))).append("\r\n");
+      }
+      ctx.response().setStatusCode(201).putHeader("content-type", "text/csv; charset=utf-8")
+          .putHeader("content-disposition", "attachment; filename=\"codes-" + created.getLong("id") + ".csv\"")
+          .end(text.toString());
+    }).onFailure(failure -> ctx.fail(GatewayException.of(failure)));
+  }
+
+  private static String csvField(String value) {
+    String safe = value.replace("\"", "\"\"");
+    // A leading =, +, - or @ would run as a formula in a spreadsheet.
+    return "\"" + (safe.matches("^[=+\\-@].*") ? "'" + safe : safe) + "\"";
+  }
+
+  private static long creditsField(JsonObject body, String field) {
+    Object amount = body.getValue(field);
+    if (amount == null) {
+      throw GatewayError.MISSING_FIELD.exception("'" + field + "' is required", field);
+    }
+    try {
+      return Credits.parseMicros(amount);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw GatewayError.INVALID_VALUE.exception("'" + field + "' must be a number of credits with at most "
+          + "6 decimals", field);
+    }
   }
 
   private void usage(RoutingContext ctx) {

@@ -128,7 +128,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
 
   private Future<ChatPlan> reserve(ChatRequest request, Principal principal, ChatPlan plan, String requestId) {
     Hold hold = new Hold(requestId, principal.accountId(), principal.keyId(), request.model(),
-        plan.bound().maxCostMicros());
+        plan.bound().maxCostMicros(), principal.voucherIds(), principal.spendsCash());
     return services.billing().reserve(hold).map(plan).onFailure(refused ->
         services.limiter().finish(requestId, 0, plan.admission().held()));
   }

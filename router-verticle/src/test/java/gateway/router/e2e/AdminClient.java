@@ -36,7 +36,8 @@ final class AdminClient {
     try {
       HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       String text = response.body();
-      return new Reply(response.statusCode(), text.isBlank() ? null : new JsonObject(text), response);
+      boolean json = response.headers().firstValue("content-type").orElse("").startsWith("application/json");
+      return new Reply(response.statusCode(), text.isBlank() || !json ? null : new JsonObject(text), response);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
