@@ -132,8 +132,7 @@ final class ChatExchange {
     } catch (ClassCastException e) {
       // A field of the wrong JSON type that only this route's translation reads: the client's 400, not a hang.
       refuseUntranslatable(outcome, GatewayError.INVALID_VALUE.exception(
-          "a field of the request has the wrong JSON type for channel '" + route.channel().name() + "': "
-              + e.getMessage()));
+          "a field of the request has the wrong JSON type for channel '" + route.channel().name() + "'"));
       return;
     } catch (RuntimeException e) {
       LOG.error("request {}: building the call to channel '{}' failed", requestId, route.channel().name(), e);

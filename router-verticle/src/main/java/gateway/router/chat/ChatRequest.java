@@ -1,6 +1,7 @@
 package gateway.router.chat;
 
 import gateway.common.GatewayError;
+import gateway.router.inbound.JsonFields;
 import gateway.router.provider.ApiFormat;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -45,12 +46,18 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     if (!(messages instanceof JsonArray list) || list.isEmpty()) {
       throw GatewayError.INVALID_VALUE.exception("'messages' must be a non-empty array", "messages");
     }
-    for (Object message : list) {
-      if (!(message instanceof JsonObject m) || !(m.getValue("role") instanceof String)) {
-        throw GatewayError.INVALID_VALUE.exception("every message must be an object with a 'role'", "messages");
+    for (int i = 0; i < list.size(); i++) {
+      String where = JsonFields.path("messages", i);
+      if (!(list.getValue(i) instanceof JsonObject m)) {
+        throw JsonFields.invalid(where, "an object with a 'role'");
       }
+      if (m.getValue("role") == null) {
+        throw JsonFields.missing(JsonFields.path(where, "role"));
+      }
+      JsonFields.string(m, where, "role");
     }
     boolean stream = optionalBoolean(body, "stream");
+    ChatBodyCheck.check(body);
     boolean wantsUsage = body.getValue("stream_options") instanceof JsonObject options
         && Boolean.TRUE.equals(options.getValue("include_usage"));
     Integer maxOutput = positiveInt(body, "max_completion_tokens");
@@ -90,6 +97,7 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     return object;
   }
 
+  /** A required non-blank string naming something the gateway keys on (a model): no control characters. */
   public static String requiredString(JsonObject body, String field) {
     Object value = body.getValue(field);
     if (value == null) {
@@ -98,6 +106,7 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     if (!(value instanceof String s) || s.isBlank()) {
       throw GatewayError.INVALID_VALUE.exception("'" + field + "' must be a non-empty string", field);
     }
+    JsonFields.checkIdentifier(s, field);
     return s;
   }
 

@@ -1,5 +1,6 @@
 package gateway.router.inbound.messages;
 
+import gateway.router.provider.Json;
 import gateway.router.chat.ChunkWriter;
 import gateway.router.chat.OpenAiChunkWriter;
 import gateway.router.chat.Priced;
@@ -56,14 +57,14 @@ final class ChatToMessagesStream implements ChunkWriter {
 
   @Override
   public void chunk(JsonObject chunk) {
-    for (Object item : chunk.getJsonArray("choices", new JsonArray())) {
-      if (!(item instanceof JsonObject choice) || choice.getInteger("index", 0) != CHOICE) {
+    for (Object item : Json.array(chunk, "choices")) {
+      if (!(item instanceof JsonObject choice) || Json.intAt(choice, "index", 0) != CHOICE) {
         continue;
       }
-      JsonObject delta = choice.getJsonObject("delta", new JsonObject());
+      JsonObject delta = Json.object(choice, "delta");
       text(delta.getValue("content"));
       text(delta.getValue("refusal"));
-      for (Object call : delta.getJsonArray("tool_calls", new JsonArray())) {
+      for (Object call : Json.array(delta, "tool_calls")) {
         if (call instanceof JsonObject toolCall) {
           toolCall(toolCall);
         }
@@ -103,16 +104,16 @@ final class ChatToMessagesStream implements ChunkWriter {
   }
 
   private void toolCall(JsonObject call) {
-    int index = call.getInteger("index", 0);
-    JsonObject function = call.getJsonObject("function", new JsonObject());
+    int index = Json.intAt(call, "index", 0);
+    JsonObject function = Json.object(call, "function");
     Integer block = blockOfToolCall.get(index);
     if (block == null) {
       closeOpenBlock();
-      block = openBlock(ChatToMessagesResponse.toolUse(call.getString("id"), function.getString("name"), null)
+      block = openBlock(ChatToMessagesResponse.toolUse(Json.string(call, "id", null), Json.string(function, "name", null), null)
           .put("input", new JsonObject()), false);
       blockOfToolCall.put(index, block);
     }
-    String fragment = function.getString("arguments", "");
+    String fragment = Json.string(function, "arguments", "");
     if (!fragment.isEmpty() && block.equals(openBlock)) {
       write(blockDelta(new JsonObject().put("type", "input_json_delta").put("partial_json", fragment)));
     }
