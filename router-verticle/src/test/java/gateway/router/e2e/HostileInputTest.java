@@ -156,6 +156,66 @@ class HostileInputTest {
     assertThat(account.status()).isEqualTo(200);
   }
 
+  @Test
+  @DisplayName("control characters or lone surrogates in model, user, metadata keys or ?channel=: a 400 naming it on every endpoint, nothing held")
+  void controlCharactersInIdentifiers() {
+    gateway.model("wild-*", Upstream.PRICE, new JsonObject().put("channel", Upstream.OPENAI_CHAT.channel)
+        .put("model", Upstream.OPENAI_CHAT.upstreamModel));
+    Customer wild = gateway.customer("10", "*");
+    JsonArray hi = new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"));
+    Map<String, String> bodies = new java.util.LinkedHashMap<>();
+    // Written as JSON escapes: a lone surrogate only reaches the gateway as one (the client's UTF-8 encoder would replace it).
+    for (String bad : List.of("wild-\\u0000", "wild-\\u001b[2J", "wild-\\u007f", "wild-\\ud800")) {
+      bodies.put("/chat/completions model " + bad, withModel(new JsonObject().put("messages", hi), bad));
+      bodies.put("/responses model " + bad, withModel(new JsonObject().put("input", "hi"), bad));
+      bodies.put("/messages model " + bad, withModel(new JsonObject().put("max_tokens", 5).put("messages", hi), bad));
+      bodies.put("/messages/count_tokens model " + bad, withModel(new JsonObject().put("messages", hi), bad));
+      bodies.put("/embeddings model " + bad, withModel(new JsonObject().put("input", "hi"), bad));
+    }
+    bodies.put("/chat/completions user", new JsonObject().put("model", "wild-1").put("messages", hi)
+        .put("user", "u\u0000").encode());
+    bodies.put("/responses user", new JsonObject().put("model", "wild-1").put("input", "hi").put("user", "u\n")
+        .encode());
+    bodies.put("/chat/completions metadata", new JsonObject().put("model", "wild-1").put("messages", hi)
+        .put("metadata", new JsonObject().put("k\u0000", "v")).encode());
+    bodies.put("/responses metadata", new JsonObject().put("model", "wild-1").put("input", "hi")
+        .put("metadata", new JsonObject().put("@KEY@", "v")).encode().replace("@KEY@", "\\ud83d"));
+    bodies.put("/messages metadata", new JsonObject().put("model", "wild-1").put("max_tokens", 5).put("messages", hi)
+        .put("metadata", new JsonObject().put("user_id", "a\u0000b")).encode());
+
+    bodies.forEach((what, body) -> {
+      String path = what.substring(0, what.indexOf(' '));
+      HttpResponse<String> response = path.startsWith("/messages")
+          ? http.post(path, null, body, Map.of("x-api-key", wild.key()))
+          : http.post(path, wild.key(), body);
+      String shown = what.chars().mapToObj(c -> c < 0x20 || c >= 0x7f ? String.format("\\u%04x", c)
+          : String.valueOf((char) c)).collect(java.util.stream.Collectors.joining());
+      assertThat(response.statusCode()).as(shown + ": " + response.body()).isEqualTo(400);
+      String field = what.substring(what.indexOf(' ') + 1).split(" ")[0];
+      String expected = field.equals("metadata") && path.equals("/messages") ? "metadata.user_id" : field;
+      if (path.startsWith("/messages")) {
+        assertThat(new JsonObject(response.body()).getJsonObject("error").getString("message")).as(shown)
+            .contains("'" + expected + "'");
+      } else {
+        assertThat(RawHttp.error(response).getString("param")).as(shown).isEqualTo(expected);
+      }
+    });
+    HttpResponse<String> pinned = http.post("/chat/completions?channel=fake-openai%00", wild.key(),
+        new JsonObject().put("model", "wild-1").put("messages", hi).encode());
+    assertThat(pinned.statusCode()).isEqualTo(400);
+    assertThat(RawHttp.error(pinned).getString("param")).isEqualTo("channel");
+
+    assertThat(gateway.fake.requests()).isEmpty();
+    assertThat(gateway.usageRowCount(wild.accountId())).isZero();
+    assertThat(gateway.heldMicros(wild.accountId())).isZero();
+    assertThat(gateway.balanceMicros(wild.accountId())).isEqualTo(10_000_000L);
+  }
+
+  /** The body with a model given as raw JSON string content (escapes and all). */
+  private static String withModel(JsonObject body, String rawModel) {
+    return body.put("model", "@MODEL@").encode().replace("@MODEL@", rawModel);
+  }
+
   private HttpResponse<String> messages(String path, String body) {
     return http.post(path, null, body, Map.of("x-api-key", customer.key()));
   }
