@@ -147,18 +147,21 @@ public final class AdminApi {
    * may hold what Postgres cannot store: a NUL character or a lone surrogate.
    */
   private static JsonObject body(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    // No body at all has no buffer (and length -1): the same as an empty one.
+    io.vertx.core.buffer.Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+    if (raw == null || raw.length() == 0) {
       return new JsonObject();
     }
     Object value;
     try {
-      value = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      value = io.vertx.core.json.Json.decodeValue(raw);
     } catch (DecodeException e) {
       throw GatewayError.INVALID_JSON.exception("The request body is not valid JSON.");
     }
     if (!(value instanceof JsonObject object)) {
       throw GatewayError.INVALID_JSON.exception("The request body must be a JSON object.");
     }
+    JsonFields.checkDepth(object);
     checkStorable(object, "");
     return object;
   }

@@ -94,6 +94,7 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     if (!(value instanceof JsonObject object)) {
       throw GatewayError.INVALID_JSON.exception("The request body must be a JSON object.");
     }
+    JsonFields.checkDepth(object);
     return object;
   }
 

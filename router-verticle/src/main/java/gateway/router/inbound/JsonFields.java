@@ -19,7 +19,46 @@ import java.util.List;
  * cannot store and which make one name look like another.
  */
 public final class JsonFields {
+  /**
+   * How deep a body may nest. Far beyond any real request (a tool's schema rarely passes 20), and
+   * far below the depth at which writing the body again (upstream, to Postgres, echoed in an
+   * answer) overflows a stack or Jackson's limit of 1,000.
+   */
+  public static final int MAX_DEPTH = 128;
+
   private JsonFields() {
+  }
+
+  /** Refuses a body nested deeper than {@link #MAX_DEPTH} with a 400, before anything reads it. */
+  public static void checkDepth(Object root) {
+    java.util.ArrayDeque<Object[]> pending = new java.util.ArrayDeque<>();
+    pending.push(new Object[] {root, 1});
+    while (!pending.isEmpty()) {
+      Object[] next = pending.pop();
+      int depth = (Integer) next[1];
+      Iterable<?> children = next[0] instanceof JsonObject o ? o.getMap().values()
+          : next[0] instanceof JsonArray a ? a.getList() : null;
+      if (children == null) {
+        continue;
+      }
+      if (depth > MAX_DEPTH) {
+        throw GatewayError.INVALID_JSON.exception("The request body nests deeper than " + MAX_DEPTH + " levels.");
+      }
+      for (Object child : children) {
+        pending.push(new Object[] {wrap(child), depth + 1});
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object wrap(Object value) {
+    if (value instanceof java.util.Map<?, ?> map) {
+      return new JsonObject((java.util.Map<String, Object>) map);
+    }
+    if (value instanceof java.util.List<?> list) {
+      return new JsonArray(list);
+    }
+    return value;
   }
 
   /** {@code parent.field}, or {@code field} at the top level. */

@@ -156,7 +156,7 @@ final class HostileBodies {
   }
 
   private static Arbitrary<Object> nesting() {
-    return Arbitraries.of(10, 300, 999, 1_500, 20_000).flatMap(depth -> Arbitraries.of(true, false).map(arrays -> {
+    return Arbitraries.of(10, 100, 300, 999, 1_500, 20_000).flatMap(depth -> Arbitraries.of(true, false).map(arrays -> {
       String open = arrays ? "[" : "{\"a\":";
       String close = arrays ? "]" : "}";
       return (Object) new Raw((open.repeat(depth) + "1" + close.repeat(depth)).getBytes(StandardCharsets.US_ASCII),

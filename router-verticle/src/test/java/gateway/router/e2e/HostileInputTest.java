@@ -211,6 +211,23 @@ class HostileInputTest {
     assertThat(gateway.balanceMicros(wild.accountId())).isEqualTo(10_000_000L);
   }
 
+  @Test
+  @DisplayName("a body nested deeper than 128 levels is a 400 at once (deep ones used to hang an echoing stream or an admin write)")
+  void deepNesting() {
+    String deep = "{\"a\":".repeat(990) + "1" + "}".repeat(990);
+    String responses = "{\"model\":\"" + GPT + "\",\"input\":\"hi\",\"stream\":true,\"text\":" + deep + "}";
+    HttpResponse<String> refused = http.post("/responses", customer.key(), responses);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(RawHttp.error(refused).getString("code")).isEqualTo("invalid_json");
+    AdminClient.Reply admin = gateway.admin.send("PUT", "/admin/channels/deep",
+        new JsonObject("{\"type\":\"openai\",\"base_url\":\"https://h/v1\",\"timeouts\":" + deep + "}"));
+    assertThat(admin.status()).isEqualTo(400);
+
+    String fine = "{\"a\":".repeat(100) + "1" + "}".repeat(100);
+    assertThat(http.post("/responses", customer.key(), responses.replace(deep, fine)).statusCode()).isEqualTo(200);
+    assertThat(gateway.fake.requestsFor(Upstream.OPENAI_CHAT.upstreamModel)).hasSize(1);
+  }
+
   /** The body with a model given as raw JSON string content (escapes and all). */
   private static String withModel(JsonObject body, String rawModel) {
     return body.put("model", "@MODEL@").encode().replace("@MODEL@", rawModel);
