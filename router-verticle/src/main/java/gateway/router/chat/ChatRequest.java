@@ -89,7 +89,7 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     try {
       value = Json.decodeValue(raw);
     } catch (DecodeException e) {
-      throw GatewayError.INVALID_JSON.exception("The request body is not valid JSON: " + firstLine(e.getMessage()));
+      throw GatewayError.INVALID_JSON.exception("The request body is not valid JSON: " + parserProblem(e.getMessage()));
     }
     if (!(value instanceof JsonObject object)) {
       throw GatewayError.INVALID_JSON.exception("The request body must be a JSON object.");
@@ -134,11 +134,20 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     return n.intValue();
   }
 
-  private static String firstLine(String message) {
+  /** The parser's reason, on its first line, without the names of the parser's own classes and settings. */
+  private static String parserProblem(String message) {
     if (message == null) {
       return "malformed";
     }
     int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    String line = (newline < 0 ? message : message.substring(0, newline)).replaceFirst("^Failed to decode:", "").trim();
+    if (line.contains("nesting depth")) {
+      return "it nests too deeply";
+    }
+    if (line.contains("length") && line.contains("exceeds the maximum")) {
+      return "a string or a number in it is too long";
+    }
+    return line.contains("`") || line.contains("Constraints") || line.contains("fasterxml") ? "malformed" : line;
   }
+
 }

@@ -112,12 +112,13 @@ public final class JsonFields {
     throw invalid(path(parent, field), "true or false");
   }
 
+  /** A finite number: JSON's {@code 1e400} parses as infinity, which no provider takes. */
   public static Number number(JsonObject json, String parent, String field) {
     Object value = json.getValue(field);
-    if (value == null || value instanceof Number) {
+    if (value == null || value instanceof Number n && Double.isFinite(n.doubleValue())) {
       return (Number) value;
     }
-    throw invalid(path(parent, field), "a number");
+    throw invalid(path(parent, field), "a finite number");
   }
 
   /** A string, or an array of strings (e.g. {@code stop}). */

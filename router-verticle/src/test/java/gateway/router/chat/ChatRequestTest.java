@@ -80,6 +80,20 @@ class ChatRequestTest {
         .isEqualTo("m-\ud83d\ude00");
   }
 
+  @Test
+  @DisplayName("the parser's own class and setting names stay out of an invalid-JSON message; 1e400 is no temperature")
+  void parserNamesStayOut() {
+    GatewayException deep = catchThrowableOfType(GatewayException.class,
+        () -> ChatRequest.parse(Buffer.buffer("[".repeat(1_200))));
+    assertThat(deep.error()).isEqualTo(GatewayError.INVALID_JSON);
+    assertThat(deep.getMessage()).doesNotContain("Constraints", "`", "Failed to decode");
+    GatewayException longNumber = catchThrowableOfType(GatewayException.class,
+        () -> ChatRequest.parse(Buffer.buffer("{\"model\":\"m\",\"n\":1" + "0".repeat(1_500) + "}")));
+    assertThat(longNumber.getMessage()).doesNotContain("Constraints", "`");
+    assertRefused("{\"model\":\"m\",\"messages\":[{\"role\":\"user\"}],\"temperature\":1e400}",
+        GatewayError.INVALID_VALUE, "temperature");
+  }
+
   private static void assertRefused(String body, GatewayError error, String param) {
     GatewayException e = catchThrowableOfType(GatewayException.class, () -> ChatRequest.parse(Buffer.buffer(body)));
     assertThat(e.error()).as(body).isEqualTo(error);
