@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 final class CreditLedger {
   private static final Logger LOG = LoggerFactory.getLogger(CreditLedger.class);
   private static final String UNIQUE_VIOLATION = "23505";
+  private static final String OUT_OF_RANGE = "22003";
 
   private final Pool pool;
   private final Pool holds;
@@ -181,9 +182,18 @@ final class CreditLedger {
           LedgerMetrics.toppedUp(amountMicros);
           return balanceReply(rows.iterator().next().getLong("balance_after_micros"), false);
         })
-        .recover(failure -> isUniqueViolation(failure)
-            ? replayedTopUp(accountId, amountMicros, idempotencyKey)
-            : Future.failedFuture(failure));
+        .recover(failure -> {
+          if (isUniqueViolation(failure)) {
+            return replayedTopUp(accountId, amountMicros, idempotencyKey);
+          }
+          if (failure instanceof PgException pg && OUT_OF_RANGE.equals(pg.getSqlState())) {
+            // balance + amount past 2^63 - 1 µcr: the statement changed nothing
+            return Future.failedFuture(GatewayError.CONFLICT.exception("This top-up would take the account's"
+                + " balance past the largest amount the ledger holds (9,223,372,036,854.775807 credits)",
+                "amount_credits"));
+          }
+          return Future.failedFuture(failure);
+        });
   }
 
   private Future<JsonObject> replayedTopUp(long accountId, long amountMicros, String idempotencyKey) {

@@ -46,6 +46,18 @@ class CreditLedgerTest {
   }
 
   @Test
+  @DisplayName("a top-up that would take the balance past 2^63 - 1 µcr is a 409 and changes nothing")
+  void balanceOverflowIsAConflict() {
+    call(BillingBus.TOPUP, topUp(5_000_000_000_000_000_000L, null));
+    ReplyException overflow = (ReplyException) failure(request(BillingBus.TOPUP,
+        topUp(5_000_000_000_000_000_000L, null)));
+    assertThat(overflow.failureCode()).isEqualTo(409);
+    assertThat(overflow.getMessage()).contains("balance");
+    assertThat(call(BillingBus.BALANCE, new JsonObject().put("account_id", ACCOUNT)).getLong("balance_micros"))
+        .isEqualTo(5_000_000_000_000_000_000L);
+  }
+
+  @Test
   @DisplayName("a top-up with an idempotency key counts once; the same key with another amount is a conflict")
   void topUpIsIdempotent() {
     JsonObject first = call(BillingBus.TOPUP, topUp(10_000_000, "order-1"));

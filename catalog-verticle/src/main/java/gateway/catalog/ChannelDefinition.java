@@ -2,8 +2,10 @@ package gateway.catalog;
 
 import gateway.common.GatewayError;
 import gateway.common.bus.Channel;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -15,6 +17,9 @@ record ChannelDefinition(String name, String type, String baseUrl, String apiKey
   private static final Set<String> COLUMNS = Set.of(
       "name", "type", "base_url", "api_key", "priority", "weight", "stream_only", "wire_api", "enabled", "settings");
   private static final Set<String> WIRE_APIS = Set.of(Channel.WIRE_CHAT, Channel.WIRE_RESPONSES);
+  private static final String ALLOW = "allow";
+  private static final List<String> ALLOW_LISTS = List.of("anthropic_beta", "server_tools", "service_tiers");
+  private static final List<String> ALLOW_FLAGS = List.of("provider_files", "stored_responses");
 
   static ChannelDefinition parse(String name, JsonObject json) {
     Fields f = new Fields(json, "channel '" + name + "'");
@@ -40,9 +45,38 @@ record ChannelDefinition(String name, String type, String baseUrl, String apiKey
         settings.put(entry.getKey(), entry.getValue());
       }
     });
+    checkAllowances(f, settings.getValue(ALLOW));
     return new ChannelDefinition(name, type, stripTrailingSlash(baseUrl), f.optionalString("api_key", null),
         f.optionalInt("priority", 0), weight, f.optionalBoolean("stream_only", false), wireApi,
         f.optionalBoolean("enabled", true), settings);
+  }
+
+  /**
+   * {@code allow}: what clients may switch on at the provider beyond the priced tokens (the router
+   * refuses the rest) — {@code anthropic_beta}, {@code server_tools}, {@code service_tiers} lists
+   * of names, {@code provider_files} and {@code stored_responses} switches.
+   */
+  private static void checkAllowances(Fields f, Object allow) {
+    if (allow == null) {
+      return;
+    }
+    if (!(allow instanceof JsonObject allowances)) {
+      throw f.invalid(ALLOW, "must be an object such as {server_tools: [web_search], provider_files: true}");
+    }
+    for (String list : ALLOW_LISTS) {
+      Object value = allowances.getValue(list);
+      if (value != null && !(value instanceof JsonArray names && names.stream().allMatch(String.class::isInstance))) {
+        throw GatewayError.INVALID_VALUE.exception(f.what() + ": '" + ALLOW + "." + list + "' must be a list of names",
+            ALLOW + "." + list);
+      }
+    }
+    for (String flag : ALLOW_FLAGS) {
+      Object value = allowances.getValue(flag);
+      if (value != null && !(value instanceof Boolean)) {
+        throw GatewayError.INVALID_VALUE.exception(f.what() + ": '" + ALLOW + "." + flag + "' must be true or false",
+            ALLOW + "." + flag);
+      }
+    }
   }
 
   private static boolean isHttpUrl(String url) {

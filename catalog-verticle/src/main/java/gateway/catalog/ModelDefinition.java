@@ -7,16 +7,22 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * A model as the admin API and the catalog file write it. Fields without a column of
- * their own (allow-lists such as available_sizes, description, owned_by) are kept in
- * {@code extra} and shown in {@code /v1/models}.
+ * their own (allow-lists such as available_sizes, description, owned_by, {@code free}) are kept in
+ * {@code extra} and shown in {@code /v1/models}. A billable model names its price or is marked
+ * {@code free: true}.
  */
 record ModelDefinition(String alias, String type, Integer contextLength, Integer maxOutputTokens, Price price,
                        boolean enabled, boolean listed, JsonObject extra, List<RouteDefinition> routes) {
   static final Set<String> TYPES = Set.of("llm", "text2image", "text2video", "embedding");
+  /** The prices a billable type must name: embeddings are charged for their input only. */
+  private static final Map<String, List<String>> PRICED_FIELDS = Map.of(
+      "llm", List.of("input_per_mtok", "output_per_mtok"),
+      "embedding", List.of("input_per_mtok"));
   private static final Set<String> COLUMNS = Set.of(
       "alias", "type", "context_length", "max_output_tokens", "price", "enabled", "listed", "routes");
 
@@ -30,13 +36,7 @@ record ModelDefinition(String alias, String type, Integer contextLength, Integer
     if (!TYPES.contains(type)) {
       throw f.invalid("type", "must be one of llm, text2image, text2video, embedding");
     }
-    Price price;
-    try {
-      price = json.getValue("price") == null ? Price.FREE : Price.fromCreditsJson(json.getJsonObject("price"));
-    } catch (ClassCastException | IllegalArgumentException | ArithmeticException e) {
-      throw f.invalid("price", "must map input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok "
-          + "to credits per million tokens (at most 6 decimals, not negative)");
-    }
+    Price price = price(f, type, json);
     JsonObject extra = new JsonObject();
     json.forEach(entry -> {
       if (!COLUMNS.contains(entry.getKey())) {
@@ -45,6 +45,41 @@ record ModelDefinition(String alias, String type, Integer contextLength, Integer
     });
     return new ModelDefinition(alias, type, positive(f, "context_length"), positive(f, "max_output_tokens"), price,
         f.optionalBoolean("enabled", true), f.optionalBoolean("listed", true), extra, routes(f, json));
+  }
+
+  /**
+   * A billable model (llm, embedding) must name its price, or say {@code free: true}: a missing
+   * price never makes a model free by accident, on a PUT that leaves it out or in a catalog file.
+   */
+  private static Price price(Fields f, String type, JsonObject json) {
+    boolean free = f.optionalBoolean("free", false);
+    Object value = json.getValue("price");
+    if (value == null) {
+      if (free || !PRICED_FIELDS.containsKey(type)) {
+        return Price.FREE;
+      }
+      throw GatewayError.MISSING_FIELD.exception(f.what() + ": 'price' is required ("
+          + String.join(" and ", PRICED_FIELDS.get(type)) + " in credits per million tokens); a model that costs"
+          + " nothing says 'free: true'", "price");
+    }
+    if (free) {
+      throw f.invalid("price", "cannot be given for a model marked 'free: true'");
+    }
+    if (!(value instanceof JsonObject prices)) {
+      throw f.invalid("price", "must be an object such as {input_per_mtok: 15, output_per_mtok: 60}");
+    }
+    for (String field : PRICED_FIELDS.getOrDefault(type, List.of())) {
+      if (prices.getValue(field) == null) {
+        throw GatewayError.MISSING_FIELD.exception(f.what() + ": 'price." + field + "' is required (credits per"
+            + " million tokens; 0 is a price, a model that costs nothing says 'free: true')", "price");
+      }
+    }
+    try {
+      return Price.fromCreditsJson(prices);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw f.invalid("price", "must map input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok "
+          + "to credits per million tokens (at most 6 decimals, not negative)");
+    }
   }
 
   private static Integer positive(Fields f, String field) {

@@ -2,10 +2,15 @@ package gateway.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import gateway.common.GatewayException;
+import gateway.common.money.Price;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -32,7 +37,11 @@ class CatalogFileTest {
           routes: [{channel: openai-main, model: gpt-4o-mini}]
           available_sizes: [1024x1024]
         - alias: "*"
+          price: {input_per_mtok: 25, output_per_mtok: 100}
           routes: [{channel: openai-main, model: "${FALLBACK_MODEL:-gpt-4o}"}]
+        - alias: house-model
+          free: true
+          routes: [{channel: openai-main}]
       """;
 
   @TempDir
@@ -51,6 +60,32 @@ class CatalogFileTest {
     assertThat(model.price().cacheReadPerMtok()).isEqualTo(7_500_000);
     assertThat(model.extra().getJsonArray("available_sizes")).containsExactly("1024x1024");
     assertThat(contents.models().get(1).routes().get(0).upstreamModel()).isEqualTo("gpt-4o");
+    assertThat(contents.models().get(2).price()).isEqualTo(Price.FREE);
+  }
+
+  @Test
+  @DisplayName("a billable model without a price stops the start, naming 'price': only 'free: true' makes one free")
+  void billableModelsNeedAPrice() throws IOException {
+    String channel = "channels:\n  - {name: c, type: openai, base_url: 'https://h/v1'}\n";
+    for (String model : List.of(
+        "{alias: m, routes: [{channel: c}]}",
+        "{alias: '*', routes: [{channel: c}]}",
+        "{alias: m, price: {input_per_mtok: 3}, routes: [{channel: c}]}",
+        "{alias: m, price: {output_per_mtok: 3}}",
+        "{alias: e, type: embedding, price: {output_per_mtok: 1}}",
+        "{alias: m, price: 15}",
+        "{alias: m, free: true, price: {input_per_mtok: 1, output_per_mtok: 2}}")) {
+      Path file = write(channel + "models:\n  - " + model + "\n");
+      GatewayException refused = catchThrowableOfType(GatewayException.class,
+          () -> CatalogFile.read(file, Map.<String, String>of()::get));
+      assertThat(refused).as(model).isNotNull();
+      assertThat(refused.param()).as(model).isEqualTo("price");
+      assertThat(refused.getMessage()).as(model).contains("price");
+    }
+    Path ok = write(channel + "models:\n  - {alias: e, type: embedding, price: {input_per_mtok: 0.1}}\n"
+        + "  - {alias: z, price: {input_per_mtok: 0, output_per_mtok: 0}}\n"
+        + "  - {alias: img, type: text2image}\n");
+    assertThat(CatalogFile.read(ok, Map.<String, String>of()::get).models()).hasSize(3);
   }
 
   @Test

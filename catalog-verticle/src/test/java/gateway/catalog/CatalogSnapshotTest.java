@@ -110,7 +110,7 @@ class CatalogSnapshotTest {
 
   private static ModelDefinition model(String alias, JsonArray routes) {
     return ModelDefinition.parse(alias, new JsonObject().put("routes", routes)
-        .put("price", new JsonObject().put("input_per_mtok", 1)));
+        .put("price", new JsonObject().put("input_per_mtok", 1).put("output_per_mtok", 2)));
   }
 
   private static JsonObject route(String channel, String model) {

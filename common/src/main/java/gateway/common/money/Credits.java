@@ -1,6 +1,7 @@
 package gateway.common.money;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 
 /**
@@ -45,6 +46,9 @@ public final class Credits {
     }
     if (json instanceof BigDecimal bd) {
       return toMicros(bd);
+    }
+    if (json instanceof BigInteger big) {
+      return toMicros(new BigDecimal(big)); // beyond a long: refused, not wrapped around
     }
     if (json instanceof Number n) {
       return Math.multiplyExact(n.longValue(), MICROS_PER_CREDIT);

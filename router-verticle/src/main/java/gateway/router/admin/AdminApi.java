@@ -6,9 +6,11 @@ import gateway.common.bus.AuthBus;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.CatalogBus;
 import gateway.common.money.Credits;
+import gateway.router.inbound.JsonFields;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -18,6 +20,9 @@ import io.vertx.ext.web.RoutingContext;
  * and keys live in auth, balances and usage in billing, channels and models in catalog.
  */
 public final class AdminApi {
+  /** The largest single top-up, 10^12 credits: far above any real one, far below what a balance can hold. */
+  static final long MAX_TOP_UP_MICROS = 1_000_000_000_000L * Credits.MICROS_PER_CREDIT;
+
   private final EventBus bus;
 
   public AdminApi(EventBus bus) {
@@ -39,10 +44,10 @@ public final class AdminApi {
     admin.post("/keys/:id/regenerate").handler(ctx -> reply(ctx,
         call(AuthBus.KEYS_REGENERATE, new JsonObject().put("id", id(ctx, "id")))));
     admin.put("/channels/:name").handler(ctx -> reply(ctx,
-        call(CatalogBus.CHANNELS_PUT, body(ctx).put("name", ctx.pathParam("name")))));
+        call(CatalogBus.CHANNELS_PUT, body(ctx).put("name", name(ctx, "name")))));
     admin.get("/channels").handler(ctx -> reply(ctx, call(CatalogBus.CHANNELS_LIST, new JsonObject())));
     admin.put("/models/:alias").handler(ctx -> reply(ctx,
-        call(CatalogBus.MODELS_PUT, body(ctx).put("alias", ctx.pathParam("alias")))));
+        call(CatalogBus.MODELS_PUT, body(ctx).put("alias", name(ctx, "alias")))));
     admin.get("/models").handler(ctx -> reply(ctx, call(CatalogBus.MODELS_LIST, new JsonObject())));
     admin.post("/accounts/:id/vouchers").handler(this::grantVoucher);
     admin.get("/accounts/:id/vouchers").handler(ctx -> reply(ctx,
@@ -88,11 +93,20 @@ public final class AdminApi {
       throw GatewayError.INVALID_VALUE.exception("'amount_credits' must be a number of credits with at most "
           + "6 decimals", "amount_credits");
     }
+    if (micros > MAX_TOP_UP_MICROS) {
+      throw GatewayError.INVALID_VALUE.exception("'amount_credits' must be at most "
+          + Credits.fromMicros(MAX_TOP_UP_MICROS).toPlainString() + " credits", "amount_credits");
+    }
+    String note = JsonFields.string(body, null, "note");
+    if (note != null) {
+      JsonFields.checkStorableText(note, "note");
+    }
+    String idempotencyKey = JsonFields.identifier(body, null, "idempotency_key");
     JsonObject topUp = new JsonObject()
         .put("account_id", id)
         .put("amount_micros", micros)
-        .put("note", body.getString("note"))
-        .put("idempotency_key", body.getString("idempotency_key"));
+        .put("note", note)
+        .put("idempotency_key", idempotencyKey);
     reply(ctx, call(AuthBus.ACCOUNTS_GET, new JsonObject().put("id", id))
         .compose(account -> call(BillingBus.TOPUP, topUp))
         .map(result -> new JsonObject()
@@ -199,19 +213,51 @@ public final class AdminApi {
         .onFailure(failure -> ctx.fail(GatewayException.of(failure)));
   }
 
+  /**
+   * The request body as an object. Every admin body is stored, so no string in it (key or value)
+   * may hold what Postgres cannot store: a NUL character or a lone surrogate.
+   */
   private static JsonObject body(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    // No body at all has no buffer (and length -1): the same as an empty one.
+    io.vertx.core.buffer.Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+    if (raw == null || raw.length() == 0) {
       return new JsonObject();
     }
+    Object value;
     try {
-      Object value = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
-      if (value instanceof JsonObject object) {
-        return object;
-      }
+      value = io.vertx.core.json.Json.decodeValue(raw);
     } catch (DecodeException e) {
       throw GatewayError.INVALID_JSON.exception("The request body is not valid JSON.");
     }
-    throw GatewayError.INVALID_JSON.exception("The request body must be a JSON object.");
+    if (!(value instanceof JsonObject object)) {
+      throw GatewayError.INVALID_JSON.exception("The request body must be a JSON object.");
+    }
+    JsonFields.checkDepth(object);
+    checkStorable(object, "");
+    return object;
+  }
+
+  private static void checkStorable(Object node, String where) {
+    if (node instanceof JsonObject object) {
+      for (String key : object.fieldNames()) {
+        String at = JsonFields.path(where, key);
+        JsonFields.checkStorableText(key, at);
+        checkStorable(object.getValue(key), at);
+      }
+    } else if (node instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        checkStorable(array.getValue(i), JsonFields.path(where, i));
+      }
+    } else if (node instanceof String text) {
+      JsonFields.checkStorableText(text, where);
+    }
+  }
+
+  /** A catalog name from the path (a channel or a model alias): no control characters. */
+  private static String name(RoutingContext ctx, String param) {
+    String name = ctx.pathParam(param);
+    JsonFields.checkIdentifier(name, param);
+    return name;
   }
 
   private static long id(RoutingContext ctx, String param) {

@@ -11,6 +11,7 @@ import gateway.common.bus.Route;
 import gateway.router.edge.KeyAuthenticator;
 import gateway.router.edge.ModelResolver;
 import gateway.router.edge.RequestIds;
+import gateway.router.inbound.JsonFields;
 import gateway.router.observe.RouterMetrics;
 import gateway.router.provider.ApiFormat;
 import gateway.router.provider.ProviderAdapter;
@@ -47,7 +48,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
   public void serve(RoutingContext ctx, ChatRequest request, ClientProtocol protocol) {
     Principal principal = KeyAuthenticator.principal(ctx);
     String requestId = RequestIds.of(ctx);
-    resolver.resolve(request.model(), ctx.queryParams().get("channel"), principal)
+    resolver.resolve(request.model(), pinnedChannel(ctx), principal)
         .compose(model -> admit(ctx, request, principal, model, requestId))
         .compose(plan -> reserve(request, principal, plan, requestId))
         .onSuccess(plan -> exchange(ctx, request, principal, plan, protocol, requestId))
@@ -75,10 +76,24 @@ public final class ChatHandler implements Handler<RoutingContext> {
    * the model is known to be in the key's scope. Nothing is held, limited or sent upstream.
    */
   public void countPromptTokens(RoutingContext ctx, ChatRequest request, String field) {
-    resolver.resolve(request.model(), ctx.queryParams().get("channel"), KeyAuthenticator.principal(ctx))
+    resolver.resolve(request.model(), pinnedChannel(ctx), KeyAuthenticator.principal(ctx))
         .onSuccess(model -> ctx.response().putHeader("content-type", "application/json")
             .end(new JsonObject().put(field, services.tokens().promptTokens(request.body())).toBuffer()))
         .onFailure(ctx::fail);
+  }
+
+  /** {@code ?channel=}: a channel name, so no control characters (it keys the resolve cache). */
+  private static String pinnedChannel(RoutingContext ctx) {
+    String channel;
+    try {
+      channel = ctx.queryParams().get("channel");
+    } catch (IllegalArgumentException malformed) {
+      throw GatewayError.INVALID_VALUE.exception("The query string is not valid URL encoding.", "channel");
+    }
+    if (channel != null) {
+      JsonFields.checkIdentifier(channel, "channel");
+    }
+    return channel;
   }
 
   private Future<ChatPlan> admit(RoutingContext ctx, ChatRequest request, Principal principal, ResolvedModel model,

@@ -1,6 +1,7 @@
 package gateway.router.chat;
 
 import gateway.common.GatewayError;
+import gateway.router.inbound.JsonFields;
 import gateway.router.provider.ApiFormat;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -45,12 +46,18 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     if (!(messages instanceof JsonArray list) || list.isEmpty()) {
       throw GatewayError.INVALID_VALUE.exception("'messages' must be a non-empty array", "messages");
     }
-    for (Object message : list) {
-      if (!(message instanceof JsonObject m) || !(m.getValue("role") instanceof String)) {
-        throw GatewayError.INVALID_VALUE.exception("every message must be an object with a 'role'", "messages");
+    for (int i = 0; i < list.size(); i++) {
+      String where = JsonFields.path("messages", i);
+      if (!(list.getValue(i) instanceof JsonObject m)) {
+        throw JsonFields.invalid(where, "an object with a 'role'");
       }
+      if (m.getValue("role") == null) {
+        throw JsonFields.missing(JsonFields.path(where, "role"));
+      }
+      JsonFields.string(m, where, "role");
     }
     boolean stream = optionalBoolean(body, "stream");
+    ChatBodyCheck.check(body);
     boolean wantsUsage = body.getValue("stream_options") instanceof JsonObject options
         && Boolean.TRUE.equals(options.getValue("include_usage"));
     Integer maxOutput = positiveInt(body, "max_completion_tokens");
@@ -82,14 +89,16 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     try {
       value = Json.decodeValue(raw);
     } catch (DecodeException e) {
-      throw GatewayError.INVALID_JSON.exception("The request body is not valid JSON: " + firstLine(e.getMessage()));
+      throw GatewayError.INVALID_JSON.exception("The request body is not valid JSON: " + parserProblem(e.getMessage()));
     }
     if (!(value instanceof JsonObject object)) {
       throw GatewayError.INVALID_JSON.exception("The request body must be a JSON object.");
     }
+    JsonFields.checkDepth(object);
     return object;
   }
 
+  /** A required non-blank string naming something the gateway keys on (a model): no control characters. */
   public static String requiredString(JsonObject body, String field) {
     Object value = body.getValue(field);
     if (value == null) {
@@ -98,6 +107,7 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     if (!(value instanceof String s) || s.isBlank()) {
       throw GatewayError.INVALID_VALUE.exception("'" + field + "' must be a non-empty string", field);
     }
+    JsonFields.checkIdentifier(s, field);
     return s;
   }
 
@@ -124,11 +134,20 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     return n.intValue();
   }
 
-  private static String firstLine(String message) {
+  /** The parser's reason, on its first line, without the names of the parser's own classes and settings. */
+  private static String parserProblem(String message) {
     if (message == null) {
       return "malformed";
     }
     int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    String line = (newline < 0 ? message : message.substring(0, newline)).replaceFirst("^Failed to decode:", "").trim();
+    if (line.contains("nesting depth")) {
+      return "it nests too deeply";
+    }
+    if (line.contains("length") && line.contains("exceeds the maximum")) {
+      return "a string or a number in it is too long";
+    }
+    return line.contains("`") || line.contains("Constraints") || line.contains("fasterxml") ? "malformed" : line;
   }
+
 }

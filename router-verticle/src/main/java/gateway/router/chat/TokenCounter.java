@@ -1,5 +1,6 @@
 package gateway.router.chat;
 
+import gateway.router.provider.Json;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
@@ -55,12 +56,12 @@ public final class TokenCounter {
       return tokens;
     }
     long tokens = TOKENS_PER_REPLY;
-    JsonArray messages = request.getJsonArray("messages", new JsonArray());
+    JsonArray messages = Json.array(request, "messages");
     for (Object item : messages) {
       if (!(item instanceof JsonObject message)) {
         continue;
       }
-      tokens += TOKENS_PER_MESSAGE + count(message.getString("role", ""));
+      tokens += TOKENS_PER_MESSAGE + count(Json.string(message, "role", ""));
       tokens += contentTokens(message.getValue("content"));
       if (message.getValue("tool_calls") instanceof JsonArray calls) {
         tokens += count(calls.encode());
@@ -85,7 +86,7 @@ public final class TokenCounter {
         if (part instanceof JsonObject p) {
           if (p.getValue("text") instanceof String text) {
             tokens += count(text);
-          } else if (p.containsKey("image_url") || "image".equals(p.getString("type"))) {
+          } else if (p.containsKey("image_url") || "image".equals(Json.string(p, "type", null))) {
             tokens += TOKENS_PER_IMAGE;
           }
         }

@@ -2,10 +2,15 @@ package gateway.router.provider;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 
-/** Lenient reads of provider JSON: a body that is not an object yields null, never an exception. */
+/**
+ * Lenient reads of provider JSON and of request bodies already checked at the edge: a body that is
+ * not an object yields null, a field that is absent, null or of another type yields the fallback,
+ * never an exception.
+ */
 public final class Json {
   private static final int MAX_QUOTED_BODY = 500;
 
@@ -48,5 +53,25 @@ public final class Json {
     }
     Object value = object.getValue(field);
     return value instanceof Number n ? n.longValue() : 0;
+  }
+
+  /** The string at {@code field}, or {@code fallback} when it is absent, null or not a string. */
+  public static String string(JsonObject object, String field, String fallback) {
+    return object != null && object.getValue(field) instanceof String s ? s : fallback;
+  }
+
+  /** The object at {@code field}, or a new empty one when it is absent, null or not an object. */
+  public static JsonObject object(JsonObject object, String field) {
+    return object != null && object.getValue(field) instanceof JsonObject o ? o : new JsonObject();
+  }
+
+  /** The array at {@code field}, or a new empty one when it is absent, null or not an array. */
+  public static JsonArray array(JsonObject object, String field) {
+    return object != null && object.getValue(field) instanceof JsonArray a ? a : new JsonArray();
+  }
+
+  /** The whole number at {@code field}, or {@code fallback} when it is absent, null or not a number. */
+  public static int intAt(JsonObject object, String field, int fallback) {
+    return object != null && object.getValue(field) instanceof Number n ? n.intValue() : fallback;
   }
 }

@@ -121,6 +121,19 @@ class EmbeddingsTest {
     assertThat(gateway.fake.requests()).isEmpty();
   }
 
+  @Test
+  @DisplayName("a stray 'messages' (even null) in an embeddings body is no chat: the input is held and charged, the body passed on")
+  void strayMessagesField() {
+    gateway.fake.script(UPSTREAM, Behavior.reply("").usage(7, 0));
+    String body = new JsonObject().put("model", EMBEDDER).put("input", "hello").putNull("messages").encode();
+
+    java.net.http.HttpResponse<String> response = new RawHttp(gateway.v1()).post("/embeddings", customer.key(), body);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(gateway.fake.requestsFor(UPSTREAM).get(0).body().containsKey("messages")).isTrue();
+    assertThat(awaitRow().getLong("cost_micros")).isEqualTo(105);
+  }
+
   private void embeddingModel(String alias, String channel, String upstreamModel) {
     gateway.admin.ok("PUT", "/admin/models/" + alias, new JsonObject()
         .put("type", "embedding")

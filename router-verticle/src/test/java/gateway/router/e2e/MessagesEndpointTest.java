@@ -14,6 +14,8 @@ import com.anthropic.errors.UnauthorizedException;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageDeltaEvent;
+import com.anthropic.models.messages.RawMessageStreamEvent;
 import gateway.router.e2e.GatewayUnderTest.Customer;
 import gateway.router.provider.WireSamples;
 import gateway.testsupport.fake.Behavior;
@@ -23,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -213,5 +216,26 @@ class MessagesEndpointTest {
     assertThat(body.getString("type")).isEqualTo("error");
     assertThat(body.getJsonObject("error").getString("type")).isEqualTo(type);
     assertThat(body.getJsonObject("error").getString("message")).isNotBlank();
+  }
+
+  @Test
+  @DisplayName("a stream from a chat channel: message_start carries the gateway's prompt count (as count_tokens says), the final message_delta the provider's")
+  void messageStartCarriesThePromptCount() {
+    gateway.fake.script(Upstream.OPENAI_CHAT.upstreamModel, Behavior.reply("a short answer").usage(777, 4));
+    AnthropicClient client = AnthropicSdk.client(gateway, customer.key());
+    MessageCreateParams params = MessageCreateParams.builder().model(GPT).maxTokens(64)
+        .system("You are terse.").addUserMessage("How big is my context right now, roughly?").build();
+
+    List<RawMessageStreamEvent> events = MessagesPairingsTest.stream(client, params);
+
+    long local = client.messages().countTokens(MessageCountTokensParams.builder().model(GPT)
+        .system("You are terse.").addUserMessage("How big is my context right now, roughly?").build()).inputTokens();
+    assertThat(local).isPositive().isNotEqualTo(777);
+    assertThat(events.get(0).isMessageStart()).isTrue();
+    assertThat(events.get(0).asMessageStart().message().usage().inputTokens()).isEqualTo(local);
+    RawMessageDeltaEvent last = events.stream().filter(RawMessageStreamEvent::isMessageDelta)
+        .map(RawMessageStreamEvent::asMessageDelta).reduce((a, b) -> b).orElseThrow();
+    assertThat(last.usage().inputTokens()).contains(777L);
+    assertThat(MessagesPairingsTest.text(MessagesPairingsTest.accumulate(events))).isEqualTo("a short answer");
   }
 }

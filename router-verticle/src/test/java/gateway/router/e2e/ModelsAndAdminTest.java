@@ -89,6 +89,39 @@ class ModelsAndAdminTest {
   }
 
   @Test
+  @DisplayName("a PUT that leaves out a billable model's price is a 400 on 'price' and changes nothing; free: true is free")
+  void billableModelsNeedAPrice() {
+    JsonObject routes = new JsonObject().put("routes", new JsonArray()
+        .add(new JsonObject().put("channel", "fake-openai").put("model", "a")));
+    AdminClient.Reply noPrice = gateway.admin.send("PUT", "/admin/models/model-a", routes.copy());
+    assertThat(noPrice.status()).isEqualTo(400);
+    assertThat(noPrice.body().getJsonObject("error").getString("param")).isEqualTo("price");
+    AdminClient.Reply inputOnly = gateway.admin.send("PUT", "/admin/models/model-a", routes.copy()
+        .put("price", new JsonObject().put("input_per_mtok", 1)));
+    assertThat(inputOnly.status()).isEqualTo(400);
+    assertThat(inputOnly.body().getJsonObject("error").getString("param")).isEqualTo("price");
+
+    Customer customer = gateway.customer("1", "model-a", "house");
+    String hello = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    HttpResponse<String> priced = http.post("/chat/completions", customer.key(), hello.formatted("model-a"));
+    assertThat(priced.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(priced.body()).getJsonObject("usage").getValue("cost").toString()).isNotEqualTo("0");
+
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(gateway.usageRowCount(customer.accountId())).isEqualTo(1));
+    long before = gateway.usageCostMicros(customer.accountId());
+    assertThat(before).isPositive();
+
+    gateway.admin.ok("PUT", "/admin/models/house", routes.copy().put("free", true));
+    HttpResponse<String> free = http.post("/chat/completions", customer.key(), hello.formatted("house"));
+    assertThat(free.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(free.body()).getJsonObject("usage").getValue("cost").toString()).isEqualTo("0");
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(gateway.usageRowCount(customer.accountId())).isEqualTo(2));
+    assertThat(gateway.usageCostMicros(customer.accountId())).isEqualTo(before);
+  }
+
+  @Test
   @DisplayName("a channel's api key is stored but never shown back")
   void channelKeyNeverShown() {
     JsonObject view = gateway.admin.ok("PUT", "/admin/channels/secret-channel", new JsonObject()
@@ -102,6 +135,7 @@ class ModelsAndAdminTest {
   @DisplayName("bad admin input gets a 400 naming the field; a wrong admin token a 401")
   void adminInputIsChecked() {
     AdminClient.Reply unknownChannel = gateway.admin.send("PUT", "/admin/models/x", new JsonObject()
+        .put("price", GatewayUnderTest.price("1", "2", null))
         .put("routes", new JsonArray().add(new JsonObject().put("channel", "nope"))));
     assertThat(unknownChannel.status()).isEqualTo(400);
     assertThat(unknownChannel.body().getJsonObject("error").getString("param")).isEqualTo("routes");

@@ -50,10 +50,13 @@ class PassThroughFidelityTest {
   void start(Vertx vertx) {
     gateway = GatewayUnderTest.start(vertx);
     replay = ReplayUpstream.start(vertx);
+    // Channels whose operator lets clients use the beta and the stored state these samples carry.
     gateway.channel("replay-anthropic", new JsonObject().put("type", "anthropic").put("base_url", replay.baseUrl())
-        .put("api_key", GatewayUnderTest.CHANNEL_KEY));
+        .put("api_key", GatewayUnderTest.CHANNEL_KEY)
+        .put("allow", new JsonObject().put("anthropic_beta", new JsonArray().add("interleaved-thinking-2025-05-14"))));
     gateway.channel("replay-responses", new JsonObject().put("type", "openai").put("wire_api", "responses")
-        .put("base_url", replay.baseUrl()).put("api_key", GatewayUnderTest.CHANNEL_KEY));
+        .put("base_url", replay.baseUrl()).put("api_key", GatewayUnderTest.CHANNEL_KEY)
+        .put("allow", new JsonObject().put("stored_responses", true)));
     gateway.routedModel(CLAUDE, "replay-anthropic", CLAUDE_UPSTREAM, Upstream.PRICE);
     gateway.routedModel(GPT, "replay-responses", GPT_UPSTREAM, Upstream.PRICE);
     customer = gateway.customer("10", CLAUDE, GPT);

@@ -61,8 +61,10 @@ class ResponsesEndpointTest {
   }
 
   @Test
-  @DisplayName("previous_response_id reaches a Responses channel as is, but to a translated route it is a 400 saying why, and free")
+  @DisplayName("previous_response_id reaches a Responses channel allowing stored responses as is, but to a translated route it is a 400 saying why, and free")
   void providerStateOnlyOnAResponsesChannel() {
+    gateway.channel(Upstream.OPENAI_RESPONSES.channel, Upstream.OPENAI_RESPONSES.definition(gateway)
+        .put("allow", new JsonObject().put("stored_responses", true)));
     JsonObject request = new JsonObject().put("model", CLAUDE).put("input", "And then?")
         .put("previous_response_id", "resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b");
 

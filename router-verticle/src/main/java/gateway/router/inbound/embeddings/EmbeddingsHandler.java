@@ -41,7 +41,9 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
       throw GatewayError.INVALID_VALUE.exception("'input' must be a non-empty string, array of strings, array of"
           + " token ids or array of token-id arrays", "input");
     }
-    ChatRequest request = new ChatRequest(body, model, false, false, 0, 1,
+    // What holds and counts read: the input alone (a stray 'messages' must not count as a chat).
+    JsonObject counted = new JsonObject().put("model", model).put("input", body.getValue("input"));
+    ChatRequest request = new ChatRequest(counted, model, false, false, 0, 1,
         new ClientRequest(ApiFormat.EMBEDDINGS, body, Map.of(), "embeddings have no chat form"));
     chat.serve(ctx, request, new EmbeddingsProtocol(model));
   }

@@ -34,8 +34,8 @@ final class ChatToMessagesResponse {
   }
 
   static JsonObject from(JsonObject completion, Priced priced) {
-    JsonObject choice = completion.getJsonArray("choices", new JsonArray()).getJsonObject(0);
-    JsonObject message = choice == null ? new JsonObject() : choice.getJsonObject("message", new JsonObject());
+    JsonObject choice = Json.array(completion, "choices").getJsonObject(0);
+    JsonObject message = choice == null ? new JsonObject() : Json.object(choice, "message");
     JsonArray content = new JsonArray();
     String text = message.getValue("content") instanceof String s ? s : "";
     if (message.getValue("refusal") instanceof String refusal && !refusal.isEmpty()) {
@@ -44,17 +44,17 @@ final class ChatToMessagesResponse {
     if (!text.isEmpty()) {
       content.add(new JsonObject().put("type", "text").put("text", text));
     }
-    for (Object item : message.getJsonArray("tool_calls", new JsonArray())) {
+    for (Object item : Json.array(message, "tool_calls")) {
       if (item instanceof JsonObject call) {
-        JsonObject function = call.getJsonObject("function", new JsonObject());
-        content.add(toolUse(call.getString("id"), function.getString("name"), function.getValue("arguments")));
+        JsonObject function = Json.object(call, "function");
+        content.add(toolUse(Json.string(call, "id", null), Json.string(function, "name", null), function.getValue("arguments")));
       }
     }
     return new JsonObject()
-        .put("id", messageId(completion.getString("id")))
+        .put("id", messageId(Json.string(completion, "id", null)))
         .put("type", "message")
         .put("role", "assistant")
-        .put("model", completion.getString("model"))
+        .put("model", Json.string(completion, "model", null))
         .put("content", content)
         .put("stop_reason", stopReason(choice == null ? null : choice.getValue("finish_reason")))
         .putNull("stop_sequence")

@@ -21,6 +21,6 @@ public final class MessagesHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     ChatRequest request = MessagesRequest.parse(ctx.body().buffer(), ctx.request().headers(), true);
-    chat.serve(ctx, request, new MessagesProtocol(request.model()));
+    chat.serve(ctx, request, new MessagesProtocol(request.model(), request.body(), ctx.vertx()));
   }
 }

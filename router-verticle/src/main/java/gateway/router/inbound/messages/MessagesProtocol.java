@@ -4,10 +4,13 @@ import gateway.common.money.Credits;
 import gateway.router.chat.ChunkWriter;
 import gateway.router.chat.ClientProtocol;
 import gateway.router.chat.Priced;
+import gateway.router.chat.TokenCounter;
 import gateway.router.edge.ErrorResponses;
 import gateway.router.provider.ApiFormat;
 import gateway.router.provider.UpstreamError;
 import gateway.router.provider.anthropic.AnthropicUsage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
@@ -20,9 +23,14 @@ final class MessagesProtocol implements ClientProtocol {
       "request_too_large", "rate_limit_error", "api_error", "timeout_error", "overloaded_error");
 
   private final String alias;
+  private final JsonObject chatRequest;
+  private final Vertx vertx;
 
-  MessagesProtocol(String alias) {
+  /** @param chatRequest the request in the chat shape, whose prompt a translated stream's {@code message_start} counts */
+  MessagesProtocol(String alias, JsonObject chatRequest, Vertx vertx) {
     this.alias = alias;
+    this.chatRequest = chatRequest;
+    this.vertx = vertx;
   }
 
   @Override
@@ -32,7 +40,9 @@ final class MessagesProtocol implements ClientProtocol {
 
   @Override
   public ChunkWriter streamWriter(HttpServerResponse out) {
-    return new ChatToMessagesStream(out, alias);
+    // Only translated streams write their own message_start: count the prompt off the event loop.
+    Future<Long> promptTokens = vertx.executeBlocking(() -> TokenCounter.load().promptTokens(chatRequest), false);
+    return new ChatToMessagesStream(out, alias, promptTokens);
   }
 
   @Override

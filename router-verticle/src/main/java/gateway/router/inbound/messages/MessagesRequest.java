@@ -3,6 +3,7 @@ package gateway.router.inbound.messages;
 import gateway.common.GatewayError;
 import gateway.router.chat.ChatRequest;
 import gateway.router.chat.ClientRequest;
+import gateway.router.inbound.JsonFields;
 import gateway.router.provider.ApiFormat;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -40,12 +41,25 @@ final class MessagesRequest {
     if (!(messages instanceof JsonArray list) || list.isEmpty()) {
       throw GatewayError.INVALID_VALUE.exception("messages: must be a non-empty array", "messages");
     }
-    for (Object message : list) {
-      if (!(message instanceof JsonObject m) || !ROLES.contains(m.getValue("role"))) {
-        throw GatewayError.INVALID_VALUE.exception(
-            "messages: every message must be an object with role 'user' or 'assistant'", "messages");
+    for (int i = 0; i < list.size(); i++) {
+      String where = JsonFields.path("messages", i);
+      if (!(list.getValue(i) instanceof JsonObject m)) {
+        throw JsonFields.invalid(where, "an object with role 'user' or 'assistant'");
+      }
+      Object role = m.getValue("role");
+      if (role == null) {
+        throw JsonFields.missing(JsonFields.path(where, "role"));
+      }
+      if (!(role instanceof String r) || !ROLES.contains(r)) {
+        throw JsonFields.invalid(JsonFields.path(where, "role"), "'user' or 'assistant'");
       }
     }
+    JsonObject metadata = JsonFields.identifierKeys(body, null, "metadata");
+    if (metadata != null) {
+      JsonFields.identifier(metadata, "metadata", "user_id");
+    }
+    JsonFields.string(body, null, "service_tier");
+    JsonFields.object(body, null, "thinking");
     if (outputBoundRequired && body.getValue("max_tokens") == null) {
       throw GatewayError.MISSING_FIELD.exception("max_tokens: Field required", "max_tokens");
     }
@@ -63,12 +77,8 @@ final class MessagesRequest {
         new ClientRequest(ApiFormat.MESSAGES, body, forwarded, gap));
   }
 
-  /** A field of the wrong JSON type deep in the body is the client's 400, not the gateway's 500. */
+  /** The chat form, read with every field's type checked: a wrong one is a 400 naming it. */
   private static JsonObject translate(JsonObject body) {
-    try {
-      return MessagesRequestToChat.translate(body);
-    } catch (ClassCastException e) {
-      throw GatewayError.INVALID_VALUE.exception("a field of the request has the wrong JSON type: " + e.getMessage());
-    }
+    return MessagesRequestToChat.translate(body);
   }
 }

@@ -1,5 +1,9 @@
 package gateway.router.inbound.messages;
 
+import static gateway.router.inbound.JsonFields.path;
+
+import gateway.router.inbound.JsonFields;
+import gateway.router.provider.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -36,6 +40,7 @@ final class MessagesRequestToChat {
   private MessagesRequestToChat() {
   }
 
+  /** The chat form; a field of the wrong type is a 400 naming it (this runs as the request is parsed). */
   static JsonObject translate(JsonObject request) {
     JsonObject chat = new JsonObject().put("model", request.getString("model"));
     JsonArray messages = new JsonArray();
@@ -43,21 +48,24 @@ final class MessagesRequestToChat {
     if (system != null) {
       messages.add(system);
     }
-    for (Object item : request.getJsonArray("messages", new JsonArray())) {
-      if (item instanceof JsonObject message) {
-        if ("assistant".equals(message.getString("role"))) {
-          messages.add(assistantMessage(message.getValue("content")));
-        } else {
-          addUserTurn(message.getValue("content"), messages);
-        }
+    List<JsonObject> turns = JsonFields.objects(request, null, "messages");
+    for (int i = 0; i < turns.size(); i++) {
+      JsonObject message = turns.get(i);
+      String where = path("messages", i);
+      if ("assistant".equals(message.getValue("role"))) {
+        messages.add(assistantMessage(message.getValue("content"), path(where, "content")));
+      } else {
+        addUserTurn(message.getValue("content"), path(where, "content"), messages);
       }
     }
     chat.put("messages", messages);
     for (String field : SAME_NAME) {
-      if (request.getValue(field) != null) {
+      if (JsonFields.number(request, null, field) != null) {
         chat.put(field, request.getValue(field));
       }
     }
+    JsonFields.number(request, null, "top_k");
+    JsonFields.stringOrStrings(request, null, "stop_sequences");
     RENAMED.forEach((anthropic, openAi) -> {
       if (request.getValue(anthropic) != null) {
         chat.put(openAi, request.getValue(anthropic));
@@ -71,36 +79,40 @@ final class MessagesRequestToChat {
   }
 
   private static JsonObject systemMessage(Object system) {
+    if (system == null) {
+      return null;
+    }
     if (system instanceof String text) {
       return text.isEmpty() ? null : new JsonObject().put("role", "system").put("content", text);
     }
-    if (system instanceof JsonArray blocks) {
-      JsonArray parts = new JsonArray();
-      blocks.forEach(b -> {
-        if (b instanceof JsonObject block && block.getValue("text") instanceof String text) {
-          parts.add(new JsonObject().put("type", "text").put("text", text));
-        }
-      });
-      return parts.isEmpty() ? null : new JsonObject().put("role", "system").put("content", parts);
+    if (!(system instanceof JsonArray blocks)) {
+      throw JsonFields.invalid("system", "a string or an array of text blocks");
     }
-    return null;
+    JsonArray parts = new JsonArray();
+    for (int i = 0; i < blocks.size(); i++) {
+      if (!(blocks.getValue(i) instanceof JsonObject block)) {
+        throw JsonFields.invalid(path("system", i), "a text block object");
+      }
+      String text = JsonFields.string(block, path("system", i), "text");
+      if (text != null) {
+        parts.add(new JsonObject().put("type", "text").put("text", text));
+      }
+    }
+    return parts.isEmpty() ? null : new JsonObject().put("role", "system").put("content", parts);
   }
 
   /** Tool results answer the previous assistant turn's calls, so they go first, as tool messages. */
-  private static void addUserTurn(Object content, JsonArray messages) {
-    if (!(content instanceof JsonArray blocks)) {
-      messages.add(new JsonObject().put("role", "user").put("content", content instanceof String s ? s : ""));
-      return;
-    }
+  private static void addUserTurn(Object content, String where, JsonArray messages) {
     JsonArray parts = new JsonArray();
-    for (Object item : blocks) {
-      if (!(item instanceof JsonObject block)) {
-        continue;
+    for (Block item : blocks(content, where)) {
+      if (item.json == null) {
+        messages.add(new JsonObject().put("role", "user").put("content", item.text));
+        return;
       }
-      if ("tool_result".equals(block.getString("type"))) {
-        messages.add(toolMessage(block));
+      if ("tool_result".equals(item.type)) {
+        messages.add(toolMessage(item.json, item.where));
       } else {
-        JsonObject part = userPart(block);
+        JsonObject part = userPart(item.json, item.type, item.where);
         if (part != null) {
           parts.add(part);
         }
@@ -111,80 +123,125 @@ final class MessagesRequestToChat {
     }
   }
 
-  private static JsonObject userPart(JsonObject block) {
-    JsonObject source = block.getJsonObject("source", new JsonObject());
-    return switch (block.getString("type", "")) {
-      case "text" -> new JsonObject().put("type", "text").put("text", block.getString("text", ""));
+  /** One content block with its checked type, or (json null) a whole content given as a string. */
+  private record Block(JsonObject json, String type, String where, String text) {
+  }
+
+  /** A content: a string (one block of text) or an array of blocks, each an object with a string type. */
+  private static List<Block> blocks(Object content, String where) {
+    List<Block> blocks = new ArrayList<>();
+    if (content == null || content instanceof String) {
+      blocks.add(new Block(null, null, where, content == null ? "" : (String) content));
+      return blocks;
+    }
+    if (!(content instanceof JsonArray array)) {
+      throw JsonFields.invalid(where, "a string or an array of content blocks");
+    }
+    for (int i = 0; i < array.size(); i++) {
+      String at = path(where, i);
+      if (!(array.getValue(i) instanceof JsonObject block)) {
+        throw JsonFields.invalid(at, "a content block object");
+      }
+      JsonFields.object(block, at, "cache_control");
+      blocks.add(new Block(block, JsonFields.string(block, at, "type"), at, null));
+    }
+    return blocks;
+  }
+
+  private static JsonObject userPart(JsonObject block, String type, String where) {
+    return switch (type == null ? "" : type) {
+      case "text" -> new JsonObject().put("type", "text").put("text", text(block, where));
       case "image" -> {
-        String url = sourceUrl(source);
+        String url = sourceUrl(source(block, where), path(where, "source"));
         yield url == null ? null
             : new JsonObject().put("type", "image_url").put("image_url", new JsonObject().put("url", url));
       }
-      case "document" -> document(block, source);
+      case "document" -> document(block, where);
       default -> null; // search results, container uploads: nothing chat can take
     };
   }
 
-  private static JsonObject document(JsonObject block, JsonObject source) {
-    if ("text".equals(source.getString("type")) && source.getValue("data") instanceof String text) {
-      return new JsonObject().put("type", "text").put("text", text);
+  private static String text(JsonObject block, String where) {
+    String text = JsonFields.string(block, where, "text");
+    return text == null ? "" : text;
+  }
+
+  private static JsonObject source(JsonObject block, String where) {
+    JsonObject source = JsonFields.object(block, where, "source");
+    if (source == null) {
+      return new JsonObject();
     }
-    if (!"base64".equals(source.getString("type"))) {
+    String at = path(where, "source");
+    for (String field : List.of("type", "media_type", "url", "file_id")) {
+      JsonFields.string(source, at, field);
+    }
+    return source;
+  }
+
+  private static JsonObject document(JsonObject block, String where) {
+    JsonObject source = source(block, where);
+    String title = JsonFields.string(block, where, "title");
+    String kind = Json.string(source, "type", "");
+    if ("text".equals(kind)) {
+      String text = JsonFields.string(source, path(where, "source"), "data");
+      return text == null ? null : new JsonObject().put("type", "text").put("text", text);
+    }
+    if (!"base64".equals(kind)) {
       return null;
     }
-    String url = sourceUrl(source);
+    String url = sourceUrl(source, path(where, "source"));
     return new JsonObject().put("type", "file").put("file", new JsonObject()
-        .put("filename", block.getString("title", "document.pdf"))
+        .put("filename", title != null ? title : "document.pdf")
         .put("file_data", url));
   }
 
   /** A base64 source as a {@code data:} URL, a URL source as itself. */
-  private static String sourceUrl(JsonObject source) {
-    return switch (source.getString("type", "")) {
-      case "base64" -> "data:" + source.getString("media_type", "application/octet-stream") + ";base64,"
-          + source.getString("data", "");
-      case "url" -> source.getString("url");
+  private static String sourceUrl(JsonObject source, String where) {
+    return switch (Json.string(source, "type", "")) {
+      case "base64" -> {
+        String data = JsonFields.string(source, where, "data");
+        yield "data:" + Json.string(source, "media_type", "application/octet-stream") + ";base64,"
+            + (data == null ? "" : data);
+      }
+      case "url" -> Json.string(source, "url", null);
       default -> null;
     };
   }
 
   /** Chat's tool messages take text only; a failed tool says so, since chat has no {@code is_error}. */
-  private static JsonObject toolMessage(JsonObject result) {
+  private static JsonObject toolMessage(JsonObject result, String where) {
     List<String> texts = new ArrayList<>();
-    Object content = result.getValue("content");
-    if (content instanceof String s) {
-      texts.add(s);
-    } else if (content instanceof JsonArray blocks) {
-      blocks.forEach(b -> {
-        if (b instanceof JsonObject block && block.getValue("text") instanceof String s) {
-          texts.add(s);
-        }
-      });
+    for (Block block : blocks(result.getValue("content"), path(where, "content"))) {
+      String text = block.json == null ? block.text : JsonFields.string(block.json, block.where, "text");
+      if (text != null && (block.json != null || !text.isEmpty())) {
+        texts.add(text);
+      }
     }
     String text = String.join("\n", texts);
-    return new JsonObject().put("role", "tool").put("tool_call_id", result.getString("tool_use_id"))
-        .put("content", Boolean.TRUE.equals(result.getValue("is_error")) ? "Error: " + text : text);
+    boolean failed = Boolean.TRUE.equals(JsonFields.bool(result, where, "is_error"));
+    return new JsonObject().put("role", "tool").put("tool_call_id", JsonFields.string(result, where, "tool_use_id"))
+        .put("content", failed ? "Error: " + text : text);
   }
 
-  private static JsonObject assistantMessage(Object content) {
+  private static JsonObject assistantMessage(Object content, String where) {
     JsonObject message = new JsonObject().put("role", "assistant");
-    if (!(content instanceof JsonArray blocks)) {
-      return message.put("content", content instanceof String s ? s : "");
-    }
     StringBuilder text = new StringBuilder();
     JsonArray toolCalls = new JsonArray();
-    for (Object item : blocks) {
-      if (!(item instanceof JsonObject block)) {
-        continue;
+    for (Block block : blocks(content, where)) {
+      if (block.json == null) {
+        return message.put("content", block.text);
       }
-      switch (block.getString("type", "")) {
-        case "text" -> text.append(block.getString("text", ""));
-        case "tool_use" -> toolCalls.add(new JsonObject()
-            .put("id", block.getString("id"))
-            .put("type", "function")
-            .put("function", new JsonObject()
-                .put("name", block.getString("name"))
-                .put("arguments", block.getJsonObject("input", new JsonObject()).encode())));
+      switch (block.type == null ? "" : block.type) {
+        case "text" -> text.append(text(block.json, block.where));
+        case "tool_use" -> {
+          JsonObject input = JsonFields.object(block.json, block.where, "input");
+          toolCalls.add(new JsonObject()
+              .put("id", JsonFields.string(block.json, block.where, "id"))
+              .put("type", "function")
+              .put("function", new JsonObject()
+                  .put("name", JsonFields.string(block.json, block.where, "name"))
+                  .put("arguments", (input == null ? new JsonObject() : input).encode())));
+        }
         default -> { } // thinking, redacted thinking, server tool blocks: meaningless to another provider
       }
     }
@@ -197,37 +254,43 @@ final class MessagesRequestToChat {
 
   private static void addTools(JsonObject request, JsonObject chat) {
     JsonArray tools = new JsonArray();
-    for (Object item : request.getJsonArray("tools", new JsonArray())) {
-      if (item instanceof JsonObject tool && isClientTool(tool)) {
-        JsonObject function = new JsonObject().put("name", tool.getString("name"));
-        if (tool.getValue("description") instanceof String description) {
+    List<JsonObject> declared = JsonFields.objects(request, null, "tools");
+    for (int i = 0; i < declared.size(); i++) {
+      JsonObject tool = declared.get(i);
+      String where = path("tools", i);
+      String type = JsonFields.string(tool, where, "type");
+      String name = JsonFields.string(tool, where, "name");
+      String description = JsonFields.string(tool, where, "description");
+      JsonObject schema = JsonFields.object(tool, where, "input_schema");
+      if ((type == null || CLIENT_TOOL_TYPES.contains(type)) && name != null) {
+        JsonObject function = new JsonObject().put("name", name);
+        if (description != null) {
           function.put("description", description);
         }
-        function.put("parameters", tool.getJsonObject("input_schema",
-            new JsonObject().put("type", "object").put("properties", new JsonObject())));
+        function.put("parameters", schema != null ? schema
+            : new JsonObject().put("type", "object").put("properties", new JsonObject()));
         tools.add(new JsonObject().put("type", "function").put("function", function));
       }
     }
+    JsonObject choice = JsonFields.object(request, null, "tool_choice");
+    String type = choice == null ? null : JsonFields.string(choice, "tool_choice", "type");
+    String name = choice == null ? null : JsonFields.string(choice, "tool_choice", "name");
+    Boolean noParallel = choice == null ? null : JsonFields.bool(choice, "tool_choice", "disable_parallel_tool_use");
     if (tools.isEmpty()) {
       return; // a tool_choice without tools is refused by OpenAI
     }
     chat.put("tools", tools);
-    if (request.getValue("tool_choice") instanceof JsonObject choice) {
-      String type = choice.getString("type", "auto");
-      if ("tool".equals(type)) {
+    if (choice != null) {
+      String kind = type == null ? "auto" : type;
+      if ("tool".equals(kind)) {
         chat.put("tool_choice", new JsonObject().put("type", "function")
-            .put("function", new JsonObject().put("name", choice.getString("name"))));
-      } else if (TOOL_CHOICE.containsKey(type)) {
-        chat.put("tool_choice", TOOL_CHOICE.get(type));
+            .put("function", new JsonObject().put("name", name)));
+      } else if (TOOL_CHOICE.containsKey(kind)) {
+        chat.put("tool_choice", TOOL_CHOICE.get(kind));
       }
-      if (Boolean.TRUE.equals(choice.getValue("disable_parallel_tool_use"))) {
+      if (Boolean.TRUE.equals(noParallel)) {
         chat.put("parallel_tool_calls", false);
       }
     }
-  }
-
-  private static boolean isClientTool(JsonObject tool) {
-    Object type = tool.getValue("type");
-    return (type == null || CLIENT_TOOL_TYPES.contains(type)) && tool.getValue("name") instanceof String;
   }
 }

@@ -1,5 +1,6 @@
 package gateway.router.inbound.responses;
 
+import gateway.router.provider.Json;
 import gateway.router.chat.Priced;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,23 +17,23 @@ final class ChatToResponsesResponse {
   }
 
   static JsonObject from(JsonObject completion, JsonObject request, Priced priced) {
-    JsonObject choice = completion.getJsonArray("choices", new JsonArray()).getJsonObject(0);
-    JsonObject message = choice == null ? new JsonObject() : choice.getJsonObject("message", new JsonObject());
+    JsonObject choice = Json.array(completion, "choices").getJsonObject(0);
+    JsonObject message = choice == null ? new JsonObject() : Json.object(choice, "message");
     long created = completion.getValue("created") instanceof Number n ? n.longValue() : System.currentTimeMillis() / 1000;
     JsonObject response = ResponseObjects.response(request, ResponseObjects.id("resp_"), created,
-        completion.getString("model"), "completed");
+        Json.string(completion, "model", null), "completed");
     JsonArray output = response.getJsonArray("output");
     String text = (message.getValue("content") instanceof String s ? s : "")
         + (message.getValue("refusal") instanceof String r ? r : "");
-    JsonArray toolCalls = message.getJsonArray("tool_calls", new JsonArray());
+    JsonArray toolCalls = Json.array(message, "tool_calls");
     if (!text.isEmpty() || toolCalls.isEmpty()) {
       output.add(ResponseObjects.message(ResponseObjects.id("msg_"), "completed", text));
     }
     for (Object item : toolCalls) {
       if (item instanceof JsonObject call) {
-        JsonObject function = call.getJsonObject("function", new JsonObject());
-        output.add(ResponseObjects.functionCall(ResponseObjects.id("fc_"), "completed", call.getString("id"),
-            function.getString("name"), function.getString("arguments", "{}")));
+        JsonObject function = Json.object(call, "function");
+        output.add(ResponseObjects.functionCall(ResponseObjects.id("fc_"), "completed", Json.string(call, "id", null),
+            Json.string(function, "name", null), Json.string(function, "arguments", "{}")));
       }
     }
     return ResponseObjects.finish(response, choice == null ? null : choice.getValue("finish_reason"), priced);

@@ -1,5 +1,6 @@
 package gateway.router.inbound.responses;
 
+import gateway.router.provider.Json;
 import gateway.router.chat.ChunkWriter;
 import gateway.router.chat.OpenAiChunkWriter;
 import gateway.router.chat.Priced;
@@ -47,7 +48,7 @@ final class ChatToResponsesStream implements ChunkWriter {
     }
 
     boolean isMessage() {
-      return "message".equals(item.getString("type"));
+      return "message".equals(Json.string(item, "type", null));
     }
   }
 
@@ -66,14 +67,14 @@ final class ChatToResponsesStream implements ChunkWriter {
 
   @Override
   public void chunk(JsonObject chunk) {
-    for (Object item : chunk.getJsonArray("choices", new JsonArray())) {
-      if (!(item instanceof JsonObject choice) || choice.getInteger("index", 0) != CHOICE) {
+    for (Object item : Json.array(chunk, "choices")) {
+      if (!(item instanceof JsonObject choice) || Json.intAt(choice, "index", 0) != CHOICE) {
         continue;
       }
-      JsonObject delta = choice.getJsonObject("delta", new JsonObject());
+      JsonObject delta = Json.object(choice, "delta");
       text(delta.getValue("content"));
       text(delta.getValue("refusal"));
-      for (Object call : delta.getJsonArray("tool_calls", new JsonArray())) {
+      for (Object call : Json.array(delta, "tool_calls")) {
         if (call instanceof JsonObject toolCall) {
           toolCall(toolCall);
         }
@@ -89,7 +90,7 @@ final class ChatToResponsesStream implements ChunkWriter {
     closeOpenItem();
     JsonObject response = ResponseObjects.finish(response("completed").put("output", output.copy()), finishReason,
         priced);
-    write("completed".equals(response.getString("status")) ? "response.completed" : "response.incomplete",
+    write("completed".equals(Json.string(response, "status", null)) ? "response.completed" : "response.incomplete",
         new JsonObject().put("response", response));
     out.end();
   }
@@ -117,22 +118,22 @@ final class ChatToResponsesStream implements ChunkWriter {
   }
 
   private void toolCall(JsonObject call) {
-    int index = call.getInteger("index", 0);
+    int index = Json.intAt(call, "index", 0);
     OpenItem item = toolItems.get(index);
-    JsonObject function = call.getJsonObject("function", new JsonObject());
+    JsonObject function = Json.object(call, "function");
     if (item == null) {
       closeOpenItem();
       item = new OpenItem(output.size(), ResponseObjects.functionCall(ResponseObjects.id("fc_"), "in_progress",
-          call.getString("id"), function.getString("name"), ""));
+          Json.string(call, "id", null), Json.string(function, "name", null), ""));
       open = item;
       toolItems.put(index, item);
       output.add(item.item);
       write("response.output_item.added", itemEvent(item, item.item.copy()));
     }
-    String fragment = function.getString("arguments", "");
+    String fragment = Json.string(function, "arguments", "");
     if (!fragment.isEmpty() && item == open) {
       item.text.append(fragment);
-      write("response.function_call_arguments.delta", new JsonObject().put("item_id", item.item.getString("id"))
+      write("response.function_call_arguments.delta", new JsonObject().put("item_id", Json.string(item.item, "id", null))
           .put("output_index", item.outputIndex).put("delta", fragment));
     }
   }
@@ -148,8 +149,8 @@ final class ChatToResponsesStream implements ChunkWriter {
       write("response.content_part.done", partEvent(open).put("part", ResponseObjects.outputText(text)));
       open.item.put("status", "completed").put("content", new JsonArray().add(ResponseObjects.outputText(text)));
     } else {
-      write("response.function_call_arguments.done", new JsonObject().put("item_id", open.item.getString("id"))
-          .put("output_index", open.outputIndex).put("name", open.item.getString("name")).put("arguments", text));
+      write("response.function_call_arguments.done", new JsonObject().put("item_id", Json.string(open.item, "id", null))
+          .put("output_index", open.outputIndex).put("name", Json.string(open.item, "name", null)).put("arguments", text));
       open.item.put("status", "completed").put("arguments", text);
     }
     write("response.output_item.done", itemEvent(open, open.item.copy()));
@@ -165,7 +166,7 @@ final class ChatToResponsesStream implements ChunkWriter {
   }
 
   private static JsonObject partEvent(OpenItem item) {
-    return new JsonObject().put("item_id", item.item.getString("id")).put("output_index", item.outputIndex)
+    return new JsonObject().put("item_id", Json.string(item.item, "id", null)).put("output_index", item.outputIndex)
         .put("content_index", 0);
   }
 

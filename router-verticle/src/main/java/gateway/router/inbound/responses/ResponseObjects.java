@@ -2,6 +2,7 @@ package gateway.router.inbound.responses;
 
 import gateway.common.money.Credits;
 import gateway.router.chat.Priced;
+import gateway.router.provider.Json;
 import gateway.router.provider.openai.ResponsesUsage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +33,8 @@ final class ResponseObjects {
 
   /** A response in the given status with no output yet. */
   static JsonObject response(JsonObject request, String id, long createdAt, String alias, String status) {
-    JsonObject reasoning = request.getJsonObject("reasoning", new JsonObject());
+    // Echoes of the request, read leniently: a response must be writable whatever the request held.
+    JsonObject reasoning = Json.object(request, "reasoning");
     return new JsonObject()
         .put("id", id)
         .put("object", "response")
@@ -45,19 +47,25 @@ final class ResponseObjects {
         .put("max_output_tokens", request.getValue("max_output_tokens"))
         .put("model", alias)
         .put("output", new JsonArray())
-        .put("parallel_tool_calls", request.getValue("parallel_tool_calls", true))
+        .put("parallel_tool_calls", orDefault(request, "parallel_tool_calls", true))
         .putNull("previous_response_id")
         .put("reasoning", new JsonObject().put("effort", reasoning.getValue("effort")).putNull("summary"))
         .put("store", false)
-        .put("temperature", request.getValue("temperature", 1.0))
-        .put("text", request.getValue("text", new JsonObject().put("format", new JsonObject().put("type", "text"))))
-        .put("tool_choice", request.getValue("tool_choice", "auto"))
-        .put("tools", request.getValue("tools", new JsonArray()))
-        .put("top_p", request.getValue("top_p", 1.0))
+        .put("temperature", orDefault(request, "temperature", 1.0))
+        .put("text", orDefault(request, "text", new JsonObject().put("format", new JsonObject().put("type", "text"))))
+        .put("tool_choice", orDefault(request, "tool_choice", "auto"))
+        .put("tools", orDefault(request, "tools", new JsonArray()))
+        .put("top_p", orDefault(request, "top_p", 1.0))
         .put("truncation", "disabled")
         .putNull("usage")
         .put("user", request.getValue("user"))
-        .put("metadata", request.getValue("metadata", new JsonObject()));
+        .put("metadata", orDefault(request, "metadata", new JsonObject()));
+  }
+
+  /** The request's value, or the default when it is absent or null (as OpenAI echoes an unset field). */
+  private static Object orDefault(JsonObject request, String field, Object fallback) {
+    Object value = request.getValue(field);
+    return value != null ? value : fallback;
   }
 
   /** Sets the final status from the chat finish reason, and the usage with its cost. */

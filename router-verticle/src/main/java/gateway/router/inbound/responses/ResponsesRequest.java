@@ -3,10 +3,12 @@ package gateway.router.inbound.responses;
 import gateway.common.GatewayError;
 import gateway.router.chat.ChatRequest;
 import gateway.router.chat.ClientRequest;
+import gateway.router.inbound.JsonFields;
 import gateway.router.provider.ApiFormat;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +17,10 @@ import java.util.Map;
  * shape for the others. {@code max_output_tokens} bounds the hold like chat's {@code max_tokens}.
  */
 final class ResponsesRequest {
+  private static final List<String> NUMBERS = List.of("temperature", "top_p", "top_logprobs", "max_tool_calls");
+  private static final List<String> BOOLEANS = List.of("parallel_tool_calls", "store", "background");
+  private static final List<String> STRINGS = List.of("prompt_cache_key", "service_tier", "truncation");
+
   private ResponsesRequest() {
   }
 
@@ -26,19 +32,29 @@ final class ResponsesRequest {
         && body.getValue("prompt") == null) {
       throw GatewayError.MISSING_FIELD.exception("'input' is required", "input");
     }
-    if (input != null && !(input instanceof String) && !(input instanceof JsonArray items
-        && items.stream().allMatch(JsonObject.class::isInstance))) {
+    if (input != null && !(input instanceof String) && !(input instanceof JsonArray)) {
       throw GatewayError.INVALID_VALUE.exception("'input' must be a string or an array of input items", "input");
+    }
+    if (input instanceof JsonArray items) {
+      for (int i = 0; i < items.size(); i++) {
+        if (!(items.getValue(i) instanceof JsonObject)) {
+          throw JsonFields.invalid(JsonFields.path("input", i), "an input item object");
+        }
+      }
     }
     Integer maxOutput = ChatRequest.positiveInt(body, "max_output_tokens");
     boolean stream = ChatRequest.optionalBoolean(body, "stream");
-    ResponsesRequestToChat.Translated chat;
-    try {
-      chat = ResponsesRequestToChat.translate(body);
-    } catch (ClassCastException e) {
-      // A field of the wrong JSON type deep in the body is the client's 400, not the gateway's 500.
-      throw GatewayError.INVALID_VALUE.exception("a field of the request has the wrong JSON type: " + e.getMessage());
+    NUMBERS.forEach(field -> JsonFields.number(body, null, field));
+    BOOLEANS.forEach(field -> JsonFields.bool(body, null, field));
+    STRINGS.forEach(field -> JsonFields.string(body, null, field));
+    JsonFields.identifier(body, null, "user");
+    JsonFields.identifier(body, null, "safety_identifier");
+    JsonFields.identifierKeys(body, null, "metadata");
+    JsonArray include = JsonFields.array(body, null, "include");
+    if (include != null && !include.stream().allMatch(String.class::isInstance)) {
+      throw JsonFields.invalid("include", "an array of strings");
     }
+    ResponsesRequestToChat.Translated chat = ResponsesRequestToChat.translate(body);
     return new ChatRequest(chat.chat(), model, stream, true, maxOutput, 1,
         new ClientRequest(ApiFormat.RESPONSES, body, Map.of(), chat.gap()));
   }

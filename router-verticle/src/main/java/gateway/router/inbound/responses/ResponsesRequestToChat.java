@@ -1,7 +1,12 @@
 package gateway.router.inbound.responses;
 
+import static gateway.router.inbound.JsonFields.path;
+
+import gateway.router.inbound.JsonFields;
+import gateway.router.provider.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -39,6 +44,7 @@ final class ResponsesRequestToChat {
   private ResponsesRequestToChat() {
   }
 
+  /** The chat form; a field of the wrong type is a 400 naming it (this runs as the request is parsed). */
   static Translated translate(JsonObject request) {
     String gap = null;
     for (String field : PROVIDER_STATE) {
@@ -46,20 +52,29 @@ final class ResponsesRequestToChat {
         gap = "'" + field + "' names state kept at OpenAI, which only an OpenAI Responses channel can use";
       }
     }
+    JsonFields.string(request, null, "previous_response_id");
+    JsonFields.object(request, null, "prompt");
+    Object conversation = request.getValue("conversation");
+    if (conversation != null && !(conversation instanceof String) && !(conversation instanceof JsonObject)) {
+      throw JsonFields.invalid("conversation", "a conversation id or an object with its 'id'");
+    }
     JsonObject chat = new JsonObject().put("model", request.getString("model"));
     JsonArray messages = new JsonArray();
-    if (request.getValue("instructions") instanceof String instructions && !instructions.isEmpty()) {
+    String instructions = JsonFields.string(request, null, "instructions");
+    if (instructions != null && !instructions.isEmpty()) {
       messages.add(new JsonObject().put("role", "system").put("content", instructions));
     }
     Object input = request.getValue("input");
     if (input instanceof String text) {
       messages.add(new JsonObject().put("role", "user").put("content", text));
     } else if (input instanceof JsonArray items) {
-      for (Object item : items) {
-        if (item instanceof JsonObject i && "item_reference".equals(i.getString("type"))) {
+      for (int i = 0; i < items.size(); i++) {
+        JsonObject item = items.getJsonObject(i);
+        String where = path("input", i);
+        if ("item_reference".equals(JsonFields.string(item, where, "type"))) {
           gap = "'item_reference' input items name items stored at OpenAI, which only an OpenAI Responses channel can use";
-        } else if (item instanceof JsonObject i) {
-          addItem(i, messages);
+        } else {
+          addItem(item, where, messages);
         }
       }
     }
@@ -74,10 +89,17 @@ final class ResponsesRequestToChat {
         chat.put(openAi, request.getValue(responses));
       }
     });
-    if (request.getValue("reasoning") instanceof JsonObject reasoning && reasoning.getValue("effort") instanceof String e) {
-      chat.put("reasoning_effort", e);
+    JsonObject reasoning = JsonFields.object(request, null, "reasoning");
+    if (reasoning != null) {
+      JsonFields.string(reasoning, "reasoning", "summary");
+      String effort = JsonFields.string(reasoning, "reasoning", "effort");
+      if (effort != null) {
+        chat.put("reasoning_effort", effort);
+      }
     }
-    if (request.getValue("text") instanceof JsonObject text && text.getValue("format") instanceof JsonObject format) {
+    JsonObject text = JsonFields.object(request, null, "text");
+    JsonObject format = text == null ? null : JsonFields.object(text, "text", "format");
+    if (format != null) {
       JsonObject responseFormat = responseFormat(format);
       if (responseFormat != null) {
         chat.put("response_format", responseFormat);
@@ -90,27 +112,32 @@ final class ResponsesRequestToChat {
     return new Translated(chat, gap);
   }
 
-  private static void addItem(JsonObject item, JsonArray messages) {
-    switch (item.getString("type", "message")) {
+  private static void addItem(JsonObject item, String where, JsonArray messages) {
+    String type = JsonFields.string(item, where, "type");
+    switch (type == null ? "message" : type) {
       case "message" -> {
-        String role = item.getString("role", "user");
+        String role = JsonFields.string(item, where, "role");
         if ("assistant".equals(role)) {
-          String text = assistantText(item.getValue("content"));
+          String text = assistantText(item.getValue("content"), path(where, "content"));
           messages.add(new JsonObject().put("role", "assistant").put("content", text));
         } else {
-          messages.add(new JsonObject().put("role", role).put("content", content(item.getValue("content"))));
+          messages.add(new JsonObject().put("role", role == null ? "user" : role)
+              .put("content", content(item.getValue("content"), path(where, "content"))));
         }
       }
-      case "function_call" -> toolCallsOfLastAssistant(messages).add(new JsonObject()
-          .put("id", item.getString("call_id"))
-          .put("type", "function")
-          .put("function", new JsonObject()
-              .put("name", item.getString("name"))
-              .put("arguments", item.getString("arguments", "{}"))));
+      case "function_call" -> {
+        String arguments = JsonFields.string(item, where, "arguments");
+        toolCallsOfLastAssistant(messages).add(new JsonObject()
+            .put("id", JsonFields.string(item, where, "call_id"))
+            .put("type", "function")
+            .put("function", new JsonObject()
+                .put("name", JsonFields.string(item, where, "name"))
+                .put("arguments", arguments == null ? "{}" : arguments)));
+      }
       case "function_call_output" -> messages.add(new JsonObject()
           .put("role", "tool")
-          .put("tool_call_id", item.getString("call_id"))
-          .put("content", outputText(item.getValue("output"))));
+          .put("tool_call_id", JsonFields.string(item, where, "call_id"))
+          .put("content", outputText(item.getValue("output"), path(where, "output"))));
       default -> { } // reasoning and built-in tool items: nothing another provider can read
     }
   }
@@ -133,21 +160,42 @@ final class ResponsesRequestToChat {
     return calls;
   }
 
-  private static Object content(Object content) {
-    if (!(content instanceof JsonArray parts)) {
+  /** The parts of a content given as an array, each an object; a string content has none. */
+  private static List<JsonObject> parts(Object content, String where) {
+    if (content == null || content instanceof String) {
+      return List.of();
+    }
+    if (!(content instanceof JsonArray array)) {
+      throw JsonFields.invalid(where, "a string or an array of content parts");
+    }
+    List<JsonObject> parts = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject part)) {
+        throw JsonFields.invalid(path(where, i), "a content part object");
+      }
+      String at = path(where, i);
+      for (String field : List.of("type", "text", "refusal", "image_url", "detail", "file_id", "file_data",
+          "filename", "file_url")) {
+        JsonFields.string(part, at, field);
+      }
+      parts.add(part);
+    }
+    return parts;
+  }
+
+  private static Object content(Object content, String where) {
+    if (!(content instanceof JsonArray)) {
+      parts(content, where);
       return content instanceof String s ? s : "";
     }
     JsonArray converted = new JsonArray();
-    for (Object p : parts) {
-      if (!(p instanceof JsonObject part)) {
-        continue;
-      }
-      String type = PART_TYPES.get(part.getString("type", ""));
+    for (JsonObject part : parts(content, where)) {
+      String type = PART_TYPES.get(Json.string(part, "type", ""));
       if (type == null) {
         continue;
       }
       switch (type) {
-        case "text" -> converted.add(new JsonObject().put("type", "text").put("text", part.getString("text", "")));
+        case "text" -> converted.add(new JsonObject().put("type", "text").put("text", Json.string(part, "text", "")));
         case "image_url" -> {
           if (part.getValue("image_url") instanceof String url) {
             JsonObject image = new JsonObject().put("url", url);
@@ -171,38 +219,33 @@ final class ResponsesRequestToChat {
     return converted;
   }
 
-  private static String assistantText(Object content) {
+  private static String assistantText(Object content, String where) {
     if (content instanceof String s) {
       return s;
     }
     StringBuilder text = new StringBuilder();
-    if (content instanceof JsonArray parts) {
-      parts.forEach(p -> {
-        if (p instanceof JsonObject part) {
-          text.append(part.getString("text", part.getString("refusal", "")));
-        }
-      });
+    for (JsonObject part : parts(content, where)) {
+      text.append(Json.string(part, "text", Json.string(part, "refusal", "")));
     }
     return text.toString();
   }
 
-  private static String outputText(Object output) {
+  private static String outputText(Object output, String where) {
     if (output instanceof String s) {
       return s;
     }
     StringBuilder text = new StringBuilder();
-    if (output instanceof JsonArray parts) {
-      parts.forEach(p -> {
-        if (p instanceof JsonObject part && part.getValue("text") instanceof String s) {
-          text.append(s);
-        }
-      });
+    for (JsonObject part : parts(output, where)) {
+      text.append(Json.string(part, "text", ""));
     }
     return text.toString();
   }
 
   private static JsonObject responseFormat(JsonObject format) {
-    return switch (format.getString("type", "")) {
+    String type = JsonFields.string(format, "text.format", "type");
+    JsonFields.string(format, "text.format", "name");
+    JsonFields.object(format, "text.format", "schema");
+    return switch (type == null ? "" : type) {
       case "json_object" -> new JsonObject().put("type", "json_object");
       case "json_schema" -> {
         JsonObject schema = new JsonObject();
@@ -219,8 +262,15 @@ final class ResponsesRequestToChat {
 
   private static void addTools(JsonObject request, JsonObject chat) {
     JsonArray tools = new JsonArray();
-    for (Object item : request.getJsonArray("tools", new JsonArray())) {
-      if (item instanceof JsonObject tool && "function".equals(tool.getString("type"))) {
+    List<JsonObject> declared = JsonFields.objects(request, null, "tools");
+    for (int i = 0; i < declared.size(); i++) {
+      JsonObject tool = declared.get(i);
+      String where = path("tools", i);
+      String type = JsonFields.string(tool, where, "type");
+      if ("function".equals(type)) {
+        JsonFields.string(tool, where, "name");
+        JsonFields.string(tool, where, "description");
+        JsonFields.object(tool, where, "parameters");
         JsonObject function = new JsonObject();
         tool.forEach(f -> {
           if (!f.getKey().equals("type")) {
@@ -230,16 +280,23 @@ final class ResponsesRequestToChat {
         tools.add(new JsonObject().put("type", "function").put("function", function));
       }
     }
+    Object choice = request.getValue("tool_choice");
+    String named = null;
+    if (choice instanceof JsonObject object) {
+      JsonFields.string(object, "tool_choice", "type");
+      named = JsonFields.string(object, "tool_choice", "name");
+    } else if (choice != null && !(choice instanceof String)) {
+      throw JsonFields.invalid("tool_choice", "a string or an object naming a tool");
+    }
     if (tools.isEmpty()) {
       return;
     }
     chat.put("tools", tools);
-    Object choice = request.getValue("tool_choice");
     if (choice instanceof String word) {
       chat.put("tool_choice", word);
-    } else if (choice instanceof JsonObject named && "function".equals(named.getString("type"))) {
+    } else if (choice instanceof JsonObject object && "function".equals(object.getValue("type"))) {
       chat.put("tool_choice", new JsonObject().put("type", "function")
-          .put("function", new JsonObject().put("name", named.getString("name"))));
+          .put("function", new JsonObject().put("name", named)));
     }
   }
 }

@@ -2,9 +2,11 @@ package gateway.router.provider.anthropic;
 
 import gateway.common.bus.Route;
 import gateway.common.money.Usage;
+import gateway.router.provider.ChannelAllowances;
 import gateway.router.provider.ChunkAggregator;
 import gateway.router.provider.Completion;
 import gateway.router.provider.Json;
+import gateway.router.provider.OperatorBilledFeatures;
 import gateway.router.provider.PassThrough;
 import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamError;
@@ -30,6 +32,7 @@ final class AnthropicPassThrough implements PassThrough {
 
   @Override
   public UpstreamRequest request(JsonObject clientBody, Route route, boolean stream, Map<String, String> clientHeaders) {
+    OperatorBilledFeatures.checkAnthropic(clientBody, route.channel());
     JsonObject body = clientBody.copy();
     if (stream) {
       body.put("stream", true);
@@ -37,7 +40,8 @@ final class AnthropicPassThrough implements PassThrough {
       body.remove("stream");
     }
     return new UpstreamRequest(route.channel().baseUrl() + AnthropicAdapter.PATH,
-        AnthropicAdapter.headers(route.channel(), stream, clientHeaders), body.toBuffer());
+        AnthropicAdapter.headers(route.channel(), stream, ChannelAllowances.of(route.channel()).forwardable(clientHeaders)),
+        body.toBuffer());
   }
 
   @Override

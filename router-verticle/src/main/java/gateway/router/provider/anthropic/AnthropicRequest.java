@@ -1,5 +1,6 @@
 package gateway.router.provider.anthropic;
 
+import gateway.router.provider.Json;
 import gateway.router.provider.openai.OpenAiContent;
 import gateway.router.provider.openai.OpenAiContent.DataUrl;
 import io.vertx.core.json.JsonArray;
@@ -34,10 +35,10 @@ final class AnthropicRequest {
 
   static JsonObject from(JsonObject openAi, JsonObject channelSettings, boolean stream) {
     JsonObject body = new JsonObject()
-        .put("model", openAi.getString("model"))
+        .put("model", Json.string(openAi, "model", null))
         .put("max_tokens", maxTokens(openAi, channelSettings));
     Conversation conversation = new Conversation();
-    for (Object item : openAi.getJsonArray("messages", new JsonArray())) {
+    for (Object item : Json.array(openAi, "messages")) {
       if (item instanceof JsonObject message) {
         conversation.add(message);
       }
@@ -89,11 +90,11 @@ final class AnthropicRequest {
 
   private static void addTools(JsonObject openAi, JsonObject body) {
     JsonArray tools = new JsonArray();
-    for (Object item : openAi.getJsonArray("tools", new JsonArray())) {
+    for (Object item : Json.array(openAi, "tools")) {
       if (item instanceof JsonObject tool && tool.getValue("function") instanceof JsonObject function) {
         JsonObject schema = function.getValue("parameters") instanceof JsonObject p
             ? p : new JsonObject().put("type", "object").put("properties", new JsonObject());
-        JsonObject declared = new JsonObject().put("name", function.getString("name"));
+        JsonObject declared = new JsonObject().put("name", Json.string(function, "name", null));
         if (function.getValue("description") instanceof String description) {
           declared.put("description", description);
         }
@@ -107,7 +108,7 @@ final class AnthropicRequest {
     JsonObject choice = toolChoice(openAi.getValue("tool_choice"));
     if (Boolean.FALSE.equals(openAi.getValue("parallel_tool_calls"))) {
       choice = choice == null ? new JsonObject().put("type", "auto") : choice;
-      if (!"none".equals(choice.getString("type"))) {
+      if (!"none".equals(Json.string(choice, "type", null))) {
         choice.put("disable_parallel_tool_use", true);
       }
     }
@@ -121,7 +122,7 @@ final class AnthropicRequest {
       return new JsonObject().put("type", TOOL_CHOICE.get(word));
     }
     if (openAiChoice instanceof JsonObject named && named.getValue("function") instanceof JsonObject function) {
-      return new JsonObject().put("type", "tool").put("name", function.getString("name"));
+      return new JsonObject().put("type", "tool").put("name", Json.string(function, "name", null));
     }
     return null;
   }
@@ -132,7 +133,7 @@ final class AnthropicRequest {
     private final List<Turn> turns = new ArrayList<>();
 
     void add(JsonObject message) {
-      switch (message.getString("role")) {
+      switch (Json.string(message, "role", "")) {
         case "system", "developer" -> system.addAll(textBlocks(message.getValue("content")));
         case "user" -> append("user", contentBlocks(message.getValue("content")));
         case "assistant" -> append("assistant", assistantBlocks(message));
@@ -181,18 +182,18 @@ final class AnthropicRequest {
     }
 
     private static boolean isToolResult(Object block) {
-      return block instanceof JsonObject b && "tool_result".equals(b.getString("type"));
+      return block instanceof JsonObject b && "tool_result".equals(Json.string(b, "type", null));
     }
   }
 
   private static JsonArray assistantBlocks(JsonObject message) {
     JsonArray blocks = textBlocks(message.getValue("content"));
-    for (Object item : message.getJsonArray("tool_calls", new JsonArray())) {
+    for (Object item : Json.array(message, "tool_calls")) {
       if (item instanceof JsonObject call) {
         blocks.add(new JsonObject()
             .put("type", "tool_use")
-            .put("id", call.getString("id"))
-            .put("name", call.getJsonObject("function", new JsonObject()).getString("name"))
+            .put("id", Json.string(call, "id", null))
+            .put("name", Json.string(Json.object(call, "function"), "name", null))
             .put("input", OpenAiContent.toolArguments(call)));
       }
     }
@@ -202,7 +203,7 @@ final class AnthropicRequest {
   private static JsonObject toolResult(JsonObject message) {
     JsonObject result = new JsonObject()
         .put("type", "tool_result")
-        .put("tool_use_id", message.getString("tool_call_id"));
+        .put("tool_use_id", Json.string(message, "tool_call_id", null));
     Object content = message.getValue("content");
     if (content instanceof String text) {
       if (!text.isEmpty()) {
@@ -233,10 +234,10 @@ final class AnthropicRequest {
   private static JsonArray contentBlocks(Object content) {
     JsonArray blocks = new JsonArray();
     for (JsonObject part : OpenAiContent.parts(content)) {
-      JsonObject block = switch (part.getString("type", "text")) {
+      JsonObject block = switch (Json.string(part, "type", "text")) {
         case "text" -> textBlock(part);
         case "image_url" -> imageBlock(OpenAiContent.imageUrl(part));
-        case "file" -> documentBlock(part.getJsonObject("file", new JsonObject()));
+        case "file" -> documentBlock(Json.object(part, "file"));
         default -> null;
       };
       if (block != null) {
@@ -270,7 +271,7 @@ final class AnthropicRequest {
   }
 
   private static JsonObject documentBlock(JsonObject file) {
-    DataUrl data = DataUrl.parse(file.getString("file_data"));
+    DataUrl data = DataUrl.parse(Json.string(file, "file_data", null));
     if (data == null) {
       return null;
     }

@@ -3,6 +3,7 @@ package gateway.router.provider.gemini;
 import gateway.common.bus.Channel;
 import gateway.common.bus.Route;
 import gateway.router.provider.Completion;
+import gateway.router.provider.OperatorBilledFeatures;
 import gateway.router.provider.ProviderAdapter;
 import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamError;
@@ -29,7 +30,9 @@ public final class GeminiAdapter implements ProviderAdapter {
     Channel channel = route.channel();
     String url = channel.baseUrl() + MODELS + modelSegment(openAiRequest.getString("model"))
         + (stream ? STREAM : GENERATE);
-    return new UpstreamRequest(url, headers(channel, stream), GeminiRequest.from(openAiRequest).toBuffer());
+    JsonObject body = GeminiRequest.from(openAiRequest);
+    OperatorBilledFeatures.checkGemini(body, channel);
+    return new UpstreamRequest(url, headers(channel, stream), body.toBuffer());
   }
 
   @Override

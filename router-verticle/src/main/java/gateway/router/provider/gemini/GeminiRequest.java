@@ -57,7 +57,7 @@ final class GeminiRequest {
   static JsonObject from(JsonObject openAi) {
     JsonObject body = new JsonObject();
     Conversation conversation = new Conversation();
-    for (Object item : openAi.getJsonArray("messages", new JsonArray())) {
+    for (Object item : Json.array(openAi, "messages")) {
       if (item instanceof JsonObject message) {
         conversation.add(message);
       }
@@ -91,11 +91,11 @@ final class GeminiRequest {
       config.put("stopSequences", stop);
     }
     if (openAi.getValue("response_format") instanceof JsonObject format) {
-      switch (format.getString("type", "")) {
+      switch (Json.string(format, "type", "")) {
         case "json_object" -> config.put("responseMimeType", "application/json");
         case "json_schema" -> {
           config.put("responseMimeType", "application/json");
-          if (format.getJsonObject("json_schema", new JsonObject()).getValue("schema") instanceof JsonObject s) {
+          if (Json.object(format, "json_schema").getValue("schema") instanceof JsonObject s) {
             config.put("responseSchema", GeminiSchema.clean(s));
           }
         }
@@ -107,9 +107,9 @@ final class GeminiRequest {
 
   private static void addTools(JsonObject openAi, JsonObject body) {
     JsonArray declarations = new JsonArray();
-    for (Object item : openAi.getJsonArray("tools", new JsonArray())) {
+    for (Object item : Json.array(openAi, "tools")) {
       if (item instanceof JsonObject tool && tool.getValue("function") instanceof JsonObject function) {
-        JsonObject declaration = new JsonObject().put("name", function.getString("name"));
+        JsonObject declaration = new JsonObject().put("name", Json.string(function, "name", null));
         if (function.getValue("description") instanceof String description) {
           declaration.put("description", description);
         }
@@ -138,7 +138,7 @@ final class GeminiRequest {
     }
     if (toolChoice instanceof JsonObject named && named.getValue("function") instanceof JsonObject function) {
       return new JsonObject().put("mode", "ANY")
-          .put("allowedFunctionNames", new JsonArray().add(function.getString("name")));
+          .put("allowedFunctionNames", new JsonArray().add(Json.string(function, "name", null)));
     }
     return null;
   }
@@ -151,7 +151,7 @@ final class GeminiRequest {
     private final Map<String, String> functionOfCall = new HashMap<>();
 
     void add(JsonObject message) {
-      String role = message.getString("role");
+      String role = Json.string(message, "role", "");
       switch (role) {
         case "system", "developer" -> system.addAll(textParts(message.getValue("content")));
         case "user" -> append(ROLES.get(role), contentParts(message.getValue("content")));
@@ -170,7 +170,7 @@ final class GeminiRequest {
         return;
       }
       JsonObject last = contents.isEmpty() ? null : contents.get(contents.size() - 1);
-      if (last != null && role.equals(last.getString("role"))) {
+      if (last != null && role.equals(Json.string(last, "role", null))) {
         last.getJsonArray("parts").addAll(parts);
       } else {
         contents.add(new JsonObject().put("role", role).put("parts", parts));
@@ -179,10 +179,10 @@ final class GeminiRequest {
 
     private JsonArray modelParts(JsonObject message) {
       JsonArray parts = textParts(message.getValue("content"));
-      for (Object item : message.getJsonArray("tool_calls", new JsonArray())) {
+      for (Object item : Json.array(message, "tool_calls")) {
         if (item instanceof JsonObject call) {
-          String name = call.getJsonObject("function", new JsonObject()).getString("name");
-          functionOfCall.put(call.getString("id"), name);
+          String name = Json.string(Json.object(call, "function"), "name", null);
+          functionOfCall.put(Json.string(call, "id", null), name);
           parts.add(new JsonObject().put("functionCall", new JsonObject()
               .put("name", name)
               .put("args", OpenAiContent.toolArguments(call))));
@@ -192,9 +192,9 @@ final class GeminiRequest {
     }
 
     private JsonObject functionResponse(JsonObject message) {
-      String name = functionOfCall.get(message.getString("tool_call_id"));
+      String name = functionOfCall.get(Json.string(message, "tool_call_id", null));
       if (name == null) {
-        name = message.getString("name", "tool");
+        name = Json.string(message, "name", "tool");
       }
       return new JsonObject().put("functionResponse", new JsonObject()
           .put("name", name)
@@ -231,12 +231,12 @@ final class GeminiRequest {
   private static JsonArray contentParts(Object content) {
     JsonArray parts = new JsonArray();
     for (JsonObject part : OpenAiContent.parts(content)) {
-      JsonObject converted = switch (part.getString("type", "text")) {
+      JsonObject converted = switch (Json.string(part, "type", "text")) {
         case "text" -> part.getValue("text") instanceof String t && !t.isEmpty()
             ? new JsonObject().put("text", t) : null;
         case "image_url" -> filePart(OpenAiContent.imageUrl(part));
-        case "file" -> filePart(part.getJsonObject("file", new JsonObject()).getString("file_data"));
-        case "input_audio" -> audioPart(part.getJsonObject("input_audio", new JsonObject()));
+        case "file" -> filePart(Json.string(Json.object(part, "file"), "file_data", null));
+        case "input_audio" -> audioPart(Json.object(part, "input_audio"));
         default -> null;
       };
       if (converted != null) {
@@ -264,7 +264,7 @@ final class GeminiRequest {
       return null;
     }
     return new JsonObject().put("inlineData", new JsonObject()
-        .put("mimeType", "audio/" + audio.getString("format", "wav")).put("data", data));
+        .put("mimeType", "audio/" + Json.string(audio, "format", "wav")).put("data", data));
   }
 
   private static String mediaTypeOf(String url) {

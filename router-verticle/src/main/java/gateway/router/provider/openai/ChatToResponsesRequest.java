@@ -1,5 +1,6 @@
 package gateway.router.provider.openai;
 
+import gateway.router.provider.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -32,7 +33,7 @@ final class ChatToResponsesRequest {
   }
 
   static JsonObject from(JsonObject chat, boolean stream) {
-    JsonObject body = new JsonObject().put("model", chat.getString("model")).put("input", input(chat));
+    JsonObject body = new JsonObject().put("model", Json.string(chat, "model", null)).put("input", input(chat));
     for (String field : SAME_NAME) {
       if (chat.getValue(field) != null) {
         body.put(field, chat.getValue(field));
@@ -63,18 +64,18 @@ final class ChatToResponsesRequest {
 
   private static JsonArray input(JsonObject chat) {
     JsonArray items = new JsonArray();
-    for (Object item : chat.getJsonArray("messages", new JsonArray())) {
+    for (Object item : Json.array(chat, "messages")) {
       if (!(item instanceof JsonObject message)) {
         continue;
       }
-      String role = message.getString("role", "");
+      String role = Json.string(message, "role", "");
       switch (role) {
         case "system", "developer", "user" -> items.add(new JsonObject().put("type", "message").put("role", role)
             .put("content", inputContent(message.getValue("content"))));
         case "assistant" -> addAssistant(message, items);
         case "tool" -> items.add(new JsonObject()
             .put("type", "function_call_output")
-            .put("call_id", message.getString("tool_call_id"))
+            .put("call_id", Json.string(message, "tool_call_id", null))
             .put("output", OpenAiContent.text(message.getValue("content"))));
         default -> { } // legacy "function" messages carry no call id to answer
       }
@@ -87,14 +88,14 @@ final class ChatToResponsesRequest {
     if (!text.isEmpty()) {
       items.add(new JsonObject().put("type", "message").put("role", "assistant").put("content", text));
     }
-    for (Object item : message.getJsonArray("tool_calls", new JsonArray())) {
+    for (Object item : Json.array(message, "tool_calls")) {
       if (item instanceof JsonObject call) {
-        JsonObject function = call.getJsonObject("function", new JsonObject());
+        JsonObject function = Json.object(call, "function");
         Object arguments = function.getValue("arguments");
         items.add(new JsonObject()
             .put("type", "function_call")
-            .put("call_id", call.getString("id"))
-            .put("name", function.getString("name"))
+            .put("call_id", Json.string(call, "id", null))
+            .put("name", Json.string(function, "name", null))
             .put("arguments", arguments instanceof String s ? s : arguments == null ? "{}" : String.valueOf(arguments)));
       }
     }
@@ -107,20 +108,20 @@ final class ChatToResponsesRequest {
     }
     JsonArray parts = new JsonArray();
     for (JsonObject part : OpenAiContent.parts(content)) {
-      String type = PART_TYPES.get(part.getString("type", "text"));
+      String type = PART_TYPES.get(Json.string(part, "type", "text"));
       if (type == null) {
         continue;
       }
       JsonObject converted = new JsonObject().put("type", type);
       switch (type) {
-        case "input_text" -> converted.put("text", part.getString("text", ""));
+        case "input_text" -> converted.put("text", Json.string(part, "text", ""));
         case "input_image" -> {
           converted.put("image_url", OpenAiContent.imageUrl(part));
           if (part.getValue("image_url") instanceof JsonObject image && image.getValue("detail") != null) {
             converted.put("detail", image.getValue("detail"));
           }
         }
-        default -> part.getJsonObject("file", new JsonObject()).forEach(f -> converted.put(f.getKey(), f.getValue()));
+        default -> Json.object(part, "file").forEach(f -> converted.put(f.getKey(), f.getValue()));
       }
       parts.add(converted);
     }
@@ -128,10 +129,10 @@ final class ChatToResponsesRequest {
   }
 
   private static JsonObject textFormat(JsonObject format) {
-    return switch (format.getString("type", "")) {
+    return switch (Json.string(format, "type", "")) {
       case "json_object" -> new JsonObject().put("type", "json_object");
       case "json_schema" -> {
-        JsonObject schema = format.getJsonObject("json_schema", new JsonObject());
+        JsonObject schema = Json.object(format, "json_schema");
         JsonObject converted = new JsonObject().put("type", "json_schema");
         schema.forEach(f -> converted.put(f.getKey(), f.getValue()));
         yield converted;
@@ -142,7 +143,7 @@ final class ChatToResponsesRequest {
 
   private static void addTools(JsonObject chat, JsonObject body) {
     JsonArray tools = new JsonArray();
-    for (Object item : chat.getJsonArray("tools", new JsonArray())) {
+    for (Object item : Json.array(chat, "tools")) {
       if (item instanceof JsonObject tool && tool.getValue("function") instanceof JsonObject function) {
         JsonObject declared = new JsonObject().put("type", "function");
         function.forEach(f -> declared.put(f.getKey(), f.getValue()));
@@ -157,7 +158,7 @@ final class ChatToResponsesRequest {
     if (choice instanceof String word) {
       body.put("tool_choice", word);
     } else if (choice instanceof JsonObject named && named.getValue("function") instanceof JsonObject function) {
-      body.put("tool_choice", new JsonObject().put("type", "function").put("name", function.getString("name")));
+      body.put("tool_choice", new JsonObject().put("type", "function").put("name", Json.string(function, "name", null)));
     }
   }
 }

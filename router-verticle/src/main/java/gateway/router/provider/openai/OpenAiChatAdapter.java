@@ -4,6 +4,7 @@ import gateway.common.bus.Route;
 import gateway.router.provider.ApiFormat;
 import gateway.router.provider.Completion;
 import gateway.router.provider.Json;
+import gateway.router.provider.OperatorBilledFeatures;
 import gateway.router.provider.PassThrough;
 import gateway.router.provider.ProviderAdapter;
 import gateway.router.provider.StreamTranslator;
@@ -25,6 +26,7 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
   @Override
   public UpstreamRequest chatRequest(JsonObject openAiRequest, Route route, boolean stream) {
     JsonObject body = openAiRequest;
+    OperatorBilledFeatures.checkOpenAiChat(body, route.channel());
     if (stream) {
       body.put("stream", true);
       JsonObject options = body.getValue("stream_options") instanceof JsonObject o ? o.copy() : new JsonObject();

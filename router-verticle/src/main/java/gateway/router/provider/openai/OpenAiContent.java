@@ -1,6 +1,7 @@
 package gateway.router.provider.openai;
 
 import gateway.common.GatewayError;
+import gateway.router.inbound.JsonFields;
 import gateway.router.provider.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ import java.util.List;
 public final class OpenAiContent {
   private static final String DATA_PREFIX = "data:";
   private static final String BASE64_MARKER = ";base64,";
+  private static final int MAX_QUOTED_ID = 100;
 
   private OpenAiContent() {
   }
@@ -81,7 +83,7 @@ public final class OpenAiContent {
    * providers that want an object cannot take anything else, so a malformed one is the client's 400.
    */
   public static JsonObject toolArguments(JsonObject toolCall) {
-    JsonObject function = toolCall.getJsonObject("function", new JsonObject());
+    JsonObject function = Json.object(toolCall, "function");
     Object arguments = function.getValue("arguments");
     if (arguments instanceof JsonObject object) {
       return object;
@@ -91,8 +93,11 @@ public final class OpenAiContent {
     }
     JsonObject parsed = arguments instanceof String s ? Json.objectOrNull(s) : null;
     if (parsed == null) {
-      throw GatewayError.INVALID_VALUE.exception("the arguments of tool call '" + toolCall.getString("id")
-          + "' must be a JSON object", "messages");
+      // The id is the client's text and the message ends up in the usage log: named only when it is plain.
+      String id = Json.string(toolCall, "id", null);
+      String call = id != null && id.length() <= MAX_QUOTED_ID && JsonFields.identifierProblem(id) == null
+          ? "tool call '" + id + "'" : "a tool call";
+      throw GatewayError.INVALID_VALUE.exception("the arguments of " + call + " must be a JSON object", "messages");
     }
     return parsed;
   }

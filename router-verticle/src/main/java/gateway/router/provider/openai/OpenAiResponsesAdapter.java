@@ -3,6 +3,7 @@ package gateway.router.provider.openai;
 import gateway.common.bus.Route;
 import gateway.router.provider.ApiFormat;
 import gateway.router.provider.Completion;
+import gateway.router.provider.OperatorBilledFeatures;
 import gateway.router.provider.PassThrough;
 import gateway.router.provider.ProviderAdapter;
 import gateway.router.provider.StreamTranslator;
@@ -23,6 +24,7 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
   @Override
   public UpstreamRequest chatRequest(JsonObject openAiRequest, Route route, boolean stream) {
     JsonObject body = ChatToResponsesRequest.from(openAiRequest, stream);
+    OperatorBilledFeatures.checkResponses(body, route.channel());
     return new UpstreamRequest(route.channel().baseUrl() + ResponsesPassThrough.PATH,
         OpenAiHeaders.of(route.channel(), stream), body.toBuffer());
   }

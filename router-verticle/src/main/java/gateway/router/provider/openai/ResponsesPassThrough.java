@@ -5,6 +5,7 @@ import gateway.common.money.Usage;
 import gateway.router.provider.ChunkAggregator;
 import gateway.router.provider.Completion;
 import gateway.router.provider.Json;
+import gateway.router.provider.OperatorBilledFeatures;
 import gateway.router.provider.PassThrough;
 import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamError;
@@ -38,6 +39,7 @@ final class ResponsesPassThrough implements PassThrough {
 
   @Override
   public UpstreamRequest request(JsonObject clientBody, Route route, boolean stream, Map<String, String> clientHeaders) {
+    OperatorBilledFeatures.checkResponses(clientBody, route.channel());
     JsonObject body = clientBody.copy();
     if (stream) {
       body.put("stream", true);

@@ -12,6 +12,8 @@ import gateway.router.provider.UpstreamError;
 import gateway.router.provider.WireSamples;
 import gateway.router.provider.openai.OpenAiChatAdapter;
 import gateway.router.sse.SseEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -114,10 +116,37 @@ class ChatToMessagesTest {
     assertThat(events).extracting(SseEvent::type).doesNotContain("message_stop");
   }
 
+  @Test
+  @DisplayName("message_start carries the gateway's prompt count; events wait for it, in order, and the end with them")
+  void messageStartCarriesThePromptCount() {
+    RecordingResponse out = new RecordingResponse();
+    Promise<Long> count = Promise.promise();
+    ChunkWriter writer = new ChatToMessagesStream(out.response(), "claude-alias", count.future());
+    writer.begin();
+    WireSamples.replay(new OpenAiChatAdapter().streamTranslator(), bytes("openai-chat/stream-basic.sse"))
+        .forEach(writer::chunk);
+    writer.complete(new Priced(new Usage(900, 0, 0, 12, 0), 1234), null);
+    assertThat(out.body()).isEmpty();
+    assertThat(out.ended()).isFalse();
+
+    count.complete(317L);
+
+    List<SseEvent> events = out.events();
+    assertThat(events.get(0).type()).isEqualTo("message_start");
+    assertThat(data(events.get(0)).getJsonObject("message").getJsonObject("usage").getLong("input_tokens"))
+        .isEqualTo(317);
+    SseEvent delta = events.get(events.size() - 2);
+    assertThat(delta.type()).isEqualTo("message_delta");
+    assertThat(data(delta).getJsonObject("usage").getLong("input_tokens")).isEqualTo(900);
+    assertThat(events.get(events.size() - 1).type()).isEqualTo("message_stop");
+    assertThat(events).extracting(SseEvent::type).filteredOn("message_start"::equals).hasSize(1);
+    assertThat(out.ended()).isTrue();
+  }
+
   /** Replays chat chunks through the OpenAI chat translator into the Messages writer, then ends it. */
   private static List<SseEvent> write(String chatStream, java.util.function.Consumer<ChunkWriter> end) {
     RecordingResponse out = new RecordingResponse();
-    ChunkWriter writer = new ChatToMessagesStream(out.response(), "claude-alias");
+    ChunkWriter writer = new ChatToMessagesStream(out.response(), "claude-alias", Future.succeededFuture(42L));
     writer.begin();
     WireSamples.replay(new OpenAiChatAdapter().streamTranslator(), io.vertx.core.buffer.Buffer.buffer(chatStream))
         .forEach(writer::chunk);

@@ -39,11 +39,37 @@ class MessagesRequestTest {
         "max_tokens");
     assertRefused("{\"model\":\"m\",\"max_tokens\":5}", GatewayError.MISSING_FIELD, "messages");
     assertRefused("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}",
-        GatewayError.INVALID_VALUE, "messages");
+        GatewayError.INVALID_VALUE, "messages[0].role");
+    assertRefused("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"content\":\"x\"}]}",
+        GatewayError.MISSING_FIELD, "messages[0].role");
+    assertRefused("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":7,\"content\":\"x\"}]}",
+        GatewayError.INVALID_VALUE, "messages[0].role");
+    assertRefused("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+        + "\"tools\":[{\"name\":\"t\",\"input_schema\":\"s\"}]}", GatewayError.INVALID_VALUE, "tools[0].input_schema");
+    assertRefused("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+        + "\"system\":5}", GatewayError.INVALID_VALUE, "system");
+    assertRefused("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+        + "\"metadata\":{\"user_id\":\"a\\u0000b\"}}", GatewayError.INVALID_VALUE, "metadata.user_id");
+    assertRefused("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"assistant\",\"content\":"
+        + "[{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"n\",\"input\":[]}]}]}", GatewayError.INVALID_VALUE,
+        "messages[0].content[0].input");
     assertRefused("{\"model\":\"m\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
         GatewayError.INVALID_VALUE, "max_tokens");
     assertRefused("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":"
-        + "[{\"type\":\"image\",\"source\":\"not an object\"}]}]}", GatewayError.INVALID_VALUE, null);
+        + "[{\"type\":\"image\",\"source\":\"not an object\"}]}]}", GatewayError.INVALID_VALUE,
+        "messages[0].content[0].source");
+  }
+
+  @Test
+  @DisplayName("optional fields sent as null are absent: tools, tool_choice, system, content")
+  void nullsAreAbsent() {
+    ChatRequest request = MessagesRequest.parse(Buffer.buffer("""
+        {"model":"m","max_tokens":5,"tools":null,"tool_choice":null,"system":null,"metadata":null,
+         "messages":[{"role":"user","content":null},{"role":"assistant","content":[{"type":"text","text":null}]}]}"""),
+        MultiMap.caseInsensitiveMultiMap(), true);
+
+    assertThat(request.body().containsKey("tools")).isFalse();
+    assertThat(request.body().getJsonArray("messages")).hasSize(2);
   }
 
   private static void assertRefused(String body, GatewayError error, String param) {

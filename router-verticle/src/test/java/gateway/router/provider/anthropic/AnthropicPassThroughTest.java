@@ -108,10 +108,15 @@ class AnthropicPassThroughTest {
   }
 
   @Test
-  @DisplayName("the client's body goes upstream as it came, with its anthropic-beta; a channel's own header wins")
+  @DisplayName("the client's body goes upstream as it came, with the anthropic-beta the channel allows; a channel's own header wins")
   void requestAsItCame() {
     JsonObject body = json("anthropic/request-thinking-cache-control.json");
+    JsonObject allowing = new JsonObject().put("allow", new JsonObject()
+        .put("anthropic_beta", new JsonArray().add("interleaved-thinking-2025-05-14")));
     UpstreamRequest plain = passThrough.request(body, WireSamples.route("anthropic", "https://api.anthropic.com/v1",
+        "sk-ant", allowing, "claude-sonnet-4-5"), true,
+        Map.of("anthropic-beta", "interleaved-thinking-2025-05-14,context-1m-2025-08-07"));
+    UpstreamRequest unlisted = passThrough.request(body, WireSamples.route("anthropic", "https://api.anthropic.com/v1",
         "sk-ant", new JsonObject(), "claude-sonnet-4-5"), true, Map.of("anthropic-beta", "interleaved-thinking-2025-05-14"));
     UpstreamRequest overridden = passThrough.request(body, WireSamples.route("anthropic", "https://api.anthropic.com/v1",
         "sk-ant", new JsonObject().put("headers", new JsonObject().put("anthropic-beta", "context-1m-2025-08-07")),
@@ -120,6 +125,7 @@ class AnthropicPassThroughTest {
     assertThat(plain.url()).isEqualTo("https://api.anthropic.com/v1/messages");
     assertThat(plain.body().toJsonObject()).isEqualTo(body.copy().put("stream", true));
     assertThat(plain.headers().get("anthropic-beta")).isEqualTo("interleaved-thinking-2025-05-14");
+    assertThat(unlisted.headers().contains("anthropic-beta")).isFalse();
     assertThat(plain.headers().get("x-api-key")).isEqualTo("sk-ant");
     assertThat(plain.headers().get("anthropic-version")).isEqualTo("2023-06-01");
     assertThat(overridden.headers().get("anthropic-beta")).isEqualTo("context-1m-2025-08-07");

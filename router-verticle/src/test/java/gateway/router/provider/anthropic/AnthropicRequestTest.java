@@ -254,6 +254,12 @@ class AnthropicRequestTest {
     assertThatThrownBy(() -> AnthropicRequest.from(request, NO_SETTINGS, false))
         .isInstanceOf(GatewayException.class)
         .hasMessageContaining("toolu_01");
+    JsonObject oddId = request(message("user", "hi"),
+        message("assistant", null).put("tool_calls", new JsonArray().add(toolCall("id\u0000x", "f", "{not json"))));
+    assertThatThrownBy(() -> AnthropicRequest.from(oddId, NO_SETTINGS, false))
+        .isInstanceOf(GatewayException.class)
+        .hasMessageNotContaining("\u0000")
+        .hasMessageContaining("a tool call");
   }
 
   @Test
