@@ -50,7 +50,15 @@ public record GatewayConfig(
     long rateLimitTimeoutMs,
     int breakerFailures,
     long breakerResetSeconds,
-    long shutdownGraceSeconds) {
+    long shutdownGraceSeconds,
+    long headerTimeoutSeconds,
+    long bodyTimeoutSeconds,
+    long keepAliveTimeoutSeconds,
+    int maxConnections,
+    long maxBodyBytesInFlight,
+    long countTokensMaxBodyBytes,
+    int countTokensPerMinute,
+    boolean http2Cleartext) {
 
   public GatewayConfig {
     roles = roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles);
@@ -60,6 +68,18 @@ public record GatewayConfig(
     RateLimits.parse(channelLimits);
     if (!"allow".equals(rateLimitRedisFailure) && !"deny".equals(rateLimitRedisFailure)) {
       throw new IllegalArgumentException("GATEWAY_RATE_LIMIT_REDIS_FAILURE must be allow or deny");
+    }
+    if (headerTimeoutSeconds < 1 || bodyTimeoutSeconds < 1 || keepAliveTimeoutSeconds < 1) {
+      throw new IllegalArgumentException(
+          "GATEWAY_HEADER_TIMEOUT_SECONDS, GATEWAY_BODY_TIMEOUT_SECONDS and GATEWAY_KEEP_ALIVE_TIMEOUT_SECONDS must be at least 1");
+    }
+    if (maxConnections < 1 || maxBodyBytesInFlight < 1 || countTokensMaxBodyBytes < 1 || countTokensPerMinute < 0) {
+      throw new IllegalArgumentException("GATEWAY_MAX_CONNECTIONS, GATEWAY_MAX_BODY_BYTES_IN_FLIGHT and "
+          + "GATEWAY_COUNT_TOKENS_MAX_BODY_BYTES must be positive, GATEWAY_COUNT_TOKENS_PER_MINUTE at least 0");
+    }
+    if (maxBodyBytesInFlight < maxBodyBytes) {
+      throw new IllegalArgumentException(
+          "GATEWAY_MAX_BODY_BYTES_IN_FLIGHT must hold at least one body of GATEWAY_MAX_BODY_BYTES");
     }
   }
 
@@ -99,7 +119,15 @@ public record GatewayConfig(
         e.integer("GATEWAY_RATE_LIMIT_TIMEOUT_MS", 1000),
         e.integer("GATEWAY_BREAKER_FAILURES", 5),
         e.integer("GATEWAY_BREAKER_RESET_SECONDS", 30),
-        e.integer("GATEWAY_SHUTDOWN_GRACE_SECONDS", 30));
+        e.integer("GATEWAY_SHUTDOWN_GRACE_SECONDS", 30),
+        e.integer("GATEWAY_HEADER_TIMEOUT_SECONDS", 20),
+        e.integer("GATEWAY_BODY_TIMEOUT_SECONDS", 120),
+        e.integer("GATEWAY_KEEP_ALIVE_TIMEOUT_SECONDS", 60),
+        e.integer("GATEWAY_MAX_CONNECTIONS", 10_000),
+        e.integer("GATEWAY_MAX_BODY_BYTES_IN_FLIGHT", 256 * 1024 * 1024),
+        e.integer("GATEWAY_COUNT_TOKENS_MAX_BODY_BYTES", 4 * 1024 * 1024),
+        e.integer("GATEWAY_COUNT_TOKENS_PER_MINUTE", 300),
+        Boolean.parseBoolean(e.string("GATEWAY_HTTP2_CLEARTEXT", "false")));
   }
 
   /** Defaults everywhere: what a process with an empty environment runs with. */
@@ -179,7 +207,15 @@ public record GatewayConfig(
         .put("rate_limit_timeout_ms", rateLimitTimeoutMs)
         .put("breaker_failures", breakerFailures)
         .put("breaker_reset_seconds", breakerResetSeconds)
-        .put("shutdown_grace_seconds", shutdownGraceSeconds);
+        .put("shutdown_grace_seconds", shutdownGraceSeconds)
+        .put("header_timeout_seconds", headerTimeoutSeconds)
+        .put("body_timeout_seconds", bodyTimeoutSeconds)
+        .put("keep_alive_timeout_seconds", keepAliveTimeoutSeconds)
+        .put("max_connections", maxConnections)
+        .put("max_body_bytes_in_flight", maxBodyBytesInFlight)
+        .put("count_tokens_max_body_bytes", countTokensMaxBodyBytes)
+        .put("count_tokens_per_minute", countTokensPerMinute)
+        .put("http2_cleartext", http2Cleartext);
   }
 
   public static GatewayConfig fromJson(JsonObject json) {
@@ -227,7 +263,15 @@ public record GatewayConfig(
         json.getLong("rate_limit_timeout_ms", d.rateLimitTimeoutMs),
         json.getInteger("breaker_failures", d.breakerFailures),
         json.getLong("breaker_reset_seconds", d.breakerResetSeconds),
-        json.getLong("shutdown_grace_seconds", d.shutdownGraceSeconds));
+        json.getLong("shutdown_grace_seconds", d.shutdownGraceSeconds),
+        json.getLong("header_timeout_seconds", d.headerTimeoutSeconds),
+        json.getLong("body_timeout_seconds", d.bodyTimeoutSeconds),
+        json.getLong("keep_alive_timeout_seconds", d.keepAliveTimeoutSeconds),
+        json.getInteger("max_connections", d.maxConnections),
+        json.getLong("max_body_bytes_in_flight", d.maxBodyBytesInFlight),
+        json.getLong("count_tokens_max_body_bytes", d.countTokensMaxBodyBytes),
+        json.getInteger("count_tokens_per_minute", d.countTokensPerMinute),
+        json.getBoolean("http2_cleartext", d.http2Cleartext));
   }
 
   /** Reads typed values and names the variable when one is malformed. */
