@@ -56,6 +56,7 @@ public final class RouterVerticle extends VerticleBase {
   private HttpClient upstream;
   private Redis redis;
   private BillingClient billing;
+  private ConnectionGuard connections;
   private long shutdownGraceSeconds;
 
   @Override
@@ -83,7 +84,7 @@ public final class RouterVerticle extends VerticleBase {
     ChatHandler chat = new ChatHandler(resolver, services);
     CountTokensHandler countTokens = new CountTokensHandler(chat,
         new FreeCallLimit(RedisAPI.api(redis), config, config.countTokensPerMinute()));
-    ConnectionGuard connections = new ConnectionGuard(vertx, config.headerTimeoutSeconds() * 1000,
+    connections = new ConnectionGuard(vertx, config.headerTimeoutSeconds() * 1000,
         config.keepAliveTimeoutSeconds() * 1000, config.maxConnections());
     ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus), chat, countTokens,
         new ModelsHandler(bus), new AdminApi(bus), new HealthEndpoints(vertx, config.roles()), connections);
@@ -125,6 +126,9 @@ public final class RouterVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    if (connections != null) {
+      connections.close();
+    }
     Future<Void> drainServer = server == null ? Future.succeededFuture()
         : server.shutdown(shutdownGraceSeconds, TimeUnit.SECONDS);
     return drainServer

@@ -1,5 +1,6 @@
 package gateway.router.edge;
 
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -20,9 +21,10 @@ import org.slf4j.LoggerFactory;
  *   <li>a connection with no request in progress is closed after the keep-alive timeout (its next request head
  *       must be complete by then);</li>
  *   <li>the process keeps at most {@code maxConnections} open: a connection over the cap evicts the longest-idle
- *       connection of this event loop that has no request in progress (a silent one, or one still sending its
- *       head), so health probes and real clients get in while silent sockets pile up; with none to evict it is
- *       closed at once.</li>
+ *       connection that has no request in progress (a silent one, or one still sending its head), so health probes
+ *       and real clients get in while silent sockets pile up. The eviction is of this event loop's connections,
+ *       or, when it has none idle, asked of another event loop that has (the new connection stays meanwhile); with
+ *       none idle anywhere, the new connection is closed at once.</li>
  * </ul>
  *
  * <p>A connection with a request in progress is never closed here, however long its answer is silent: a stream
@@ -37,6 +39,7 @@ public final class ConnectionGuard {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
 
   private final Vertx vertx;
+  private final Context context;
   private final EdgeBudgets budgets;
   private final long headerTimeoutMs;
   private final long keepAliveTimeoutMs;
@@ -44,21 +47,30 @@ public final class ConnectionGuard {
   private final Map<HttpConnection, Watched> watched = new IdentityHashMap<>();
   /** Connections with no request in progress, longest idle first. */
   private final Set<Watched> idle = new LinkedHashSet<>();
+  /** The size of {@link #idle}, for the other event loops to read. */
+  private volatile int idleCount;
 
   public ConnectionGuard(Vertx vertx, long headerTimeoutMs, long keepAliveTimeoutMs, int maxConnections) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.budgets = EdgeBudgets.of(vertx);
     this.headerTimeoutMs = headerTimeoutMs;
     this.keepAliveTimeoutMs = keepAliveTimeoutMs;
     this.maxConnections = maxConnections;
     EdgeMetrics.watch(budgets);
+    budgets.guards().add(this);
+  }
+
+  /** Stops taking part in the process's evictions (the server instance is stopping). */
+  public void close() {
+    budgets.guards().remove(this);
   }
 
   /** The server's connection handler. */
   public void accept(HttpConnection connection) {
     Watched w = new Watched(connection);
     connection.closeHandler(v -> closed(w));
-    if (budgets.connectionOpened() > maxConnections && !evictIdle()) {
+    if (budgets.connectionOpened() > maxConnections && !evictIdle() && !askAnotherLoopToEvict()) {
       EdgeMetrics.connectionClosed("refused");
       LOG.warn("refused a connection from {}: {} connections open, none idle on this event loop",
           connection.remoteAddress(), budgets.openConnections());
@@ -76,6 +88,7 @@ public final class ConnectionGuard {
       if (w != null) {
         w.inProgress++;
         idle.remove(w);
+        idleCount = idle.size();
         vertx.cancelTimer(w.timer);
         ctx.addEndHandler(ended -> {
           w.inProgress--;
@@ -90,6 +103,7 @@ public final class ConnectionGuard {
 
   private void becomeIdle(Watched w, long timeoutMs, String reason) {
     idle.add(w);
+    idleCount = idle.size();
     w.timer = vertx.setTimer(timeoutMs, id -> {
       if (w.inProgress == 0 && !w.closed) {
         EdgeMetrics.connectionClosed(reason);
@@ -106,10 +120,21 @@ public final class ConnectionGuard {
     }
     Watched victim = oldest.next();
     oldest.remove();
+    idleCount = idle.size();
     vertx.cancelTimer(victim.timer);
     EdgeMetrics.connectionClosed("evicted");
     victim.connection.close();
     return true;
+  }
+
+  private boolean askAnotherLoopToEvict() {
+    for (ConnectionGuard other : budgets.guards()) {
+      if (other != this && other.idleCount > 0) {
+        other.context.runOnContext(v -> other.evictIdle());
+        return true;
+      }
+    }
+    return false;
   }
 
   private void closed(Watched w) {
@@ -120,6 +145,7 @@ public final class ConnectionGuard {
     budgets.connectionClosed();
     vertx.cancelTimer(w.timer);
     idle.remove(w);
+    idleCount = idle.size();
     watched.remove(w.connection);
   }
 

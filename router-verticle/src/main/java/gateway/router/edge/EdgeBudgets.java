@@ -2,6 +2,8 @@ package gateway.router.edge;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,12 +18,18 @@ public final class EdgeBudgets implements Shareable {
 
   private final AtomicInteger openConnections = new AtomicInteger();
   private final AtomicLong bodyBytes = new AtomicLong();
+  private final List<ConnectionGuard> guards = new CopyOnWriteArrayList<>();
 
   private EdgeBudgets() {
   }
 
   public static EdgeBudgets of(Vertx vertx) {
     return vertx.sharedData().<String, EdgeBudgets>getLocalMap(MAP).computeIfAbsent(KEY, k -> new EdgeBudgets());
+  }
+
+  /** The connection guards of every server instance running in this process. */
+  List<ConnectionGuard> guards() {
+    return guards;
   }
 
   /** Counts a new connection; the count after it. */
