@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionGuard {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
+  private static final long REFUSAL_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   private final Vertx vertx;
   private final Context context;
@@ -49,6 +50,7 @@ public final class ConnectionGuard {
   private final Set<Watched> idle = new LinkedHashSet<>();
   /** The size of {@link #idle}, for the other event loops to read. */
   private volatile int idleCount;
+  private long lastRefusalLog = System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS;
 
   public ConnectionGuard(Vertx vertx, long headerTimeoutMs, long keepAliveTimeoutMs, int maxConnections) {
     this.vertx = vertx;
@@ -72,8 +74,12 @@ public final class ConnectionGuard {
     connection.closeHandler(v -> closed(w));
     if (budgets.connectionOpened() > maxConnections && !evictIdle() && !askAnotherLoopToEvict()) {
       EdgeMetrics.connectionClosed("refused");
-      LOG.warn("refused a connection from {}: {} connections open, none idle on this event loop",
-          connection.remoteAddress(), budgets.openConnections());
+      long now = System.nanoTime();
+      if (now - lastRefusalLog > REFUSAL_LOG_INTERVAL_NANOS) {
+        lastRefusalLog = now;
+        LOG.warn("refusing new connections: {} open (cap {}) and none idle to evict (counted in "
+            + "gateway_edge_connections_closed_total, reason refused)", budgets.openConnections(), maxConnections);
+      }
       connection.close();
       return;
     }
