@@ -19,13 +19,25 @@ final class UsageLog {
     this.pool = pool;
   }
 
-  /** Newest first; {@code accountId} null lists every account. */
+  /**
+   * Newest first; {@code accountId} null lists every account. The page holds at most {@link #MAX_LIMIT} rows: the
+   * reply says the page size used ({@code limit}), whether the one asked for was cut down to it ({@code capped}),
+   * and whether older rows exist beyond the page ({@code has_more}).
+   */
   Future<JsonObject> list(Long accountId, int limit) {
     int bounded = Math.max(1, Math.min(limit, MAX_LIMIT));
-    return pool.preparedQuery(BillingSql.SELECT_USAGE).execute(Tuple.of(accountId, bounded)).map(rows -> {
+    return pool.preparedQuery(BillingSql.SELECT_USAGE).execute(Tuple.of(accountId, bounded + 1)).map(rows -> {
       JsonArray data = new JsonArray();
-      rows.forEach(row -> data.add(view(row)));
-      return new JsonObject().put("data", data);
+      rows.forEach(row -> {
+        if (data.size() < bounded) {
+          data.add(view(row));
+        }
+      });
+      return new JsonObject()
+          .put("data", data)
+          .put("limit", bounded)
+          .put("capped", limit > MAX_LIMIT)
+          .put("has_more", rows.size() > bounded);
     });
   }
 

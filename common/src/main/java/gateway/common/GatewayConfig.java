@@ -53,7 +53,15 @@ public record GatewayConfig(
     long shutdownGraceSeconds,
     long reserveTimeoutMs,
     long usageGraceMs,
-    int defaultContextTokens) {
+    int defaultContextTokens,
+    long headerTimeoutSeconds,
+    long bodyTimeoutSeconds,
+    long keepAliveTimeoutSeconds,
+    int maxConnections,
+    long maxBodyBytesInFlight,
+    long countTokensMaxBodyBytes,
+    int countTokensPerMinute,
+    boolean http2Cleartext) {
 
   /** Time a settle may still take after its request ended (retries included) before the hold could be swept. */
   private static final long SETTLE_MARGIN_MS = 120_000;
@@ -66,6 +74,18 @@ public record GatewayConfig(
     RateLimits.parse(channelLimits);
     if (!"allow".equals(rateLimitRedisFailure) && !"deny".equals(rateLimitRedisFailure)) {
       throw new IllegalArgumentException("GATEWAY_RATE_LIMIT_REDIS_FAILURE must be allow or deny");
+    }
+    if (headerTimeoutSeconds < 1 || bodyTimeoutSeconds < 1 || keepAliveTimeoutSeconds < 1) {
+      throw new IllegalArgumentException(
+          "GATEWAY_HEADER_TIMEOUT_SECONDS, GATEWAY_BODY_TIMEOUT_SECONDS and GATEWAY_KEEP_ALIVE_TIMEOUT_SECONDS must be at least 1");
+    }
+    if (maxConnections < 1 || maxBodyBytesInFlight < 1 || countTokensMaxBodyBytes < 1 || countTokensPerMinute < 0) {
+      throw new IllegalArgumentException("GATEWAY_MAX_CONNECTIONS, GATEWAY_MAX_BODY_BYTES_IN_FLIGHT and "
+          + "GATEWAY_COUNT_TOKENS_MAX_BODY_BYTES must be positive, GATEWAY_COUNT_TOKENS_PER_MINUTE at least 0");
+    }
+    if (maxBodyBytesInFlight < maxBodyBytes) {
+      throw new IllegalArgumentException(
+          "GATEWAY_MAX_BODY_BYTES_IN_FLIGHT must hold at least one body of GATEWAY_MAX_BODY_BYTES");
     }
   }
 
@@ -108,7 +128,15 @@ public record GatewayConfig(
         e.integer("GATEWAY_SHUTDOWN_GRACE_SECONDS", 30),
         e.integer("GATEWAY_RESERVE_TIMEOUT_MS", 3000),
         e.integer("GATEWAY_USAGE_GRACE_MS", 5000),
-        e.integer("GATEWAY_DEFAULT_CONTEXT_TOKENS", 200_000));
+        e.integer("GATEWAY_DEFAULT_CONTEXT_TOKENS", 200_000),
+        e.integer("GATEWAY_HEADER_TIMEOUT_SECONDS", 20),
+        e.integer("GATEWAY_BODY_TIMEOUT_SECONDS", 120),
+        e.integer("GATEWAY_KEEP_ALIVE_TIMEOUT_SECONDS", 60),
+        e.integer("GATEWAY_MAX_CONNECTIONS", 10_000),
+        e.integer("GATEWAY_MAX_BODY_BYTES_IN_FLIGHT", 256 * 1024 * 1024),
+        e.integer("GATEWAY_COUNT_TOKENS_MAX_BODY_BYTES", 4 * 1024 * 1024),
+        e.integer("GATEWAY_COUNT_TOKENS_PER_MINUTE", 300),
+        Boolean.parseBoolean(e.string("GATEWAY_HTTP2_CLEARTEXT", "false")));
   }
 
   /** Defaults everywhere: what a process with an empty environment runs with. */
@@ -201,7 +229,15 @@ public record GatewayConfig(
         .put("shutdown_grace_seconds", shutdownGraceSeconds)
         .put("reserve_timeout_ms", reserveTimeoutMs)
         .put("usage_grace_ms", usageGraceMs)
-        .put("default_context_tokens", defaultContextTokens);
+        .put("default_context_tokens", defaultContextTokens)
+        .put("header_timeout_seconds", headerTimeoutSeconds)
+        .put("body_timeout_seconds", bodyTimeoutSeconds)
+        .put("keep_alive_timeout_seconds", keepAliveTimeoutSeconds)
+        .put("max_connections", maxConnections)
+        .put("max_body_bytes_in_flight", maxBodyBytesInFlight)
+        .put("count_tokens_max_body_bytes", countTokensMaxBodyBytes)
+        .put("count_tokens_per_minute", countTokensPerMinute)
+        .put("http2_cleartext", http2Cleartext);
   }
 
   public static GatewayConfig fromJson(JsonObject json) {
@@ -252,7 +288,15 @@ public record GatewayConfig(
         json.getLong("shutdown_grace_seconds", d.shutdownGraceSeconds),
         json.getLong("reserve_timeout_ms", d.reserveTimeoutMs),
         json.getLong("usage_grace_ms", d.usageGraceMs),
-        json.getInteger("default_context_tokens", d.defaultContextTokens));
+        json.getInteger("default_context_tokens", d.defaultContextTokens),
+        json.getLong("header_timeout_seconds", d.headerTimeoutSeconds),
+        json.getLong("body_timeout_seconds", d.bodyTimeoutSeconds),
+        json.getLong("keep_alive_timeout_seconds", d.keepAliveTimeoutSeconds),
+        json.getInteger("max_connections", d.maxConnections),
+        json.getLong("max_body_bytes_in_flight", d.maxBodyBytesInFlight),
+        json.getLong("count_tokens_max_body_bytes", d.countTokensMaxBodyBytes),
+        json.getInteger("count_tokens_per_minute", d.countTokensPerMinute),
+        json.getBoolean("http2_cleartext", d.http2Cleartext));
   }
 
   /** Reads typed values and names the variable when one is malformed. */

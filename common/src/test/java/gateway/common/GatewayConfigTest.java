@@ -37,6 +37,34 @@ class GatewayConfigTest {
   }
 
   @Test
+  @DisplayName("the edge's timeouts, caps and count_tokens bounds are read, round-trip, and refuse nonsense")
+  void edgeSettings() {
+    GatewayConfig config = GatewayConfig.fromEnv(Map.of(
+        "GATEWAY_HEADER_TIMEOUT_SECONDS", "5",
+        "GATEWAY_BODY_TIMEOUT_SECONDS", "30",
+        "GATEWAY_KEEP_ALIVE_TIMEOUT_SECONDS", "15",
+        "GATEWAY_MAX_CONNECTIONS", "2000",
+        "GATEWAY_MAX_BODY_BYTES_IN_FLIGHT", "104857600",
+        "GATEWAY_COUNT_TOKENS_MAX_BODY_BYTES", "1048576",
+        "GATEWAY_COUNT_TOKENS_PER_MINUTE", "60",
+        "GATEWAY_HTTP2_CLEARTEXT", "true"));
+    assertThat(config.headerTimeoutSeconds()).isEqualTo(5);
+    assertThat(config.bodyTimeoutSeconds()).isEqualTo(30);
+    assertThat(config.keepAliveTimeoutSeconds()).isEqualTo(15);
+    assertThat(config.maxConnections()).isEqualTo(2000);
+    assertThat(config.maxBodyBytesInFlight()).isEqualTo(104_857_600L);
+    assertThat(config.countTokensMaxBodyBytes()).isEqualTo(1_048_576L);
+    assertThat(config.countTokensPerMinute()).isEqualTo(60);
+    assertThat(config.http2Cleartext()).isTrue();
+    assertThat(GatewayConfig.fromJson(config.toJson())).isEqualTo(config);
+    assertThat(GatewayConfig.defaults().http2Cleartext()).isFalse();
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("GATEWAY_HEADER_TIMEOUT_SECONDS", "0")))
+        .hasMessageContaining("GATEWAY_HEADER_TIMEOUT_SECONDS");
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("GATEWAY_MAX_BODY_BYTES_IN_FLIGHT", "1000")))
+        .hasMessageContaining("GATEWAY_MAX_BODY_BYTES_IN_FLIGHT");
+  }
+
+  @Test
   @DisplayName("a malformed variable is an error naming it")
   void malformedVariablesAreNamed() {
     assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("GATEWAY_HTTP_PORT", "eighty")))

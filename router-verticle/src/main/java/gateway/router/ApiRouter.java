@@ -5,10 +5,13 @@ import gateway.common.GatewayError;
 import gateway.router.admin.AdminApi;
 import gateway.router.chat.ChatHandler;
 import gateway.router.edge.AdminAuthenticator;
+import gateway.router.edge.ConnectionGuard;
 import gateway.router.edge.ErrorResponses;
 import gateway.router.edge.HealthEndpoints;
 import gateway.router.edge.KeyAuthenticator;
+import gateway.router.edge.MethodGate;
 import gateway.router.edge.ModelsHandler;
+import gateway.router.edge.RequestBodies;
 import gateway.router.edge.RequestIds;
 import gateway.router.observe.MetricsEndpoint;
 import gateway.router.inbound.embeddings.EmbeddingsHandler;
@@ -28,50 +31,69 @@ final class ApiRouter {
   private final KeyAuthenticator keys;
   private final AdminAuthenticator admins;
   private final ChatHandler chat;
+  private final CountTokensHandler countTokens;
   private final ModelsHandler models;
   private final AdminApi adminApi;
   private final HealthEndpoints health;
+  private final ConnectionGuard connections;
 
   ApiRouter(Vertx vertx, GatewayConfig config, KeyAuthenticator keys, AdminAuthenticator admins, ChatHandler chat,
-            ModelsHandler models, AdminApi adminApi, HealthEndpoints health) {
+            CountTokensHandler countTokens, ModelsHandler models, AdminApi adminApi, HealthEndpoints health,
+            ConnectionGuard connections) {
     this.vertx = vertx;
     this.config = config;
     this.keys = keys;
     this.admins = admins;
     this.chat = chat;
+    this.countTokens = countTokens;
     this.models = models;
     this.adminApi = adminApi;
     this.health = health;
+    this.connections = connections;
   }
 
   Router router() {
+    RequestBodies bodies = new RequestBodies(vertx, config.bodyTimeoutSeconds() * 1000, config.maxBodyBytes(),
+        config.maxBodyBytesInFlight());
     Router root = Router.router(vertx);
+    root.route().handler(connections.requests());
     root.route().handler(RequestIds::assign);
+    root.route().handler(bodies::deadline);
     health.mount(root);
     new MetricsEndpoint(vertx).mount(root);
 
     Router v1 = Router.router(vertx);
-    // First: a refusal by the body limit or the key check on Anthropic's endpoints must be in its shape too.
-    v1.route("/messages*").handler(ctx -> {
+    // First of all (even the method gate): a refusal on Anthropic's endpoints must be in its shape too.
+    v1.route("/messages*").order(-2).handler(ctx -> {
       ErrorResponses.useDialect(ctx, ErrorResponses.Dialect.ANTHROPIC);
       ctx.next();
     });
-    // The body handler must run before anything asynchronous touches the request.
-    v1.route().method(HttpMethod.POST).handler(bodyHandler());
+    // A body waits, paused and unread, until its caller is known, its free-call limit checked and its bytes fit the budget.
+    v1.route().method(HttpMethod.POST).handler(RequestBodies::pause);
     v1.route().handler(keys);
+    v1.post("/messages/count_tokens").handler(countTokens::limit);
+    v1.route().method(HttpMethod.POST).handler(bodies::budget);
+    v1.post("/messages/count_tokens").handler(bodyHandler(config.countTokensMaxBodyBytes()));
+    v1.route().method(HttpMethod.POST).handler(bodyHandler(config.maxBodyBytes()));
     v1.post("/chat/completions").handler(chat);
     v1.post("/responses").handler(new ResponsesHandler(chat));
     v1.post("/messages").handler(new MessagesHandler(chat));
-    v1.post("/messages/count_tokens").handler(new CountTokensHandler(chat));
+    v1.post("/messages/count_tokens").handler(countTokens);
     v1.post("/embeddings").handler(new EmbeddingsHandler(chat));
     v1.get("/models").handler(models::list);
     v1.get("/models/:id").handler(models::get);
+    MethodGate.install(v1);
     root.route("/v1/*").subRouter(v1);
 
     Router admin = Router.router(vertx);
-    admin.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).handler(bodyHandler());
+    admin.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
+        .handler(RequestBodies::pause);
     admin.route().handler(admins);
+    admin.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).handler(bodies::budget);
+    admin.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
+        .handler(bodyHandler(config.maxBodyBytes()));
     adminApi.mount(admin);
+    MethodGate.install(admin);
     root.route("/admin/*").subRouter(admin);
 
     root.route().last().handler(ctx -> ctx.fail(GatewayError.NOT_FOUND.exception(
@@ -80,8 +102,8 @@ final class ApiRouter {
     return root;
   }
 
-  private BodyHandler bodyHandler() {
-    return BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+  private static BodyHandler bodyHandler(long limit) {
+    return BodyHandler.create(false).setBodyLimit(limit);
   }
 
   /** Only the public model list may be read without a key. */

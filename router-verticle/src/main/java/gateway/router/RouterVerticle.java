@@ -12,10 +12,14 @@ import gateway.router.chat.HoldEstimator;
 import gateway.router.routing.RouteSelector;
 import gateway.router.chat.TokenCounter;
 import gateway.router.edge.AdminAuthenticator;
+import gateway.router.edge.ConnectionGuard;
+import gateway.router.edge.InvalidRequests;
 import gateway.router.edge.HealthEndpoints;
 import gateway.router.edge.KeyAuthenticator;
 import gateway.router.edge.ModelResolver;
 import gateway.router.edge.ModelsHandler;
+import gateway.router.inbound.messages.CountTokensHandler;
+import gateway.router.limits.FreeCallLimit;
 import gateway.router.limits.RateLimiter;
 import gateway.router.provider.AdapterRegistry;
 import gateway.router.routing.ChannelBreakers;
@@ -52,6 +56,7 @@ public final class RouterVerticle extends VerticleBase {
   private HttpClient upstream;
   private Redis redis;
   private BillingClient billing;
+  private ConnectionGuard connections;
   private long shutdownGraceSeconds;
 
   @Override
@@ -76,9 +81,13 @@ public final class RouterVerticle extends VerticleBase {
         new RouteSelector(new SplittableRandom()), breakers, limiter);
     KeyAuthenticator keys = new KeyAuthenticator(bus, config.authCacheSeconds(), ApiRouter::anonymousAllowed);
     ModelResolver resolver = new ModelResolver(bus);
-    ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus),
-        new ChatHandler(resolver, services), new ModelsHandler(bus), new AdminApi(bus),
-        new HealthEndpoints(vertx, config.roles()));
+    ChatHandler chat = new ChatHandler(resolver, services);
+    CountTokensHandler countTokens = new CountTokensHandler(chat,
+        new FreeCallLimit(RedisAPI.api(redis), config, config.countTokensPerMinute()));
+    connections = new ConnectionGuard(vertx, config.headerTimeoutSeconds() * 1000,
+        config.keepAliveTimeoutSeconds() * 1000, config.maxConnections());
+    ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus), chat, countTokens,
+        new ModelsHandler(bus), new AdminApi(bus), new HealthEndpoints(vertx, config.roles()), connections);
     return Future.all(List.of(
             bus.<JsonObject>consumer(AuthBus.KEYS_CHANGED, m -> {
               keys.keysChanged(m.body());
@@ -87,16 +96,27 @@ public final class RouterVerticle extends VerticleBase {
             bus.consumer(CatalogBus.CHANGED, m -> resolver.clear()).completion(),
             bus.<JsonObject>consumer(RouterBus.BREAKER_CHANGED, m -> breakers.remoteChange(m.body())).completion(),
             limiter.preload()))
-        .compose(v -> vertx.createHttpServer(serverOptions())
+        .compose(v -> vertx.createHttpServer(serverOptions(config))
+            .connectionHandler(connections::accept)
+            .invalidRequestHandler(InvalidRequests::handle)
             .requestHandler(api.router())
             .listen(config.httpPort(), config.httpHost()))
         .onSuccess(listening -> server = listening);
   }
 
-  /** HTTP/1.1 and cleartext HTTP/2 (clients that upgrade multiplex many requests on one connection). */
-  private static HttpServerOptions serverOptions() {
+  /**
+   * HTTP/1.1, and cleartext HTTP/2 when configured (clients that upgrade multiplex many requests on one connection).
+   * No Vert.x idle timeout: it would close a connection whose answer is silent while an upstream thinks; the
+   * {@link ConnectionGuard} times out connections with nothing in progress instead. h2c is off by default because
+   * with it Vert.x shows a connection only once its first request head arrived, and the guard could not see (nor
+   * cap) silent ones.
+   */
+  private static HttpServerOptions serverOptions(GatewayConfig config) {
     return new HttpServerOptions()
         .setTcpNoDelay(true)
+        .setHttp2ClearTextEnabled(config.http2Cleartext())
+        .setMaxInitialLineLength(InvalidRequests.MAX_REQUEST_LINE_BYTES)
+        .setMaxHeaderSize(InvalidRequests.MAX_HEADER_BYTES)
         .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION));
   }
 
@@ -106,6 +126,9 @@ public final class RouterVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    if (connections != null) {
+      connections.close();
+    }
     Future<Void> drainServer = server == null ? Future.succeededFuture()
         : server.shutdown(shutdownGraceSeconds, TimeUnit.SECONDS);
     return drainServer

@@ -27,7 +27,10 @@ public final class BillingBus {
   public static final String BALANCE = "billing.balance";
   /** {account_id, amount_micros, note?, idempotency_key?} → {balance_micros, balance_credits, replayed}. */
   public static final String TOPUP = "billing.topup";
-  /** {account_id?, limit?} → {data: [usage rows]}, newest first. */
+  /**
+   * {account_id?, limit?} → {data: [usage rows], limit, capped, has_more}, newest first: {@code limit} the page size
+   * used (at most 1000), {@code capped} when the one asked for was larger, {@code has_more} when older rows exist.
+   */
   public static final String USAGE = "billing.usage";
   /**
    * {account_id?, from?, until?} (ISO-8601) → {total, models: [{model, requests, failed_requests,

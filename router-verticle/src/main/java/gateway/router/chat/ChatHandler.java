@@ -17,7 +17,6 @@ import gateway.router.provider.ApiFormat;
 import gateway.router.provider.ProviderAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
@@ -72,14 +71,16 @@ public final class ChatHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * Answers with the prompt tokens of a request, counted as when a provider reports no usage, once
-   * the model is known to be in the key's scope. Nothing is held, limited or sent upstream.
+   * The model as this key may call it (404 unknown, 403 outside the key's scope), for endpoints that answer
+   * locally: nothing is held, limited or sent upstream.
    */
-  public void countPromptTokens(RoutingContext ctx, ChatRequest request, String field) {
-    resolver.resolve(request.model(), pinnedChannel(ctx), KeyAuthenticator.principal(ctx))
-        .onSuccess(model -> ctx.response().putHeader("content-type", "application/json")
-            .end(new JsonObject().put(field, services.tokens().promptTokens(request.body())).toBuffer()))
-        .onFailure(ctx::fail);
+  public Future<ResolvedModel> resolveInScope(RoutingContext ctx, String model) {
+    return resolver.resolve(model, pinnedChannel(ctx), KeyAuthenticator.principal(ctx));
+  }
+
+  /** What this router instance's exchanges share. */
+  public ChatServices services() {
+    return services;
   }
 
   /** {@code ?channel=}: a channel name, so no control characters (it keys the resolve cache). */

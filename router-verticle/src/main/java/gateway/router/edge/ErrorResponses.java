@@ -2,6 +2,7 @@ package gateway.router.edge;
 
 import gateway.common.GatewayError;
 import gateway.common.GatewayException;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -57,7 +58,13 @@ public final class ErrorResponses {
     JsonObject body = dialect == Dialect.ANTHROPIC
         ? anthropicBody(status, type, message)
         : openAiBody(type, code, message, param);
-    response.setStatusCode(status).putHeader("content-type", "application/json").end(body.toBuffer());
+    Handler<Void> unreadBody = RequestBodies.beforeRefusal(ctx);
+    response.setStatusCode(status).putHeader("content-type", "application/json").end(body.toBuffer())
+        .onComplete(written -> {
+          if (unreadBody != null) {
+            unreadBody.handle(null);
+          }
+        });
   }
 
   public static JsonObject openAiBody(String type, String code, String message, String param) {
@@ -71,7 +78,8 @@ public final class ErrorResponses {
   /** Anthropic's error types by status, as its API documents them. */
   public static JsonObject anthropicBody(int status, String type, String message) {
     String anthropicType = switch (status) {
-      case 400, 413 -> status == 413 ? "request_too_large" : "invalid_request_error";
+      case 400, 405, 408, 414, 431 -> "invalid_request_error";
+      case 413 -> "request_too_large";
       case 401 -> "authentication_error";
       case 402 -> "billing_error";
       case 403 -> "permission_error";
@@ -102,7 +110,10 @@ public final class ErrorResponses {
       case 401 -> GatewayError.INVALID_API_KEY;
       case 404 -> GatewayError.NOT_FOUND;
       case 405 -> GatewayError.METHOD_NOT_ALLOWED;
+      case 408 -> GatewayError.REQUEST_TIMEOUT;
       case 413 -> GatewayError.REQUEST_TOO_LARGE;
+      case 414 -> GatewayError.URI_TOO_LONG;
+      case 431 -> GatewayError.HEADERS_TOO_LARGE;
       case 415 -> GatewayError.UNSUPPORTED_MEDIA_TYPE;
       case 503 -> GatewayError.SERVICE_UNAVAILABLE;
       default -> GatewayError.INTERNAL;
