@@ -116,7 +116,7 @@ record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, Mode
     return entry;
   }
 
-  /** The admin view of every channel: no api key, only whether one is set. */
+  /** The admin view of every channel: no api key or other secret, only whether one is set. */
   JsonObject channelViews() {
     JsonArray data = new JsonArray();
     channels.values().stream().sorted(Comparator.comparing(ChannelDefinition::name))
@@ -124,18 +124,9 @@ record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, Mode
     return new JsonObject().put("data", data);
   }
 
+  /** The admin view of one channel: see {@link ChannelView}. */
   static JsonObject channelView(ChannelDefinition c) {
-    return new JsonObject()
-        .put("name", c.name())
-        .put("type", c.type())
-        .put("base_url", c.baseUrl())
-        .put("api_key_set", c.apiKey() != null && !c.apiKey().isEmpty())
-        .put("priority", c.priority())
-        .put("weight", c.weight())
-        .put("stream_only", c.streamOnly())
-        .put("wire_api", c.wireApi())
-        .put("enabled", c.enabled())
-        .put("settings", c.settings());
+    return ChannelView.of(c);
   }
 
   /** The admin view of every model, disabled and wildcard ones included. */

@@ -68,7 +68,8 @@ public final class CatalogVerticle extends VerticleBase {
         BusReplies.serve(bus, CatalogBus.MODELS, body -> Future.succeededFuture(
             snapshot.publicModels(scope(body)))),
         BusReplies.serve(bus, CatalogBus.CHANNELS_PUT, body -> {
-          ChannelDefinition channel = ChannelDefinition.parse(name(body, "name"), body);
+          ChannelDefinition channel = ChannelView.restoreMasked(ChannelDefinition.parse(name(body, "name"), body),
+              snapshot.channels().get(name(body, "name")));
           return store.putChannel(channel).compose(v -> changed())
               .map(v -> CatalogSnapshot.channelView(snapshot.channels().get(channel.name())));
         }),
