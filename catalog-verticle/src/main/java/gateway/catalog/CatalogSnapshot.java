@@ -18,15 +18,21 @@ import java.util.Map;
  * and {@code catalog.models} never touch the database.
  *
  * @param created epoch seconds each model was first defined, for {@code /v1/models}
+ * @param version the catalog version this state is (see {@code catalog.version}); -1 before the first load
  */
 record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, ModelDefinition> models,
-                       Map<String, Long> created) {
-  static final CatalogSnapshot EMPTY = new CatalogSnapshot(Map.of(), Map.of(), Map.of());
+                       Map<String, Long> created, long version) {
+  static final CatalogSnapshot EMPTY = new CatalogSnapshot(Map.of(), Map.of(), Map.of(), -1);
 
   CatalogSnapshot {
     channels = Map.copyOf(channels);
     models = Map.copyOf(models);
     created = Map.copyOf(created);
+  }
+
+  CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, ModelDefinition> models,
+                  Map<String, Long> created) {
+    this(channels, models, created, 0);
   }
 
   /**
