@@ -15,6 +15,11 @@ import java.util.Set;
  *
  * @param pgUrl    Postgres URL; the launcher fills it with the embedded database's when unset
  * @param redisUrl Redis URL; the launcher fills it with the embedded Redis's when unset
+ * @param metricsPort port of the Prometheus {@code /metrics} server (0: none); the HTTP port only with a token
+ * @param metricsToken bearer token {@code /metrics} requires, when set
+ * @param clusterTlsKeystore PKCS12 keystore (one key and certificate shared by every member) for the
+ *                           clustered event bus over mutual TLS
+ * @param clusterTlsPassword that keystore's password
  */
 public record GatewayConfig(
     int httpPort,
@@ -50,7 +55,11 @@ public record GatewayConfig(
     long rateLimitTimeoutMs,
     int breakerFailures,
     long breakerResetSeconds,
-    long shutdownGraceSeconds) {
+    long shutdownGraceSeconds,
+    int metricsPort,
+    String metricsToken,
+    String clusterTlsKeystore,
+    String clusterTlsPassword) {
 
   public GatewayConfig {
     roles = roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles);
@@ -60,6 +69,13 @@ public record GatewayConfig(
     RateLimits.parse(channelLimits);
     if (!"allow".equals(rateLimitRedisFailure) && !"deny".equals(rateLimitRedisFailure)) {
       throw new IllegalArgumentException("GATEWAY_RATE_LIMIT_REDIS_FAILURE must be allow or deny");
+    }
+    if (metricsPort == httpPort && (metricsToken == null || metricsToken.isBlank())) {
+      throw new IllegalArgumentException("GATEWAY_METRICS_PORT is the public HTTP port: set GATEWAY_METRICS_TOKEN too,"
+          + " or give metrics a port of their own");
+    }
+    if ((clusterTlsKeystore == null) != (clusterTlsPassword == null)) {
+      throw new IllegalArgumentException("GATEWAY_CLUSTER_TLS_KEYSTORE and GATEWAY_CLUSTER_TLS_PASSWORD go together");
     }
   }
 
@@ -99,7 +115,11 @@ public record GatewayConfig(
         e.integer("GATEWAY_RATE_LIMIT_TIMEOUT_MS", 1000),
         e.integer("GATEWAY_BREAKER_FAILURES", 5),
         e.integer("GATEWAY_BREAKER_RESET_SECONDS", 30),
-        e.integer("GATEWAY_SHUTDOWN_GRACE_SECONDS", 30));
+        e.integer("GATEWAY_SHUTDOWN_GRACE_SECONDS", 30),
+        e.integer("GATEWAY_METRICS_PORT", 9464),
+        e.string("GATEWAY_METRICS_TOKEN", null),
+        e.string("GATEWAY_CLUSTER_TLS_KEYSTORE", null),
+        e.string("GATEWAY_CLUSTER_TLS_PASSWORD", null));
   }
 
   /** Defaults everywhere: what a process with an empty environment runs with. */
@@ -179,7 +199,11 @@ public record GatewayConfig(
         .put("rate_limit_timeout_ms", rateLimitTimeoutMs)
         .put("breaker_failures", breakerFailures)
         .put("breaker_reset_seconds", breakerResetSeconds)
-        .put("shutdown_grace_seconds", shutdownGraceSeconds);
+        .put("shutdown_grace_seconds", shutdownGraceSeconds)
+        .put("metrics_port", metricsPort)
+        .put("metrics_token", metricsToken)
+        .put("cluster_tls_keystore", clusterTlsKeystore)
+        .put("cluster_tls_password", clusterTlsPassword);
   }
 
   public static GatewayConfig fromJson(JsonObject json) {
@@ -227,7 +251,11 @@ public record GatewayConfig(
         json.getLong("rate_limit_timeout_ms", d.rateLimitTimeoutMs),
         json.getInteger("breaker_failures", d.breakerFailures),
         json.getLong("breaker_reset_seconds", d.breakerResetSeconds),
-        json.getLong("shutdown_grace_seconds", d.shutdownGraceSeconds));
+        json.getLong("shutdown_grace_seconds", d.shutdownGraceSeconds),
+        json.getInteger("metrics_port", d.metricsPort),
+        json.getString("metrics_token"),
+        json.getString("cluster_tls_keystore"),
+        json.getString("cluster_tls_password"));
   }
 
   /** Reads typed values and names the variable when one is malformed. */

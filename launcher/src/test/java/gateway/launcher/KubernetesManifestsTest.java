@@ -265,6 +265,23 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  @DisplayName("Prometheus scrapes GATEWAY_METRICS_PORT, a named container port of its own, never the HTTP port")
+  void metricsAreScrapedOffTheHttpPort() {
+    for (Role role : Role.values()) {
+      GatewayConfig config = config(role);
+      V1Deployment deployment = k8s.deployment(role);
+      Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+      assertThat(config.metricsPort()).as("%s: GATEWAY_METRICS_PORT", role).isPositive()
+          .isNotEqualTo(config.httpPort());
+      assertThat(annotations).as("%s: scrape annotations", role).containsEntry("prometheus.io/scrape", "true")
+          .containsEntry("prometheus.io/path", "/metrics")
+          .containsEntry("prometheus.io/port", Integer.toString(config.metricsPort()));
+      assertThat(containerPort(KubernetesManifests.gatewayContainer(deployment), "metrics"))
+          .as("%s: metrics", role).isEqualTo(config.metricsPort());
+    }
+  }
+
+  @Test
   @DisplayName("liveness, readiness and startup probes ask /health/live and /health/ready on the HTTP port")
   void probesUseTheHealthPaths() {
     for (Role role : Role.values()) {

@@ -237,6 +237,7 @@ class MultiProcessClusterIT {
     env.put("GATEWAY_ROLES", roles);
     env.put("GATEWAY_CLUSTER_PORT", Integer.toString(clusterPort));
     env.put("GATEWAY_HTTP_PORT", Integer.toString(TestServices.freePort()));
+    env.put("GATEWAY_METRICS_PORT", Integer.toString(TestServices.freePort()));
     GatewayProcess process = new GatewayProcess(name, env, logs);
     processes.add(process);
     return process;

@@ -48,7 +48,10 @@ final class ApiRouter {
     Router root = Router.router(vertx);
     root.route().handler(RequestIds::assign);
     health.mount(root);
-    new MetricsEndpoint(vertx).mount(root);
+    if (config.metricsPort() == config.httpPort()) {
+      // only when configured so, and then with a token (GatewayConfig refuses it without)
+      new MetricsEndpoint(vertx, config.metricsToken()).mount(root);
+    }
 
     Router v1 = Router.router(vertx);
     // First: a refusal by the body limit or the key check on Anthropic's endpoints must be in its shape too.
