@@ -74,9 +74,6 @@ public record GatewayConfig(
       throw new IllegalArgumentException("GATEWAY_METRICS_PORT is the public HTTP port: set GATEWAY_METRICS_TOKEN too,"
           + " or give metrics a port of their own");
     }
-    if ((clusterTlsKeystore == null) != (clusterTlsPassword == null)) {
-      throw new IllegalArgumentException("GATEWAY_CLUSTER_TLS_KEYSTORE and GATEWAY_CLUSTER_TLS_PASSWORD go together");
-    }
   }
 
   public static GatewayConfig fromEnv(Map<String, String> env) {

@@ -113,7 +113,11 @@ public final class Gateway implements AutoCloseable {
     if (!config.cluster()) {
       return Future.succeededFuture(builder.with(options).build());
     }
-    options.getEventBusOptions().setHost(config.clusterHost()).setPort(config.eventBusPort());
+    try {
+      options.setEventBusOptions(ClusterSetup.eventBusOptions(config));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     return builder.with(options).withClusterManager(ClusterSetup.clusterManager(config)).buildClustered();
   }
 
