@@ -35,6 +35,8 @@ public final class CatalogVerticle extends VerticleBase {
   private volatile CatalogSnapshot snapshot = CatalogSnapshot.EMPTY;
   private Future<Void> reloading;
   private Future<Void> queuedReload;
+  /** Versions asked for that a fresh load did not reach (a restored database): not reloaded for again. */
+  private long unreachableUpTo = -1;
 
   @Override
   public Future<?> start() {
@@ -101,10 +103,16 @@ public final class CatalogVerticle extends VerticleBase {
 
   /** Completes once the snapshot is at least {@code version}; at once when none is asked for. */
   private Future<Void> catchUp(Long version) {
-    if (version == null || snapshot.version() >= version) {
+    if (version == null || snapshot.version() >= version || version <= unreachableUpTo) {
       return Future.succeededFuture();
     }
-    return reload();
+    return reload().onSuccess(v -> {
+      if (snapshot.version() < version) {
+        unreachableUpTo = Math.max(unreachableUpTo, version);
+        LOG.warn("asked for catalog version {}, the database is at {} (restored?): answering from that",
+            version, snapshot.version());
+      }
+    });
   }
 
   /**
