@@ -20,8 +20,8 @@ COPY --from=build /src/launcher/target/gateway.jar /app/gateway.jar
 USER 10001:10001
 # data dir of the embedded Postgres and of a generated admin token, when no URL or token is set
 ENV GATEWAY_DATA_DIR=/app/data
-# HTTP (API, admin, /health/*), Hazelcast member, Vert.x event bus (k8s/ fixes it to 5702)
-EXPOSE 8080 5701 5702
+# HTTP (API, admin, /health/*), Hazelcast member, Vert.x event bus (k8s/ fixes it to 5702), /metrics
+EXPOSE 8080 5701 5702 9464
 # Heap from the container's memory limit; die on OOM so the orchestrator restarts the pod;
 # the --add-* flags are the module access Hazelcast 5 asks for on Java 17.
 # Add JVM flags per deployment through JAVA_TOOL_OPTIONS.

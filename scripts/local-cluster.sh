@@ -24,20 +24,21 @@ export GATEWAY_CLUSTER_HOST=127.0.0.1
 export GATEWAY_CLUSTER_MEMBERS=127.0.0.1:5801,127.0.0.1:5802,127.0.0.1:5803,127.0.0.1:5804
 export GATEWAY_LOG_FORMAT=${GATEWAY_LOG_FORMAT:-text}
 
-# name roles cluster-port http-port
+# name roles cluster-port http-port metrics-port
 PROCESSES=(
-  "auth-catalog auth,catalog 5801 8091"
-  "billing billing 5802 8092"
-  "router-1 router 5803 8081"
-  "router-2 router 5804 8082"
+  "auth-catalog auth,catalog 5801 8091 9471"
+  "billing billing 5802 8092 9472"
+  "router-1 router 5803 8081 9473"
+  "router-2 router 5804 8082 9474"
 )
 
-start_one() { # name roles cluster-port http-port
+start_one() { # name roles cluster-port http-port metrics-port
   local name=$1
   if [ -f "$DIR/$name.pid" ] && kill -0 "$(cat "$DIR/$name.pid")" 2>/dev/null; then
     echo "$name already running"; return
   fi
-  GATEWAY_ROLES=$2 GATEWAY_CLUSTER_PORT=$3 GATEWAY_HTTP_PORT=$4 GATEWAY_DATA_DIR="$DIR/data-$name" \
+  GATEWAY_ROLES=$2 GATEWAY_CLUSTER_PORT=$3 GATEWAY_HTTP_PORT=$4 GATEWAY_METRICS_PORT=$5 \
+    GATEWAY_DATA_DIR="$DIR/data-$name" \
     ${GATEWAY_CATALOG:+GATEWAY_CATALOG=$GATEWAY_CATALOG} \
     java ${JAVA_OPTS:--Xmx512m} -jar "$JAR" >>"$DIR/$name.log" 2>&1 &
   echo $! >"$DIR/$name.pid"
@@ -81,7 +82,7 @@ case "${1:-}" in
     kill -KILL "$(cat "$DIR/billing.pid")" && echo "billing killed (SIGKILL)"
     ;;
   start-billing)
-    start_one billing billing 5802 8092 && wait_ready 8092
+    start_one billing billing 5802 8092 9472 && wait_ready 8092
     ;;
   stop)
     for p in "${PROCESSES[@]}"; do

@@ -18,15 +18,21 @@ import java.util.Map;
  * and {@code catalog.models} never touch the database.
  *
  * @param created epoch seconds each model was first defined, for {@code /v1/models}
+ * @param version the catalog version this state is (see {@code catalog.version}); -1 before the first load
  */
 record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, ModelDefinition> models,
-                       Map<String, Long> created) {
-  static final CatalogSnapshot EMPTY = new CatalogSnapshot(Map.of(), Map.of(), Map.of());
+                       Map<String, Long> created, long version) {
+  static final CatalogSnapshot EMPTY = new CatalogSnapshot(Map.of(), Map.of(), Map.of(), -1);
 
   CatalogSnapshot {
     channels = Map.copyOf(channels);
     models = Map.copyOf(models);
     created = Map.copyOf(created);
+  }
+
+  CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, ModelDefinition> models,
+                  Map<String, Long> created) {
+    this(channels, models, created, 0);
   }
 
   /**
@@ -116,7 +122,7 @@ record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, Mode
     return entry;
   }
 
-  /** The admin view of every channel: no api key, only whether one is set. */
+  /** The admin view of every channel: no api key or other secret, only whether one is set. */
   JsonObject channelViews() {
     JsonArray data = new JsonArray();
     channels.values().stream().sorted(Comparator.comparing(ChannelDefinition::name))
@@ -124,18 +130,9 @@ record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, Mode
     return new JsonObject().put("data", data);
   }
 
+  /** The admin view of one channel: see {@link ChannelView}. */
   static JsonObject channelView(ChannelDefinition c) {
-    return new JsonObject()
-        .put("name", c.name())
-        .put("type", c.type())
-        .put("base_url", c.baseUrl())
-        .put("api_key_set", c.apiKey() != null && !c.apiKey().isEmpty())
-        .put("priority", c.priority())
-        .put("weight", c.weight())
-        .put("stream_only", c.streamOnly())
-        .put("wire_api", c.wireApi())
-        .put("enabled", c.enabled())
-        .put("settings", c.settings());
+    return ChannelView.of(c);
   }
 
   /** The admin view of every model, disabled and wildcard ones included. */

@@ -46,6 +46,10 @@ final class CatalogSql {
           + "VALUES ($1, $2, $3, $4, $5, $6)";
   static final String CHANNEL_EXISTS = "SELECT 1 FROM catalog.channels WHERE name = $1";
 
+  static final String SELECT_VERSION = "SELECT version FROM catalog.version";
+  /** Every write transaction runs this first: it also serialises catalog writes, so versions follow commit order. */
+  static final String BUMP_VERSION = "UPDATE catalog.version SET version = version + 1 RETURNING version";
+
   static final String PING = "SELECT 1";
 
   private CatalogSql() {

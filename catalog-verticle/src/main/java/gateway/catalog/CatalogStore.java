@@ -45,7 +45,9 @@ final class CatalogStore {
       rows.forEach(list::add);
       return list;
     });
-    return Future.all(channels, routes, models).map(all -> {
+    Future<Long> version = pool.query(CatalogSql.SELECT_VERSION).execute()
+        .map(rows -> rows.iterator().next().getLong("version"));
+    return Future.all(channels, routes, models, version).map(all -> {
       Map<String, ModelDefinition> byAlias = new HashMap<>();
       Map<String, Long> created = new HashMap<>();
       for (Row row : models.result()) {
@@ -53,21 +55,22 @@ final class CatalogStore {
         byAlias.put(alias, model(row, routes.result().getOrDefault(alias, List.of())));
         created.put(alias, row.getOffsetDateTime("created_at").toEpochSecond());
       }
-      return new CatalogSnapshot(channels.result(), byAlias, created);
+      return new CatalogSnapshot(channels.result(), byAlias, created, version.result());
     });
   }
 
-  Future<Void> putChannel(ChannelDefinition channel) {
-    return pool.withTransaction(tx -> upsertChannel(tx, channel));
+  /** Each write returns the catalog version it committed. */
+  Future<Long> putChannel(ChannelDefinition channel) {
+    return pool.withTransaction(tx -> bumpVersion(tx).compose(version -> upsertChannel(tx, channel).map(version)));
   }
 
-  Future<Void> putModel(ModelDefinition model) {
-    return pool.withTransaction(tx -> upsertModel(tx, model));
+  Future<Long> putModel(ModelDefinition model) {
+    return pool.withTransaction(tx -> bumpVersion(tx).compose(version -> upsertModel(tx, model).map(version)));
   }
 
   /** Upserts a whole catalog file: channels first, so models can route to them. */
-  Future<Void> apply(List<ChannelDefinition> channels, List<ModelDefinition> models) {
-    return pool.withTransaction(tx -> {
+  Future<Long> apply(List<ChannelDefinition> channels, List<ModelDefinition> models) {
+    return pool.withTransaction(tx -> bumpVersion(tx).compose(version -> {
       Future<Void> chain = Future.succeededFuture();
       for (ChannelDefinition channel : channels) {
         chain = chain.compose(v -> upsertChannel(tx, channel));
@@ -75,8 +78,12 @@ final class CatalogStore {
       for (ModelDefinition model : models) {
         chain = chain.compose(v -> upsertModel(tx, model));
       }
-      return chain;
-    });
+      return chain.map(version);
+    }));
+  }
+
+  private static Future<Long> bumpVersion(SqlClient tx) {
+    return tx.query(CatalogSql.BUMP_VERSION).execute().map(rows -> rows.iterator().next().getLong("version"));
   }
 
   Future<Void> ping() {

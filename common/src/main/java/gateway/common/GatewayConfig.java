@@ -15,6 +15,11 @@ import java.util.Set;
  *
  * @param pgUrl    Postgres URL; the launcher fills it with the embedded database's when unset
  * @param redisUrl Redis URL; the launcher fills it with the embedded Redis's when unset
+ * @param metricsPort port of the Prometheus {@code /metrics} server (0: none); the HTTP port only with a token
+ * @param metricsToken bearer token {@code /metrics} requires, when set
+ * @param clusterTlsKeystore PKCS12 keystore (one key and certificate shared by every member) for the
+ *                           clustered event bus over mutual TLS
+ * @param clusterTlsPassword that keystore's password
  */
 public record GatewayConfig(
     int httpPort,
@@ -61,7 +66,11 @@ public record GatewayConfig(
     long maxBodyBytesInFlight,
     long countTokensMaxBodyBytes,
     int countTokensPerMinute,
-    boolean http2Cleartext) {
+    boolean http2Cleartext,
+    int metricsPort,
+    String metricsToken,
+    String clusterTlsKeystore,
+    String clusterTlsPassword) {
 
   /** Time a settle may still take after its request ended (retries included) before the hold could be swept. */
   private static final long SETTLE_MARGIN_MS = 120_000;
@@ -86,6 +95,10 @@ public record GatewayConfig(
     if (maxBodyBytesInFlight < maxBodyBytes) {
       throw new IllegalArgumentException(
           "GATEWAY_MAX_BODY_BYTES_IN_FLIGHT must hold at least one body of GATEWAY_MAX_BODY_BYTES");
+    }
+    if (metricsPort == httpPort && (metricsToken == null || metricsToken.isBlank())) {
+      throw new IllegalArgumentException("GATEWAY_METRICS_PORT is the public HTTP port: set GATEWAY_METRICS_TOKEN too,"
+          + " or give metrics a port of their own");
     }
   }
 
@@ -136,7 +149,11 @@ public record GatewayConfig(
         e.integer("GATEWAY_MAX_BODY_BYTES_IN_FLIGHT", 256 * 1024 * 1024),
         e.integer("GATEWAY_COUNT_TOKENS_MAX_BODY_BYTES", 4 * 1024 * 1024),
         e.integer("GATEWAY_COUNT_TOKENS_PER_MINUTE", 300),
-        Boolean.parseBoolean(e.string("GATEWAY_HTTP2_CLEARTEXT", "false")));
+        Boolean.parseBoolean(e.string("GATEWAY_HTTP2_CLEARTEXT", "false")),
+        e.integer("GATEWAY_METRICS_PORT", 9464),
+        e.string("GATEWAY_METRICS_TOKEN", null),
+        e.string("GATEWAY_CLUSTER_TLS_KEYSTORE", null),
+        e.string("GATEWAY_CLUSTER_TLS_PASSWORD", null));
   }
 
   /** Defaults everywhere: what a process with an empty environment runs with. */
@@ -237,7 +254,11 @@ public record GatewayConfig(
         .put("max_body_bytes_in_flight", maxBodyBytesInFlight)
         .put("count_tokens_max_body_bytes", countTokensMaxBodyBytes)
         .put("count_tokens_per_minute", countTokensPerMinute)
-        .put("http2_cleartext", http2Cleartext);
+        .put("http2_cleartext", http2Cleartext)
+        .put("metrics_port", metricsPort)
+        .put("metrics_token", metricsToken)
+        .put("cluster_tls_keystore", clusterTlsKeystore)
+        .put("cluster_tls_password", clusterTlsPassword);
   }
 
   public static GatewayConfig fromJson(JsonObject json) {
@@ -296,7 +317,11 @@ public record GatewayConfig(
         json.getLong("max_body_bytes_in_flight", d.maxBodyBytesInFlight),
         json.getLong("count_tokens_max_body_bytes", d.countTokensMaxBodyBytes),
         json.getInteger("count_tokens_per_minute", d.countTokensPerMinute),
-        json.getBoolean("http2_cleartext", d.http2Cleartext));
+        json.getBoolean("http2_cleartext", d.http2Cleartext),
+        json.getInteger("metrics_port", d.metricsPort),
+        json.getString("metrics_token"),
+        json.getString("cluster_tls_keystore"),
+        json.getString("cluster_tls_password"));
   }
 
   /** Reads typed values and names the variable when one is malformed. */

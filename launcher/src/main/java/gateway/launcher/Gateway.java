@@ -95,7 +95,11 @@ public final class Gateway implements AutoCloseable {
       } else {
         await(startHealthServer());
       }
-      LOG.info("gateway up: roles {}, HTTP on {}:{}{}", config.roles(), config.httpHost(), config.httpPort(),
+      if (config.metricsPort() > 0 && config.metricsPort() != config.httpPort()) {
+        await(startMetricsServer());
+      }
+      LOG.info("gateway up: roles {}, HTTP on {}:{}, metrics on {}{}", config.roles(), config.httpHost(),
+          config.httpPort(), config.metricsPort() > 0 ? config.httpHost() + ":" + config.metricsPort() : "no port",
           config.cluster() ? ", clustered as '" + config.clusterName() + "'" : "");
     } catch (Exception e) {
       close();
@@ -109,7 +113,11 @@ public final class Gateway implements AutoCloseable {
     if (!config.cluster()) {
       return Future.succeededFuture(builder.with(options).build());
     }
-    options.getEventBusOptions().setHost(config.clusterHost()).setPort(config.eventBusPort());
+    try {
+      options.setEventBusOptions(ClusterSetup.eventBusOptions(config));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     return builder.with(options).withClusterManager(ClusterSetup.clusterManager(config)).buildClustered();
   }
 
@@ -117,8 +125,17 @@ public final class Gateway implements AutoCloseable {
   private Future<HttpServer> startHealthServer() {
     Router router = Router.router(vertx);
     new HealthEndpoints(vertx, config.roles()).mount(router);
-    new MetricsEndpoint(vertx).mount(router);
+    if (config.metricsPort() == config.httpPort()) {
+      new MetricsEndpoint(vertx, config.metricsToken()).mount(router);
+    }
     return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost());
+  }
+
+  /** {@code /metrics} on a port of its own, off the public one: for the scraper, not for clients. */
+  private Future<HttpServer> startMetricsServer() {
+    Router router = Router.router(vertx);
+    new MetricsEndpoint(vertx, config.metricsToken()).mount(router);
+    return vertx.createHttpServer().requestHandler(router).listen(config.metricsPort(), config.httpHost());
   }
 
   private DeploymentOptions options(int instances) {

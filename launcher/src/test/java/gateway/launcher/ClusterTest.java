@@ -11,35 +11,53 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import gateway.common.GatewayConfig;
 import gateway.common.Role;
 import gateway.common.bus.BillingBus;
+import gateway.testsupport.Await;
 import gateway.testsupport.TestServices;
 import gateway.testsupport.fake.Behavior;
 import gateway.testsupport.fake.FakeUpstream;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three Vert.x instances joined by Hazelcast over TCP on loopback: the router alone in one,
- * auth, catalog and billing in another, and a third standing in for an internal service.
+ * Three Vert.x instances joined by Hazelcast over TCP on loopback, their event bus over mutual
+ * TLS with one shared certificate: the router alone in one, auth, catalog and billing in another,
+ * and a third standing in for an internal service. A fourth member with a certificate of its own
+ * may join Hazelcast (the open-source edition cannot refuse it) but gets nothing over the bus.
  */
 class ClusterTest {
+  private static final String ROGUE_ADDRESS = "auth.verify.rogue";
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private Gateway services;
   private Gateway router;
   private Vertx internalService;
+  private Vertx rogue;
   private Vertx fakeVertx;
+  private GatewayConfig shared;
+  private int basePort;
+  private String base;
+
+  @TempDir
+  Path tlsDir;
 
   @AfterEach
   void stop() {
@@ -52,44 +70,70 @@ class ClusterTest {
     if (internalService != null) {
       result(internalService.close());
     }
+    if (rogue != null) {
+      result(rogue.close());
+    }
     if (fakeVertx != null) {
       result(fakeVertx.close());
     }
   }
 
-  @Test
-  @DisplayName("a request served by a router in one process, auth/catalog/billing in another, and the balance read "
-      + "by a third member over the clustered event bus")
-  void requestAcrossTheBus() throws Exception {
-    int basePort = 20000 + (int) (Math.random() * 10000); // below the ephemeral range
+  /** Services, router and the internal member, all with the cluster's certificate; the catalog set up. */
+  private FakeUpstream startCluster() throws Exception {
+    ClusterTls tls = ClusterTls.generate(tlsDir, "cluster");
+    basePort = 20000 + (int) (Math.random() * 10000); // below the ephemeral range
     List<String> members = List.of("127.0.0.1:" + basePort, "127.0.0.1:" + (basePort + 1),
-        "127.0.0.1:" + (basePort + 2));
-    GatewayConfig shared = TestServices.config()
+        "127.0.0.1:" + (basePort + 2), "127.0.0.1:" + (basePort + 3));
+    shared = TestServices.config()
         .with("cluster", true)
         .with("cluster_name", "test-" + UUID.randomUUID())
         .with("cluster_members", new JsonArray(members))
-        .with("cluster_host", "127.0.0.1");
+        .with("cluster_host", "127.0.0.1")
+        .with("cluster_tls_keystore", tls.keystore().toString())
+        .with("cluster_tls_password", tls.password());
     services = Gateway.start(shared.withRoles(EnumSet.of(Role.AUTH, Role.CATALOG, Role.BILLING))
-        .with("cluster_port", basePort).withHttpPort(TestServices.freePort()));
-    router = Gateway.start(shared.withRoles(EnumSet.of(Role.ROUTER)).with("cluster_port", basePort + 1));
-    GatewayConfig internal = shared.with("cluster_port", basePort + 2);
-    internalService = result(Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(new io.vertx.core.eventbus.EventBusOptions().setHost("127.0.0.1")))
-        .withClusterManager(ClusterSetup.clusterManager(internal)).buildClustered());
+        .with("cluster_port", basePort).withHttpPort(TestServices.freePort()).with("metrics_port", 0));
+    router = Gateway.start(shared.withRoles(EnumSet.of(Role.ROUTER)).with("cluster_port", basePort + 1)
+        .with("metrics_port", 0));
+    internalService = member(shared.with("cluster_port", basePort + 2));
 
     fakeVertx = Vertx.vertx();
     FakeUpstream fake = result(FakeUpstream.start(fakeVertx));
-    fake.script("gpt-4o-mini", Behavior.reply("hello across the cluster").usage(100, 10));
-    String base = "http://127.0.0.1:" + router.config().httpPort();
+    base = "http://127.0.0.1:" + router.config().httpPort();
     await().atMost(Duration.ofSeconds(30)).until(() -> admin(base, "GET", "/admin/models", null).statusCode() == 200);
     admin(base, "PUT", "/admin/channels/fake", new JsonObject().put("type", "openai")
         .put("base_url", fake.openAiBaseUrl()));
     admin(base, "PUT", "/admin/models/gpt-4o-mini", new JsonObject()
         .put("price", new JsonObject().put("input_per_mtok", 10).put("output_per_mtok", 20))
         .put("routes", new JsonArray().add(new JsonObject().put("channel", "fake"))));
+    return fake;
+  }
+
+  private static Vertx member(GatewayConfig config) {
+    return result(Vertx.builder()
+        .with(new VertxOptions().setEventBusOptions(ClusterSetup.eventBusOptions(config)))
+        .withClusterManager(ClusterSetup.clusterManager(config)).buildClustered());
+  }
+
+  private long account(long credits) throws Exception {
     long account = new JsonObject(admin(base, "POST", "/admin/accounts", new JsonObject().put("name", "c")).body())
         .getLong("id");
-    admin(base, "POST", "/admin/accounts/" + account + "/credits", new JsonObject().put("amount_credits", 1));
+    admin(base, "POST", "/admin/accounts/" + account + "/credits", new JsonObject().put("amount_credits", credits));
+    return account;
+  }
+
+  private long balanceMicros(long account) {
+    return result(internalService.eventBus().<JsonObject>request(BillingBus.BALANCE,
+        new JsonObject().put("account_id", account))).body().getLong("balance_micros");
+  }
+
+  @Test
+  @DisplayName("a request served by a router in one process, auth/catalog/billing in another, and the balance read "
+      + "by a third member over the clustered event bus")
+  void requestAcrossTheBus() throws Exception {
+    FakeUpstream fake = startCluster();
+    fake.script("gpt-4o-mini", Behavior.reply("hello across the cluster").usage(100, 10));
+    long account = account(1);
     String key = new JsonObject(admin(base, "POST", "/admin/accounts/" + account + "/keys",
         new JsonObject().put("models", new JsonArray().add("*"))).body()).getString("key");
 
@@ -105,6 +149,47 @@ class ClusterTest {
       assertThat(balance.getLong("balance_micros")).isEqualTo(expected);
       assertThat(balance.getLong("held_micros")).isZero();
     });
+  }
+
+  @Test
+  @DisplayName("a member reachable from other machines refuses to start without the cluster's TLS keystore")
+  void plaintextBusOnlyOnLoopback() {
+    GatewayConfig exposed = TestServices.config().with("cluster", true).with("cluster_host", "10.20.30.40");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClusterSetup.eventBusOptions(exposed))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GATEWAY_CLUSTER_TLS_KEYSTORE");
+    assertThat(ClusterSetup.eventBusOptions(exposed.with("cluster_tls_keystore", "/k.p12")
+        .with("cluster_tls_password", "pw")).isSsl()).isTrue();
+  }
+
+  @Test
+  @DisplayName("a member with a certificate the cluster does not trust gets nothing over the bus: its top-up never "
+      + "lands, and what members send to its consumer never reaches it")
+  void memberWithoutTheCertificateGetsNothing() throws Exception {
+    startCluster();
+    long account = account(1);
+    ClusterTls own = ClusterTls.generate(tlsDir, "rogue");
+    rogue = member(shared.with("cluster_port", basePort + 3)
+        .with("cluster_tls_keystore", own.keystore().toString()).with("cluster_tls_password", own.password()));
+
+    DeliveryOptions quick = new DeliveryOptions().setSendTimeout(3_000);
+    Throwable topup = Await.failure(rogue.eventBus().request(BillingBus.TOPUP, new JsonObject()
+        .put("account_id", account).put("amount_micros", 1_000_000_000_000L).put("note", "free credits"), quick));
+    assertThat(topup).isInstanceOf(ReplyException.class);
+
+    // a consumer only the rogue has: whatever a member sends there can go nowhere else
+    AtomicInteger stolen = new AtomicInteger();
+    result(rogue.eventBus().<JsonObject>consumer(ROGUE_ADDRESS, m -> stolen.incrementAndGet()).completion());
+    AtomicReference<ReplyFailure> outcome = new AtomicReference<>();
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      Throwable failure = Await.failure(internalService.eventBus().request(ROGUE_ADDRESS,
+          new JsonObject().put("key_id", 1), quick));
+      outcome.set(failure instanceof ReplyException e ? e.failureType() : null);
+      // NO_HANDLERS: the member has not heard of the rogue's consumer yet
+      return outcome.get() != ReplyFailure.NO_HANDLERS;
+    });
+
+    assertThat(stolen).as("messages the rogue received (the send ended with %s)", outcome.get()).hasValue(0);
+    assertThat(balanceMicros(account)).isEqualTo(1_000_000);
   }
 
   private HttpResponse<String> admin(String base, String method, String path, JsonObject body) throws Exception {

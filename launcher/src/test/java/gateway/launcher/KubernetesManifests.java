@@ -16,6 +16,7 @@ import io.kubernetes.client.openapi.models.V1EnvFromSource;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1EnvVarSource;
 import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1Role;
 import io.kubernetes.client.openapi.models.V1RoleBinding;
@@ -60,6 +61,7 @@ final class KubernetesManifests {
       Map.entry("apps/v1/Deployment", V1Deployment.class),
       Map.entry("autoscaling/v2/HorizontalPodAutoscaler", V2HorizontalPodAutoscaler.class),
       Map.entry("policy/v1/PodDisruptionBudget", V1PodDisruptionBudget.class),
+      Map.entry("networking.k8s.io/v1/NetworkPolicy", V1NetworkPolicy.class),
       Map.entry("rbac.authorization.k8s.io/v1/Role", V1Role.class),
       Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", V1RoleBinding.class),
       Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", V1ClusterRole.class),

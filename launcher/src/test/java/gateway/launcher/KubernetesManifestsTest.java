@@ -29,6 +29,10 @@ import io.kubernetes.client.openapi.models.V1EnvFromSource;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1HTTPGetAction;
 import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyIngressRule;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyPeer;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyPort;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1PolicyRule;
 import io.kubernetes.client.openapi.models.V1Probe;
@@ -97,7 +101,7 @@ class KubernetesManifestsTest {
   void manifestsMatchTheSchema() {
     assertThat(k8s.manifests()).extracting(Manifest::kind).contains(
         "Namespace", "ServiceAccount", "Role", "RoleBinding", "ConfigMap", "Secret", "Service", "Deployment",
-        "HorizontalPodAutoscaler", "PodDisruptionBudget");
+        "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy");
     for (Manifest manifest : k8s.manifests()) {
       assertThat(manifest.name()).as("%s: metadata.name", manifest).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
       List<JsonNode> mustBeStrings = new ArrayList<>();
@@ -232,6 +236,9 @@ class KubernetesManifestsTest {
           .isEqualTo(HEADLESS_SERVICE + "." + namespace + ".svc.cluster.local");
       assertThat(config.eventBusPort()).as("%s: GATEWAY_EVENTBUS_PORT is fixed", role).isPositive();
       assertThat(config.clusterName()).as("%s: GATEWAY_CLUSTER_NAME", role).isNotBlank();
+      assertThat(config.clusterTlsKeystore()).as("%s: GATEWAY_CLUSTER_TLS_KEYSTORE", role).isNotBlank();
+      assertThat(config.clusterTlsPassword()).as("%s: GATEWAY_CLUSTER_TLS_PASSWORD", role).isNotBlank();
+      assertThat(ClusterSetup.eventBusOptions(config).isSsl()).as("%s: event bus over TLS", role).isTrue();
 
       boolean needsPostgres = role != Role.ROUTER;
       if (needsPostgres) {
@@ -261,6 +268,23 @@ class KubernetesManifestsTest {
       assertThat(containerPort(container, "http")).as("%s: http", role).isEqualTo(config.httpPort());
       assertThat(containerPort(container, "hazelcast")).as("%s: hazelcast", role).isEqualTo(config.clusterPort());
       assertThat(containerPort(container, "eventbus")).as("%s: eventbus", role).isEqualTo(config.eventBusPort());
+    }
+  }
+
+  @Test
+  @DisplayName("Prometheus scrapes GATEWAY_METRICS_PORT, a named container port of its own, never the HTTP port")
+  void metricsAreScrapedOffTheHttpPort() {
+    for (Role role : Role.values()) {
+      GatewayConfig config = config(role);
+      V1Deployment deployment = k8s.deployment(role);
+      Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+      assertThat(config.metricsPort()).as("%s: GATEWAY_METRICS_PORT", role).isPositive()
+          .isNotEqualTo(config.httpPort());
+      assertThat(annotations).as("%s: scrape annotations", role).containsEntry("prometheus.io/scrape", "true")
+          .containsEntry("prometheus.io/path", "/metrics")
+          .containsEntry("prometheus.io/port", Integer.toString(config.metricsPort()));
+      assertThat(containerPort(KubernetesManifests.gatewayContainer(deployment), "metrics"))
+          .as("%s: metrics", role).isEqualTo(config.metricsPort());
     }
   }
 
@@ -330,6 +354,67 @@ class KubernetesManifestsTest {
     assertThat(catalog.channels()).isNotEmpty();
     assertThat(catalog.models()).isNotEmpty();
     assertThat(catalog.channels()).as("every route names a channel of the file").containsAll(catalog.routedChannels());
+  }
+
+  @Test
+  @DisplayName("GATEWAY_CLUSTER_TLS_KEYSTORE is the keystore of the Secret llm-gateway-cluster-tls, mounted in every pod")
+  void clusterKeystoreIsMounted() {
+    for (Role role : Role.values()) {
+      V1Deployment deployment = k8s.deployment(role);
+      V1Container container = KubernetesManifests.gatewayContainer(deployment);
+      Path keystore = Path.of(config(role).clusterTlsKeystore());
+      V1VolumeMount mount = container.getVolumeMounts().stream()
+          .filter(m -> keystore.startsWith(m.getMountPath()))
+          .findFirst().orElseThrow(() -> new AssertionError(role + ": no volume mounted over " + keystore));
+      V1Volume volume = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+          .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+      assertThat(volume.getSecret()).as("%s: the keystore volume is a Secret", role).isNotNull();
+      String fileInMount = Path.of(mount.getMountPath()).relativize(keystore).toString();
+      String key = volume.getSecret().getItems() == null ? fileInMount : volume.getSecret().getItems().stream()
+          .filter(item -> item.getPath().equals(fileInMount)).map(item -> item.getKey())
+          .findFirst().orElseThrow(() -> new AssertionError(role + ": no Secret item lands at " + keystore));
+      assertThat(k8s.secretData(volume.getSecret().getSecretName())).as("%s: keystore in the template", role)
+          .containsKey(key);
+    }
+  }
+
+  @Test
+  @DisplayName("the NetworkPolicy covers every role's pods and admits only gateway pods to the Hazelcast and "
+      + "event-bus ports, the HTTP port from anywhere, metrics from inside the cluster")
+  void networkPolicyFencesTheClusterPorts() {
+    V1NetworkPolicy policy = k8s.named(V1NetworkPolicy.class, "llm-gateway");
+    Map<String, String> selected = policy.getSpec().getPodSelector().getMatchLabels();
+    for (Role role : Role.values()) {
+      assertThat(podLabels(role)).as("%s pods", role).containsAllEntriesOf(selected);
+    }
+    assertThat(policy.getSpec().getPolicyTypes()).contains("Ingress");
+    GatewayConfig config = config(Role.ROUTER);
+    Set<IntOrString> clusterPorts = Set.of(new IntOrString("hazelcast"), new IntOrString("eventbus"),
+        new IntOrString(config.clusterPort()), new IntOrString(config.eventBusPort()));
+    boolean httpOpen = false;
+    boolean metricsAllowed = false;
+    for (V1NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+      List<IntOrString> ports = rule.getPorts() == null ? List.of()
+          : rule.getPorts().stream().map(V1NetworkPolicyPort::getPort).toList();
+      boolean coversCluster = ports.isEmpty() || ports.stream().anyMatch(clusterPorts::contains);
+      if (coversCluster) {
+        assertThat(rule.getFrom()).as("a rule admitting the cluster ports names who may connect").isNotEmpty();
+        for (V1NetworkPolicyPeer peer : rule.getFrom()) {
+          assertThat(peer.getIpBlock()).as("no address range reaches the cluster ports").isNull();
+          assertThat(peer.getNamespaceSelector()).as("no other namespace reaches the cluster ports").isNull();
+          assertThat(peer.getPodSelector()).isNotNull();
+          for (Role role : Role.values()) {
+            assertThat(podLabels(role)).containsAllEntriesOf(peer.getPodSelector().getMatchLabels());
+          }
+          assertThat(peer.getPodSelector().getMatchLabels()).as("only gateway pods")
+              .containsEntry("app.kubernetes.io/name", "llm-gateway");
+        }
+      }
+      httpOpen |= (rule.getFrom() == null || rule.getFrom().isEmpty()) && ports.contains(new IntOrString("http"));
+      metricsAllowed |= ports.contains(new IntOrString("metrics"));
+    }
+    assertThat(httpOpen).as("the HTTP port is open to the ingress").isTrue();
+    assertThat(metricsAllowed).as("Prometheus may scrape").isTrue();
   }
 
   @Test

@@ -43,8 +43,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Four gateway JVMs on loopback, clustered over Hazelcast TCP: two routers, auth+catalog, and
- * billing, with load through both routers. Billing is killed with SIGKILL mid-load and started
+ * Four gateway JVMs on loopback, clustered over Hazelcast TCP, their event bus over mutual TLS:
+ * two routers, auth+catalog, and billing, with load through both routers. Billing is killed with SIGKILL mid-load and started
  * again; a router is stopped with SIGTERM while it streams. Money is checked in SQL.
  */
 class MultiProcessClusterIT {
@@ -127,6 +127,9 @@ class MultiProcessClusterIT {
     common.put("GATEWAY_ROUTER_INSTANCES", "1");
     common.put("GATEWAY_BILLING_INSTANCES", "1");
     common.put("FAKE_CHANNEL_KEY", "sk-upstream-secret-of-the-channel");
+    ClusterTls tls = ClusterTls.generate(logs, "cluster");
+    common.put("GATEWAY_CLUSTER_TLS_KEYSTORE", tls.keystore().toString());
+    common.put("GATEWAY_CLUSTER_TLS_PASSWORD", tls.password());
 
     GatewayProcess services = process("auth-catalog", common, logs, base, "auth,catalog",
         Map.of("GATEWAY_CATALOG", catalog.toString()));
@@ -226,7 +229,7 @@ class MultiProcessClusterIT {
     for (GatewayProcess p : processes) {
       String text = Files.readString(p.log());
       assertThat(text).as(p.name()).doesNotContain(key).doesNotContain(TestServices.ADMIN_TOKEN)
-          .doesNotContain("sk-upstream-secret-of-the-channel");
+          .doesNotContain("sk-upstream-secret-of-the-channel").doesNotContain(tls.password());
     }
   }
 
@@ -237,6 +240,7 @@ class MultiProcessClusterIT {
     env.put("GATEWAY_ROLES", roles);
     env.put("GATEWAY_CLUSTER_PORT", Integer.toString(clusterPort));
     env.put("GATEWAY_HTTP_PORT", Integer.toString(TestServices.freePort()));
+    env.put("GATEWAY_METRICS_PORT", Integer.toString(TestServices.freePort()));
     GatewayProcess process = new GatewayProcess(name, env, logs);
     processes.add(process);
     return process;

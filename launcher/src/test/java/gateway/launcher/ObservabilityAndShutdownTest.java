@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /** The running process as an operator sees it: its metrics, and how it stops. */
 class ObservabilityAndShutdownTest {
+  private static final String METRICS_TOKEN = "metrics-scraper-token-0123456789";
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10)).build();
   private Vertx fakeVertx;
@@ -46,7 +47,8 @@ class ObservabilityAndShutdownTest {
   void start() throws Exception {
     fakeVertx = Vertx.vertx();
     fake = result(FakeUpstream.start(fakeVertx));
-    GatewayConfig config = TestServices.config().with("shutdown_grace_seconds", 20);
+    GatewayConfig config = TestServices.config().with("shutdown_grace_seconds", 20)
+        .with("metrics_token", METRICS_TOKEN);
     gateway = Gateway.start(config);
     port = gateway.config().httpPort();
     admin("PUT", "/admin/channels/fake", new JsonObject().put("type", "openai").put("base_url", fake.openAiBaseUrl()));
@@ -76,7 +78,7 @@ class ObservabilityAndShutdownTest {
     assertThat(chat(false).statusCode()).isEqualTo(200);
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      String metrics = get("/metrics").body();
+      String metrics = scrape(METRICS_TOKEN).body();
       assertThat(metrics)
           .contains("gateway_requests_total{channel=\"fake\",model=\"gpt-4o-mini\",outcome=\"completed\",status=\"200\"} 1.0")
           .contains("gateway_request_duration_seconds_bucket{channel=\"fake\",model=\"gpt-4o-mini\",status=\"200\"")
@@ -89,6 +91,17 @@ class ObservabilityAndShutdownTest {
           .contains("vertx_http_server_requests_total")
           .contains("jvm_memory_used_bytes");
     });
+  }
+
+  @Test
+  @DisplayName("/metrics is not on the public port; its own port answers only a scraper with the bearer token")
+  void metricsAreOffThePublicPort() throws Exception {
+    assertThat(get("/metrics").statusCode()).isEqualTo(404);
+    assertThat(scrape(null).statusCode()).isEqualTo(401);
+    assertThat(scrape(METRICS_TOKEN + "x").statusCode()).isEqualTo(401);
+    HttpResponse<String> scraped = scrape(METRICS_TOKEN);
+    assertThat(scraped.statusCode()).isEqualTo(200);
+    assertThat(scraped.body()).contains("jvm_memory_used_bytes");
   }
 
   @Test
@@ -158,6 +171,15 @@ class ObservabilityAndShutdownTest {
   }
 
   private int port;
+
+  private HttpResponse<String> scrape(String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + gateway.config().metricsPort() + "/metrics")).timeout(Duration.ofSeconds(5));
+    if (token != null) {
+      request.header("authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
 
   private int port() {
     return port;

@@ -60,7 +60,10 @@ final class ApiRouter {
     root.route().handler(RequestIds::assign);
     root.route().handler(bodies::deadline);
     health.mount(root);
-    new MetricsEndpoint(vertx).mount(root);
+    if (config.metricsPort() == config.httpPort()) {
+      // only when configured so, and then with a token (GatewayConfig refuses it without)
+      new MetricsEndpoint(vertx, config.metricsToken()).mount(root);
+    }
 
     Router v1 = Router.router(vertx);
     // First of all (even the method gate): a refusal on Anthropic's endpoints must be in its shape too.

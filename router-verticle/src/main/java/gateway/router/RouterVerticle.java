@@ -93,7 +93,7 @@ public final class RouterVerticle extends VerticleBase {
               keys.keysChanged(m.body());
               resolver.clear();
             }).completion(),
-            bus.consumer(CatalogBus.CHANGED, m -> resolver.clear()).completion(),
+            bus.<JsonObject>consumer(CatalogBus.CHANGED, m -> resolver.catalogChanged(m.body())).completion(),
             bus.<JsonObject>consumer(RouterBus.BREAKER_CHANGED, m -> breakers.remoteChange(m.body())).completion(),
             limiter.preload()))
         .compose(v -> vertx.createHttpServer(serverOptions(config))

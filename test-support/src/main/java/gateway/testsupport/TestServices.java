@@ -44,6 +44,7 @@ public final class TestServices {
         .with("redis_prefix", "gwt" + UUID.randomUUID().toString().substring(0, 8))
         .withAdminToken(ADMIN_TOKEN)
         .withHttpPort(freePort())
+        .with("metrics_port", freePort())
         .with("http_host", "127.0.0.1")
         .with("pg_pool_size", 4);
   }

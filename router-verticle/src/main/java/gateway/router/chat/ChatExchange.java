@@ -327,7 +327,7 @@ final class ChatExchange {
         requestId, route.channel().name(), error.status(),
         error.message());
     if (error.isClientError()) {
-      ErrorResponses.send(ctx, error.status(), clientErrorType(error), error.code(), error.message(), null);
+      ErrorResponses.send(ctx, error.status(), clientErrorType(error), error.code(), error.clientMessage(), null);
       release(error.message());
       return;
     }
@@ -358,7 +358,8 @@ final class ChatExchange {
     }
     String reason = lastError == null ? "unknown" : lastError.message();
     ErrorResponses.send(ctx, GatewayError.UPSTREAM_ERROR.exception(
-        "All " + attempts + " upstream attempt(s) failed; the last: " + reason));
+        "All " + attempts + " upstream attempt(s) failed; the last: "
+            + (lastError == null ? reason : lastError.clientMessage())));
     release(reason);
   }
 

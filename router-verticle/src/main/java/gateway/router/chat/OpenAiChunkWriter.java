@@ -81,7 +81,7 @@ public final class OpenAiChunkWriter implements ChunkWriter {
   @Override
   public void fail(UpstreamError error) {
     write(ErrorResponses.openAiBody("upstream_error", "upstream_error",
-        "The upstream stream broke off: " + error.message(), null));
+        "The upstream stream broke off: " + error.clientMessage(), null));
     out.end();
   }
 

@@ -63,18 +63,19 @@ public final class KeyAuthenticator implements Handler<RoutingContext> {
       ctx.fail(GatewayError.INVALID_API_KEY.exception());
       return;
     }
+    long generation = cache.generation();
     JsonObject verify = new JsonObject().put("key_sha256", digest);
     BusTimer.timed(AuthBus.VERIFY, bus.<JsonObject>request(AuthBus.VERIFY, verify))
         .onComplete(reply -> {
       if (reply.succeeded()) {
         Principal principal = Principal.fromJson(reply.result().body());
-        cache.putVerified(digest, principal);
+        cache.putVerified(digest, principal, generation);
         admit(ctx, principal);
         return;
       }
       GatewayException failure = GatewayException.of(reply.cause());
       if (failure.error() == GatewayError.INVALID_API_KEY) {
-        cache.putRefused(digest);
+        cache.putRefused(digest, generation);
       }
       ctx.fail(failure);
     });

@@ -9,6 +9,10 @@ import java.util.Map;
  * Verified keys of one router instance, by the SHA-256 of the secret, for a short time.
  * Every {@code auth.keys.changed} event drops the entries it names (and all refusals), so a
  * disabled key stops working cluster-wide at once, not when its entry ages out.
+ *
+ * <p>Every change also starts a new generation: an answer to a lookup started in an earlier
+ * generation is not stored, since auth may have read the key before the change (a verify in
+ * flight while the key was disabled would otherwise cache it as valid for the whole TTL).
  * Confined to its verticle's event loop.
  */
 final class PrincipalCache {
@@ -21,6 +25,7 @@ final class PrincipalCache {
   private final long ttlNanos;
   private final Map<String, Entry> verified = new HashMap<>();
   private final Map<String, Long> refused = new HashMap<>();
+  private long generation;
 
   PrincipalCache(long ttlSeconds) {
     this.ttlNanos = ttlSeconds * 1_000_000_000L;
@@ -52,14 +57,26 @@ final class PrincipalCache {
     return true;
   }
 
-  void putVerified(String digest, Principal principal) {
+  /** The current generation: take it before asking auth, hand it back with the answer. */
+  long generation() {
+    return generation;
+  }
+
+  /** Stores an answer, unless a change arrived since its lookup started in {@code lookupGeneration}. */
+  void putVerified(String digest, Principal principal, long lookupGeneration) {
+    if (lookupGeneration != generation) {
+      return;
+    }
     if (verified.size() >= MAX_ENTRIES) {
       verified.clear();
     }
     verified.put(digest, new Entry(principal, System.nanoTime() + ttlNanos));
   }
 
-  void putRefused(String digest) {
+  void putRefused(String digest, long lookupGeneration) {
+    if (lookupGeneration != generation) {
+      return;
+    }
     if (refused.size() >= MAX_ENTRIES) {
       refused.clear();
     }
@@ -68,6 +85,7 @@ final class PrincipalCache {
 
   /** Applies an {@code auth.keys.changed} event: {key_id} or {account_id}. */
   void invalidate(JsonObject change) {
+    generation++;
     Long keyId = change.getLong("key_id");
     Long accountId = change.getLong("account_id");
     verified.values().removeIf(e -> (keyId != null && e.principal.keyId() == keyId)

@@ -54,7 +54,7 @@ public final class UpstreamCall {
     }
     client.request(options).onComplete(connected -> {
       if (connected.failed()) {
-        call.fail("cannot reach channel '" + channel + "': " + describe(connected.cause()));
+        call.fail("channel '" + channel + "' could not be reached", describe(connected.cause()));
         return;
       }
       call.request = connected.result();
@@ -66,7 +66,7 @@ public final class UpstreamCall {
       call.request.send(upstream.body()).onComplete(answered -> {
         vertx.cancelTimer(call.firstByteTimer);
         if (answered.failed()) {
-          call.fail("channel '" + channel + "' failed: " + describe(answered.cause()));
+          call.fail("the connection to channel '" + channel + "' failed", describe(answered.cause()));
         } else {
           call.watchIdle(timeouts.idleMs());
           call.response.tryComplete(answered.result());
@@ -140,6 +140,13 @@ public final class UpstreamCall {
   private void fail(String message) {
     done();
     response.tryFail(failure(message));
+  }
+
+  /** Fails with {@code clientText} for the client and the transport's {@code detail} (its address) for the log. */
+  private void fail(String clientText, String detail) {
+    done();
+    response.tryFail(abortReason != null ? failure(clientText)
+        : new UpstreamFailure(UpstreamError.transport(clientText, detail)));
   }
 
   private static String describe(Throwable cause) {

@@ -37,6 +37,8 @@ final class GatewayUnderTest {
   final GatewayConfig config;
   final FakeUpstream fake;
   final AdminClient admin;
+  /** Deployment ids of the catalog replicas, in the order they were deployed. */
+  final List<String> catalogDeployments = new java.util.ArrayList<>();
 
   /** An account with credits and a key. */
   record Customer(long accountId, long keyId, String key) {
@@ -54,14 +56,25 @@ final class GatewayUnderTest {
   }
 
   static GatewayUnderTest start(Vertx vertx, UnaryOperator<GatewayConfig> tune) {
+    return start(vertx, tune, 1, 2);
+  }
+
+  /** With {@code catalogReplicas} catalog verticles (each its own deployment) and {@code routerInstances} routers. */
+  static GatewayUnderTest start(Vertx vertx, UnaryOperator<GatewayConfig> tune, int catalogReplicas,
+                                int routerInstances) {
     GatewayConfig config = tune.apply(TestServices.config());
     DeploymentOptions one = new DeploymentOptions().setConfig(config.toJson());
-    result(vertx.deployVerticle(CatalogVerticle::new, one));
+    List<String> catalogs = new java.util.ArrayList<>();
+    for (int i = 0; i < catalogReplicas; i++) {
+      catalogs.add(result(vertx.deployVerticle(CatalogVerticle::new, one)));
+    }
     result(vertx.deployVerticle(AuthVerticle::new, one));
     result(vertx.deployVerticle(BillingVerticle::new, new DeploymentOptions(one).setInstances(2)));
-    result(vertx.deployVerticle(RouterVerticle::new, new DeploymentOptions(one).setInstances(2)));
+    result(vertx.deployVerticle(RouterVerticle::new, new DeploymentOptions(one).setInstances(routerInstances)));
     FakeUpstream fake = result(FakeUpstream.start(vertx)).expectApiKey(CHANNEL_KEY);
-    return new GatewayUnderTest(vertx, config, fake);
+    GatewayUnderTest gateway = new GatewayUnderTest(vertx, config, fake);
+    gateway.catalogDeployments.addAll(catalogs);
+    return gateway;
   }
 
   String baseUrl() {

@@ -65,7 +65,7 @@ final class MessagesProtocol implements ClientProtocol {
   /** The {@code event: error} that ends a stream broken after content, in Anthropic's error shape. */
   static JsonObject errorEvent(UpstreamError error) {
     JsonObject event = ErrorResponses.anthropicBody(error.status() == 0 ? 500 : error.status(), error.type(),
-        "The upstream stream broke off: " + error.message());
+        "The upstream stream broke off: " + error.clientMessage());
     if (error.type() != null && ANTHROPIC_ERROR_TYPES.contains(error.type())) {
       event.getJsonObject("error").put("type", error.type());
     }

@@ -51,6 +51,6 @@ final class ResponsesProtocol implements ClientProtocol {
   static JsonObject failed(JsonObject response, UpstreamError error) {
     return response.put("status", "failed").putNull("usage").put("error", new JsonObject()
         .put("code", "server_error")
-        .put("message", "The upstream stream broke off: " + error.message()));
+        .put("message", "The upstream stream broke off: " + error.clientMessage()));
   }
 }
