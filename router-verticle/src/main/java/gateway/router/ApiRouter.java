@@ -19,6 +19,7 @@ import gateway.router.inbound.messages.CountTokensHandler;
 import gateway.router.inbound.messages.MessagesHandler;
 import gateway.router.inbound.responses.ResponsesHandler;
 import io.vertx.core.Vertx;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -105,8 +106,20 @@ final class ApiRouter {
     return root;
   }
 
-  private static BodyHandler bodyHandler(long limit) {
-    return BodyHandler.create(false).setBodyLimit(limit);
+  /**
+   * Reads the body within {@code limit}, unless it was read already (count_tokens reads its own under
+   * a smaller limit) or there is none: a request without a body has ended before an asynchronous
+   * check let it through, and Vert.x's BodyHandler refuses an ended request.
+   */
+  private static Handler<RoutingContext> bodyHandler(long limit) {
+    BodyHandler read = BodyHandler.create(false).setBodyLimit(limit);
+    return ctx -> {
+      if (ctx.body().available() || ctx.request().isEnded()) {
+        ctx.next();
+      } else {
+        read.handle(ctx);
+      }
+    };
   }
 
   /** Only the public model list may be read without a key. */

@@ -69,20 +69,39 @@ public final class BillingClient {
 
   /**
    * Places the hold; fails with 402 when the balance cannot cover it, 503 when billing is
-   * unreachable. A reserve that timed out may still have placed its hold, so it is released: safe
+   * unreachable. A reserve that failed otherwise than by billing's refusal (it timed out, or the
+   * database broke off after the commit) may still have placed its hold, so it is released: safe
    * either way, since billing refuses a reserve for a request id already released.
    */
   public Future<Void> reserve(Hold hold) {
     return BusTimer.timed(BillingBus.RESERVE,
             vertx.eventBus().<JsonObject>request(BillingBus.RESERVE, hold.toJson(), reserveOptions))
         .recover(failure -> {
-          if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+          if (mayHaveHeld(failure)) {
             release(new UsageReport(hold.requestId(), hold.accountId(), hold.keyId(), hold.model(), null, Usage.ZERO, 0,
                 RequestOutcome.FAILED, 0, 0, "billing did not confirm the hold in time"));
           }
           return Future.failedFuture(GatewayException.of(failure));
         })
         .mapEmpty();
+  }
+
+  /**
+   * Whether a failed reserve may still have placed its hold: anything but a refusal billing decided
+   * (400, 402, 403, 409) or a message that reached nobody — a timeout, or a database that failed
+   * between the commit and the answer.
+   */
+  private static boolean mayHaveHeld(Throwable failure) {
+    if (failure instanceof ReplyException reply) {
+      if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
+        return false;
+      }
+      if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        int status = reply.failureCode();
+        return status != 400 && status != 402 && status != 403 && status != 409;
+      }
+    }
+    return true;
   }
 
   public void settle(UsageReport report) {
