@@ -1,7 +1,11 @@
 package gateway.testsupport;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
@@ -65,6 +69,22 @@ public final class RestartableRedis implements AutoCloseable {
 
   public String url() {
     return "redis://127.0.0.1:" + port;
+  }
+
+  /** How many keys the server holds ({@code DBSIZE}); the server must be running. */
+  public long keyCount() {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write("DBSIZE\r\n".getBytes(StandardCharsets.US_ASCII));
+      String reply = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+      if (reply == null || !reply.startsWith(":")) {
+        throw new IllegalStateException("DBSIZE answered " + reply);
+      }
+      return Long.parseLong(reply.substring(1));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot ask Redis on port " + port, e);
+    }
   }
 
   @Override

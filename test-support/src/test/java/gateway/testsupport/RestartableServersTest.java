@@ -45,11 +45,13 @@ class RestartableServersTest {
     try (RestartableRedis redis = RestartableRedis.start()) {
       int port = Integer.parseInt(redis.url().substring(redis.url().lastIndexOf(':') + 1));
       assertThat(command(port, "SET k v")).startsWith("+OK");
+      assertThat(redis.keyCount()).isEqualTo(1);
       redis.stop();
       assertThatThrownBy(() -> command(port, "PING")).isInstanceOf(IOException.class);
       redis.startAgain();
       assertThat(command(port, "PING")).startsWith("+PONG");
       assertThat(command(port, "GET k")).startsWith("$-1");
+      assertThat(redis.keyCount()).isZero();
     }
   }
 
