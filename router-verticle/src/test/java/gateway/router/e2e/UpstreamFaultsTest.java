@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,7 +107,8 @@ class UpstreamFaultsTest {
   @DisplayName("every request ends cleanly in time, the healthy model keeps answering, nothing is left open, "
       + "money reconciles")
   void underLoad(Fault fault, Vertx vertx) {
-    String slug = (fault.channelType() + "-" + fault.name()).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    String slug = (fault.channelType() + "-" + fault.name()).toLowerCase(Locale.ROOT)
+        .replaceAll("[^a-z0-9]+", "-");
     String channel = "faulty-" + slug;
     gateway.channel(channel, new JsonObject().put("type", fault.channelType())
         .put("base_url", fault.channelType().equals("anthropic") ? gateway.fake.anthropicBaseUrl()
