@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Which call a load's client sends next. */
 @FunctionalInterface
@@ -32,7 +33,7 @@ public interface Mix {
       }
     });
     List<Call> drawn = List.copyOf(bag);
-    Map<Integer, SplittableRandom> randoms = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<Integer, SplittableRandom> randoms = new ConcurrentHashMap<>();
     return (client, n) -> drawn.get(randoms.computeIfAbsent(client, c -> new SplittableRandom(seed + c))
         .nextInt(drawn.size()));
   }
