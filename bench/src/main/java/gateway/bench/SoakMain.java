@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * The soak's driver (bench/soak.sh starts the gateway and checks the money): the fake upstream in this JVM,
  * {@link SoakMix}'s catalog and account written through the gateway's admin API, then {@link SoakRun}'s mixed
  * traffic for the given minutes, sampling the gateway process. Writes {@code account.txt}, {@code samples.tsv},
- * {@code answers.txt}, {@code complete.txt} (how many whole answers the clients got) and {@code levelling.txt} to the output directory and exits 0 when every answer was whole
+ * {@code answers.txt}, {@code complete.txt} (how many whole answers the clients got, and how many times they hung up) and {@code levelling.txt} to the output directory and exits 0 when every answer was whole
  * or a clean error, no client connection or upstream call was left and heap, descriptors, sockets and threads
  * levelled off; 2 when something grew, 3 when answers were broken or something was left open.
  *
@@ -61,8 +61,8 @@ public final class SoakMain {
     Files.writeString(out.resolve("account.txt"), soak.setup().accountId() + "\n", StandardCharsets.UTF_8);
     Files.writeString(out.resolve("samples.tsv"), SoakRun.table(soak), StandardCharsets.UTF_8);
     Files.writeString(out.resolve("answers.txt"), soak.report().summary(), StandardCharsets.UTF_8);
-    Files.writeString(out.resolve("complete.txt"), soak.report().count(Verdict.COMPLETE) + "\n",
-        StandardCharsets.UTF_8);
+    Files.writeString(out.resolve("complete.txt"), soak.report().count(Verdict.COMPLETE) + " "
+        + soak.report().count(Verdict.HUNG_UP) + "\n", StandardCharsets.UTF_8);
 
     List<Levelling> levelling = soak.levelling();
     StringBuilder verdict = new StringBuilder();
