@@ -17,6 +17,7 @@ class UnreachableTest {
     assertThat(Unreachable.isUnreachable(new ConnectException("Connection refused"))).isTrue();
     assertThat(Unreachable.isUnreachable(new RuntimeException(new ConnectException("refused")))).isTrue();
     assertThat(Unreachable.isUnreachable(ClosedConnectionException.INSTANCE)).isTrue();
+    assertThat(Unreachable.isUnreachable(new java.net.SocketException("Connection reset"))).isTrue();
     assertThat(Unreachable.isUnreachable(new TimeoutException("pool"))).isTrue();
     assertThat(Unreachable.isUnreachable(new PgException("terminating connection due to administrator command",
         "FATAL", "57P01", null))).isTrue();
