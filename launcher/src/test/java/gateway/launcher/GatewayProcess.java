@@ -72,6 +72,11 @@ final class GatewayProcess {
     return process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** The operating system's id of the running process. */
+  long pid() {
+    return process.pid();
+  }
+
   boolean alive() {
     return process != null && process.isAlive();
   }

@@ -1,5 +1,6 @@
 package gateway.common.bus;
 
+import gateway.common.GatewayError;
 import gateway.common.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Registers request/reply consumers whose handler returns a future: success becomes the
- * reply, a {@link GatewayException} becomes its failure code, anything else is logged and
+ * reply, a {@link GatewayException} becomes its failure code, a database that cannot be reached
+ * ({@link Unreachable}) becomes {@code service_unavailable} (503), anything else is logged and
  * replied as {@code internal_error}. A handler that throws is treated like one that failed.
  */
 public final class BusReplies {
@@ -48,7 +50,11 @@ public final class BusReplies {
         return;
       }
       Throwable failure = done.cause();
-      if (!(failure instanceof GatewayException)) {
+      if (!(failure instanceof GatewayException) && Unreachable.isUnreachable(failure)) {
+        // The service's own dependency (its database) is down: a 503 the client may retry, not a 500.
+        LOG.warn("{} failed, its database is unreachable: {}", message.address(), failure.toString());
+        failure = GatewayError.SERVICE_UNAVAILABLE.exception();
+      } else if (!(failure instanceof GatewayException)) {
         LOG.error("{} failed", message.address(), failure);
       }
       GatewayException.fail(message, failure);

@@ -9,23 +9,49 @@ import java.util.function.Consumer;
  * event (or a line, or a UTF-8 character) may be split across network chunks, several
  * {@code data:} lines join with LF, comments are skipped, a blank line dispatches.
  * Every upstream protocol's stream goes through this one reader.
+ *
+ * <p>Each byte is looked at once, however many chunks a long line comes in, and a line longer
+ * than {@link #MAX_LINE_BYTES} (garbage from a broken upstream: no legitimate event is that
+ * large) is dropped up to its end instead of being buffered without bound.
  */
 public final class SseReader {
+  /** The longest line kept: well above a base64 image in one event. */
+  public static final int MAX_LINE_BYTES = 32 * 1024 * 1024;
+
   private final Consumer<SseEvent> sink;
+  private final int maxLineBytes;
   private Buffer pending = Buffer.buffer();
+  // Bytes at the start of pending already looked at: none of them ends a line.
+  private int scanned;
+  // The current line outgrew the limit: its bytes are skipped until it ends.
+  private boolean dropping;
   private boolean skipLeadingLf;
   private String eventType;
   private StringBuilder data;
 
   public SseReader(Consumer<SseEvent> sink) {
+    this(sink, MAX_LINE_BYTES);
+  }
+
+  SseReader(Consumer<SseEvent> sink, int maxLineBytes) {
     this.sink = sink;
+    this.maxLineBytes = maxLineBytes;
   }
 
   public void feed(Buffer chunk) {
+    if (dropping) {
+      int end = lineEnd(chunk);
+      if (end < 0) {
+        return;
+      }
+      dropping = false;
+      skipLeadingLf = chunk.getByte(end) == '\r';
+      chunk = chunk.getBuffer(end + 1, chunk.length());
+    }
     pending.appendBuffer(chunk);
     int lineStart = 0;
     int length = pending.length();
-    for (int i = 0; i < length; i++) {
+    for (int i = scanned; i < length; i++) {
       byte b = pending.getByte(i);
       if (skipLeadingLf) {
         skipLeadingLf = false;
@@ -41,11 +67,36 @@ public final class SseReader {
       }
     }
     pending = lineStart == 0 ? pending : pending.getBuffer(lineStart, length);
+    scanned = pending.length();
+    if (scanned > maxLineBytes) {
+      // The event this line belongs to is garbage as a whole.
+      pending = Buffer.buffer();
+      scanned = 0;
+      dropping = true;
+      data = null;
+      eventType = null;
+    }
+  }
+
+  /** Bytes held for a line not ended yet. */
+  int buffered() {
+    return pending.length();
+  }
+
+  /** Where the first line end (CR or LF) of a chunk is, or -1. */
+  private static int lineEnd(Buffer chunk) {
+    for (int i = 0; i < chunk.length(); i++) {
+      byte b = chunk.getByte(i);
+      if (b == '\n' || b == '\r') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The stream ended: a last event without its blank line is still delivered. */
   public void end() {
-    if (pending.length() > 0) {
+    if (pending.length() > 0 && !dropping) {
       line(pending.toString(StandardCharsets.UTF_8));
       pending = Buffer.buffer();
     }

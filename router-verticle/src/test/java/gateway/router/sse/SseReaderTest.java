@@ -51,4 +51,36 @@ class SseReaderTest {
     reader.end();
     return events;
   }
+
+  @Test
+  @DisplayName("a line longer than the limit is dropped with its event, never buffered beyond the limit, and the "
+      + "events after it are read")
+  void overlongLineIsDropped() {
+    List<SseEvent> events = new ArrayList<>();
+    SseReader reader = new SseReader(events::add, 1024);
+    reader.feed(Buffer.buffer("data: {\"before\":1}\n\nevent: junk\ndata: kept-with-junk?\ndata: "));
+    int mostBuffered = 0;
+    for (int i = 0; i < 500; i++) {
+      reader.feed(Buffer.buffer("x".repeat(100)));
+      mostBuffered = Math.max(mostBuffered, reader.buffered());
+    }
+    reader.feed(Buffer.buffer("xxx\r\n\r\ndata: {\"after\":2}\n\n"));
+    reader.end();
+    assertThat(mostBuffered).isLessThanOrEqualTo(1024 + 100);
+    assertThat(events).containsExactly(new SseEvent(null, "{\"before\":1}"), new SseEvent(null, "{\"after\":2}"));
+  }
+
+  @Test
+  @DisplayName("a long line in many chunks, under the limit, arrives whole")
+  void longLineInManyChunks() {
+    List<SseEvent> events = new ArrayList<>();
+    SseReader reader = new SseReader(events::add);
+    String payload = "y".repeat(200_000);
+    Buffer stream = Buffer.buffer("event: big\ndata: " + payload + "\n\n");
+    for (int at = 0; at < stream.length(); at += 1000) {
+      reader.feed(stream.getBuffer(at, Math.min(stream.length(), at + 1000)));
+    }
+    assertThat(events).containsExactly(new SseEvent("big", payload));
+    assertThat(reader.buffered()).isZero();
+  }
 }

@@ -3,6 +3,7 @@ package gateway.testsupport.fake;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,10 +44,35 @@ import java.util.Objects;
  * events that carry generated text or tool-call fragments (not role/lifecycle/finish events). A count of 0 triggers
  * before the first content delta; a count at or beyond the number of deltas triggers after the last one, before
  * the protocol's finishing events.
+ *
+ * <h2>Garbage</h2>
+ * Deliberately broken answers, for fault tests; everything a garbage behavior does not break stays in the
+ * provider's format:
+ * <ul>
+ *   <li>{@link #raw(int, String, String)}: exactly this status, content type and body, whatever the protocol (an
+ *       HTML error page from a proxy, plain text, an empty body).</li>
+ *   <li>{@link #sentWithStatus(int)}: the answer as rendered, under another HTTP status, e.g. an error body
+ *       with 200 ({@code error(500, "..").sentWithStatus(200)}), as some OpenAI-compatible hosts answer.</li>
+ *   <li>{@link #contentType(String)}: the answer as rendered, with another {@code Content-Type} (a JSON body
+ *       labelled {@code text/html}, a stream labelled {@code application/json}).</li>
+ *   <li>{@link #truncateBody(int)}: a non-stream body cut to its first n bytes and sent as if complete
+ *       (Content-Length n): truncated JSON, well framed. {@link #cutBodyAfterBytes(int)}: the full
+ *       Content-Length announced, n bytes sent, then the connection closed: a body broken off in transit.</li>
+ *   <li>{@link #noiseAfterChunks(int, int)}: in a stream, after n content deltas, that many pseudo-random
+ *       bytes (seeded by their count, so a run is reproducible; any byte value, newlines included), then a
+ *       blank line, then the rest of the stream as usual.</li>
+ *   <li>{@link #neverEnds()}: a stream that sends its content deltas and then, instead of its finishing events,
+ *       an SSE comment line ({@code : keep-alive}; a newline, which is JSON whitespace, in Gemini's JSON-array
+ *       stream) every {@code chunkDelay} (200 ms when none is set) until the client closes the connection, as a
+ *       stuck provider behind a keep-alive proxy does. Gemini's last content chunk carries its finish reason, so
+ *       there that chunk is held back too.</li>
+ * </ul>
  */
 public final class Behavior {
 
-  enum Kind { REPLY, ERROR, HANG, RESET }
+  enum Kind { REPLY, ERROR, HANG, RESET, RAW }
+
+  static final Duration DEFAULT_HEARTBEAT = Duration.ofMillis(200);
 
   record ToolCall(String name, String argumentsJson, JsonObject arguments) {}
 
@@ -70,6 +96,16 @@ public final class Behavior {
   final String finishReason;
   final boolean streamOnly;
   final List<Map.Entry<String, String>> headers;
+  final int rawStatus;
+  final String rawContentType;
+  final byte[] rawBody;
+  final int statusOverride;
+  final String contentTypeOverride;
+  final int truncateBodyBytes;
+  final int cutBodyAfterBytes;
+  final int noiseAfterChunks;
+  final int noiseBytes;
+  final boolean neverEnds;
 
   private Behavior(Builder b) {
     this.kind = b.kind;
@@ -92,6 +128,16 @@ public final class Behavior {
     this.finishReason = b.finishReason;
     this.streamOnly = b.streamOnly;
     this.headers = List.copyOf(b.headers);
+    this.rawStatus = b.rawStatus;
+    this.rawContentType = b.rawContentType;
+    this.rawBody = b.rawBody;
+    this.statusOverride = b.statusOverride;
+    this.contentTypeOverride = b.contentTypeOverride;
+    this.truncateBodyBytes = b.truncateBodyBytes;
+    this.cutBodyAfterBytes = b.cutBodyAfterBytes;
+    this.noiseAfterChunks = b.noiseAfterChunks;
+    this.noiseBytes = b.noiseBytes;
+    this.neverEnds = b.neverEnds;
   }
 
   /** The assistant answers with this text. */
@@ -244,6 +290,69 @@ public final class Behavior {
     return new Behavior(b);
   }
 
+  /**
+   * Garbage: answers exactly this status, content type and body (UTF-8), whatever protocol the request spoke;
+   * no stream, no usage, no provider framing.
+   */
+  public static Behavior raw(int status, String contentType, String body) {
+    return raw(status, contentType, Objects.requireNonNull(body, "body").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Garbage: like {@link #raw(int, String, String)} with arbitrary bytes. */
+  public static Behavior raw(int status, String contentType, byte[] body) {
+    Builder b = new Builder(Kind.RAW);
+    b.rawStatus = httpStatus(status);
+    b.rawContentType = Objects.requireNonNull(contentType, "contentType");
+    b.rawBody = Objects.requireNonNull(body, "body").clone();
+    return new Behavior(b);
+  }
+
+  /** Garbage: sends the rendered answer (error bodies and streams included) under this HTTP status instead. */
+  public Behavior sentWithStatus(int status) {
+    Builder b = copy();
+    b.statusOverride = httpStatus(status);
+    return new Behavior(b);
+  }
+
+  /** Garbage: sends the rendered answer with this {@code Content-Type} instead of the protocol's. */
+  public Behavior contentType(String contentType) {
+    Builder b = copy();
+    b.contentTypeOverride = Objects.requireNonNull(contentType, "contentType");
+    return new Behavior(b);
+  }
+
+  /** Garbage, non-stream: only the first {@code bytes} of the body, sent as a complete body of that length. */
+  public Behavior truncateBody(int bytes) {
+    Builder b = copy();
+    b.truncateBodyBytes = (int) nonNegative(bytes, "truncateBody");
+    return new Behavior(b);
+  }
+
+  /** Garbage, non-stream: announces the whole body's length, sends {@code bytes} of it, closes the connection. */
+  public Behavior cutBodyAfterBytes(int bytes) {
+    Builder b = copy();
+    b.cutBodyAfterBytes = (int) nonNegative(bytes, "cutBodyAfterBytes");
+    return new Behavior(b);
+  }
+
+  /** Garbage, streaming: {@code bytes} pseudo-random bytes and a blank line after {@code n} content deltas. */
+  public Behavior noiseAfterChunks(int n, int bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("noise needs at least one byte: " + bytes);
+    }
+    Builder b = copy();
+    b.noiseAfterChunks = (int) nonNegative(n, "noiseAfterChunks");
+    b.noiseBytes = bytes;
+    return new Behavior(b);
+  }
+
+  /** Garbage, streaming: after the content, keep-alive comments until the client leaves; no finishing events. */
+  public Behavior neverEnds() {
+    Builder b = copy();
+    b.neverEnds = true;
+    return new Behavior(b);
+  }
+
   boolean hasFaultAfterChunks() {
     return cutAfterChunks >= 0 || errorEventAfterChunks >= 0;
   }
@@ -254,6 +363,7 @@ public final class Behavior {
       case ERROR -> "Behavior[error " + errorStatus + " " + errorMessage + "]";
       case HANG -> "Behavior[hang]";
       case RESET -> "Behavior[connectionReset]";
+      case RAW -> "Behavior[raw " + rawStatus + " " + rawContentType + ", " + rawBody.length + " bytes]";
       case REPLY -> "Behavior[reply '" + text + "', " + toolCalls.size() + " tool call(s)]";
     };
   }
@@ -266,6 +376,13 @@ public final class Behavior {
     } catch (DecodeException | ClassCastException e) {
       throw new IllegalArgumentException("tool call arguments must be a JSON object: " + argumentsJson, e);
     }
+  }
+
+  private static int httpStatus(int status) {
+    if (status < 100 || status > 599) {
+      throw new IllegalArgumentException("not an HTTP status: " + status);
+    }
+    return status;
   }
 
   private static long nonNegative(long value, String what) {
@@ -296,6 +413,16 @@ public final class Behavior {
     b.finishReason = finishReason;
     b.streamOnly = streamOnly;
     b.headers.addAll(headers);
+    b.rawStatus = rawStatus;
+    b.rawContentType = rawContentType;
+    b.rawBody = rawBody;
+    b.statusOverride = statusOverride;
+    b.contentTypeOverride = contentTypeOverride;
+    b.truncateBodyBytes = truncateBodyBytes;
+    b.cutBodyAfterBytes = cutBodyAfterBytes;
+    b.noiseAfterChunks = noiseAfterChunks;
+    b.noiseBytes = noiseBytes;
+    b.neverEnds = neverEnds;
     return b;
   }
 
@@ -320,6 +447,16 @@ public final class Behavior {
     String finishReason;
     boolean streamOnly;
     final List<Map.Entry<String, String>> headers = new ArrayList<>(1);
+    int rawStatus;
+    String rawContentType;
+    byte[] rawBody;
+    int statusOverride = -1;
+    String contentTypeOverride;
+    int truncateBodyBytes = -1;
+    int cutBodyAfterBytes = -1;
+    int noiseAfterChunks = -1;
+    int noiseBytes;
+    boolean neverEnds;
 
     Builder(Kind kind) {
       this.kind = kind;

@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * only for chat completions, usage semantics per provider (see {@link Behavior}), error bodies and types.
  * Simplified: it never looks at the prompt beyond counting its characters; ids are random but well-shaped;
  * token counts are estimates unless scripted; one choice only ({@code n} is ignored); no logprobs, images,
- * audio, thinking blocks or server tools.
+ * audio, thinking blocks or server tools. Broken only where a test asks: {@link Behavior}'s garbage behaviors
+ * (raw bodies, wrong statuses and content types, truncated bodies, noise in a stream, a stream that never ends)
+ * and streaming faults; {@link #activeRequests()} tells a test afterwards whether every call was ended.
  *
  * <p>Every request runs on the server's event loop without blocking; with no delays scripted a request costs one
  * JSON parse and one encode. Recording keeps a copy of every request; a load benchmark can turn it off with
@@ -63,6 +65,7 @@ public final class FakeUpstream {
   private final List<RecordedRequest> requests = new ArrayList<>();
   private final AtomicInteger openStreams = new AtomicInteger();
   private final AtomicInteger cancelledStreams = new AtomicInteger();
+  private final AtomicInteger activeRequests = new AtomicInteger();
   private final StreamWriter.Listener streamListener = new StreamWriter.Listener() {
     @Override
     public void streamOpened() {
@@ -135,6 +138,17 @@ public final class FakeUpstream {
   }
 
   /**
+   * The n-th request for {@code upstreamModel} from now on gets {@code behaviors[n % behaviors.length]}: the
+   * behaviors take turns for as long as the test runs (a soak's mix of answers and errors). Replaces any earlier
+   * script for that model.
+   */
+  public FakeUpstream scriptCycle(String upstreamModel, Behavior... behaviors) {
+    script(upstreamModel, behaviors);
+    scripts.put(upstreamModel, new Script(behaviors.clone(), true));
+    return this;
+  }
+
+  /**
    * The n-th request for {@code upstreamModel} from now on gets {@code behaviors[n]}; the last one repeats.
    * Replaces any earlier script for that model. Models never scripted get
    * {@code Behavior.reply("Hello from <model>")}. Requests refused before generation (bad key, invalid body) do
@@ -148,7 +162,7 @@ public final class FakeUpstream {
     for (Behavior behavior : behaviors) {
       Objects.requireNonNull(behavior, "behavior");
     }
-    scripts.put(upstreamModel, new Script(behaviors.clone()));
+    scripts.put(upstreamModel, new Script(behaviors.clone(), false));
     return this;
   }
 
@@ -169,6 +183,14 @@ public final class FakeUpstream {
   /** Stream responses accepted and not yet ended (counted from acceptance, first-byte delay included). */
   public int openStreams() {
     return openStreams.get();
+  }
+
+  /**
+   * Requests received whose response has not ended and whose connection is still open: requests being answered,
+   * streams being written, hung requests. Zero once every caller has finished or hung up.
+   */
+  public int activeRequests() {
+    return activeRequests.get();
   }
 
   /** Streams whose client closed the connection before the fake finished writing them. */
@@ -192,13 +214,23 @@ public final class FakeUpstream {
   }
 
   private void handle(HttpServerRequest request) {
+    activeRequests.incrementAndGet();
+    boolean[] over = {false};
+    Runnable finished = () -> {
+      if (!over[0]) {
+        over[0] = true;
+        activeRequests.decrementAndGet();
+      }
+    };
+    request.response().endHandler(v -> finished.run());
+    request.response().closeHandler(v -> finished.run());
     Route route = route(request);
     request.body()
-        .onSuccess(body -> dispatch(request, route, body))
+        .onSuccess(body -> dispatch(request, route, body, finished))
         .onFailure(e -> log.debug("fake upstream could not read the body of {} {}", request.method(), request.path(), e));
   }
 
-  private void dispatch(HttpServerRequest request, Route route, Buffer rawBody) {
+  private void dispatch(HttpServerRequest request, Route route, Buffer rawBody, Runnable finished) {
     JsonObject body = parseObject(rawBody);
     Wire wire = route == null ? null : route.wire;
     String model = route != null && route.model != null ? route.model : JsonFields.string(body, "model");
@@ -211,7 +243,7 @@ public final class FakeUpstream {
           wire == null ? null : wire.protocol(), model, stream));
     }
     if (wire == null) {
-      send(request.response(), notFound(request), null);
+      send(request, notFound(request), null);
       return;
     }
     String key = expectedApiKey;
@@ -223,31 +255,34 @@ public final class FakeUpstream {
       refusal = wire.validate(request.headers(), body, stream);
     }
     if (refusal != null) {
-      send(request.response(), refusal, null);
+      send(request, refusal, null);
       return;
     }
-    respond(request, wire, next(model), body, model, stream);
+    respond(request, wire, next(model), body, model, stream, finished);
   }
 
   private void respond(HttpServerRequest request, Wire wire, Behavior behavior, JsonObject body, String model,
-                       boolean stream) {
-    HttpServerResponse response = request.response();
+                       boolean stream, Runnable finished) {
     switch (behavior.kind) {
       case HANG -> log.debug("fake upstream hangs {} for {}", request.path(), model);
-      case RESET -> afterFirstByteDelay(response, behavior, () -> closeConnection(request.connection(), true));
-      case ERROR -> afterFirstByteDelay(response, behavior,
-          () -> send(response, wire.error(behavior.errorStatus, behavior.errorMessage), behavior));
+      case RESET -> afterFirstByteDelay(request, behavior, finished,
+          () -> closeConnection(request.connection(), true));
+      case ERROR -> afterFirstByteDelay(request, behavior, finished,
+          () -> send(request, wire.error(behavior.errorStatus, behavior.errorMessage), behavior));
+      case RAW -> afterFirstByteDelay(request, behavior, finished, () -> send(request, behavior.rawStatus,
+          behavior.rawContentType, Buffer.buffer(behavior.rawBody), behavior));
       case REPLY -> {
         if (behavior.streamOnly && !stream) {
-          afterFirstByteDelay(response, behavior, () -> send(response, wire.streamRequired(), behavior));
+          afterFirstByteDelay(request, behavior, finished, () -> send(request, wire.streamRequired(), behavior));
           return;
         }
         Reply reply = new Reply(behavior, model, body, wire.promptChars(body));
         if (stream) {
-          StreamWriter.start(vertx, request, wire.stream(reply), behavior, streamListener);
+          StreamWriter.start(vertx, request, wire.stream(reply), behavior, streamListener, finished);
         } else {
           Buffer answer = wire.body(reply);
-          afterFirstByteDelay(response, behavior, () -> send(response, 200, wire.contentType(), answer, behavior));
+          afterFirstByteDelay(request, behavior, finished,
+              () -> send(request, 200, wire.contentType(), answer, behavior));
         }
       }
       default -> throw new IllegalStateException("unknown behavior " + behavior.kind);
@@ -265,7 +300,9 @@ public final class FakeUpstream {
     }
   }
 
-  private void afterFirstByteDelay(HttpServerResponse response, Behavior behavior, Runnable action) {
+  private void afterFirstByteDelay(HttpServerRequest request, Behavior behavior, Runnable finished,
+                                   Runnable action) {
+    HttpServerResponse response = request.response();
     long delay = StreamWriter.millis(behavior.firstByteDelay);
     if (delay == 0) {
       action.run();
@@ -276,7 +313,10 @@ public final class FakeUpstream {
         action.run();
       }
     });
-    response.closeHandler(v -> vertx.cancelTimer(timer));
+    response.closeHandler(v -> {
+      vertx.cancelTimer(timer);
+      finished.run();
+    });
   }
 
   /** Which protocol a request speaks, from its path alone; null for a path no provider serves. */
@@ -331,18 +371,39 @@ public final class FakeUpstream {
     }
   }
 
-  private static void send(HttpServerResponse response, ErrorResponse error, Behavior behavior) {
-    send(response, error.status(), error.contentType(), error.body(), behavior);
+  private static void send(HttpServerRequest request, ErrorResponse error, Behavior behavior) {
+    send(request, error.status(), error.contentType(), error.body(), behavior);
   }
 
-  private static void send(HttpServerResponse response, int status, String contentType, Buffer body,
+  /** A whole (non-stream) answer, broken the way the behavior's garbage options say. */
+  private static void send(HttpServerRequest request, int status, String contentType, Buffer body,
                            Behavior behavior) {
+    HttpServerResponse response = request.response();
     if (response.closed()) {
       return;
     }
-    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+    response.setStatusCode(status(behavior, status))
+        .putHeader(HttpHeaders.CONTENT_TYPE, contentType(behavior, contentType));
     addHeaders(response, behavior);
+    if (behavior != null && behavior.cutBodyAfterBytes >= 0) {
+      response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
+      response.write(body.getBuffer(0, Math.min(behavior.cutBodyAfterBytes, body.length())))
+          .onComplete(written -> closeConnection(request.connection(), false));
+      return;
+    }
+    if (behavior != null && behavior.truncateBodyBytes >= 0) {
+      response.end(body.getBuffer(0, Math.min(behavior.truncateBodyBytes, body.length())));
+      return;
+    }
     response.end(body);
+  }
+
+  static int status(Behavior behavior, int status) {
+    return behavior != null && behavior.statusOverride >= 0 ? behavior.statusOverride : status;
+  }
+
+  static String contentType(Behavior behavior, String contentType) {
+    return behavior != null && behavior.contentTypeOverride != null ? behavior.contentTypeOverride : contentType;
   }
 
   static void addHeaders(HttpServerResponse response, Behavior behavior) {
@@ -370,13 +431,18 @@ public final class FakeUpstream {
 
   private static final class Script {
     private final Behavior[] behaviors;
+    private final boolean cycle;
     private final AtomicInteger calls = new AtomicInteger();
 
-    Script(Behavior[] behaviors) {
+    Script(Behavior[] behaviors, boolean cycle) {
       this.behaviors = behaviors;
+      this.cycle = cycle;
     }
 
     Behavior next() {
+      if (cycle) {
+        return behaviors[Math.floorMod(calls.getAndIncrement(), behaviors.length)];
+      }
       int n = calls.getAndUpdate(i -> i < behaviors.length - 1 ? i + 1 : i);
       return behaviors[n];
     }

@@ -192,9 +192,9 @@ final class GeminiWire implements Wire {
       }
     }
     if (!sse) {
-      plan.frame(ARRAY_CLOSE);
+      plan.frame(ARRAY_CLOSE).heartbeat(Buffer.buffer("\n"));
     }
-    return plan.onError(this::errorEvent);
+    return plan.lastContentFinishes().onError(this::errorEvent);
   }
 
   private Buffer errorEvent(String message, int eventsWritten) {

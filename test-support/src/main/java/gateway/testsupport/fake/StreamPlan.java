@@ -21,6 +21,8 @@ final class StreamPlan {
   private final List<Buffer> events = new ArrayList<>();
   private final List<Integer> contentPositions = new ArrayList<>();
   private int finishPosition = -1;
+  private boolean lastContentFinishes;
+  private Buffer heartbeat = Buffer.buffer(": keep-alive\n\n");
   private ErrorEvent errorEvent;
 
   StreamPlan(String contentType) {
@@ -42,6 +44,30 @@ final class StreamPlan {
   StreamPlan finishHere() {
     finishPosition = events.size();
     return this;
+  }
+
+  /** The last content event also finishes the answer (Gemini's carries the finish reason). */
+  StreamPlan lastContentFinishes() {
+    lastContentFinishes = true;
+    return this;
+  }
+
+  /** What a stream that never ends sends while it idles: an SSE comment unless the format says otherwise. */
+  StreamPlan heartbeat(Buffer bytes) {
+    heartbeat = bytes;
+    return this;
+  }
+
+  Buffer heartbeat() {
+    return heartbeat.copy();
+  }
+
+  /** How many events to write before a stream that never ends starts idling: all but the finishing ones. */
+  int positionBeforeFinish() {
+    if (lastContentFinishes && !contentPositions.isEmpty()) {
+      return contentPositions.get(contentPositions.size() - 1);
+    }
+    return positionAfterContent(Integer.MAX_VALUE);
   }
 
   StreamPlan onError(ErrorEvent factory) {

@@ -8,10 +8,12 @@ import io.vertx.core.http.HttpServerResponse;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 
 /**
  * Writes one {@link StreamPlan} to a response, one network write per event, honouring the behavior's first-byte
- * and between-event delays and its injected faults, and noticing a client that goes away before the end.
+ * and between-event delays and its injected faults (cuts, error events, noise, a stream that never ends), and
+ * noticing a client that goes away before the end.
  */
 final class StreamWriter {
 
@@ -31,14 +33,19 @@ final class StreamWriter {
   private final List<Buffer> events;
   private final Behavior behavior;
   private final Listener listener;
+  private final Runnable closed;
   private final long chunkDelayMillis;
+  private final int noisePosition;
+  private final int neverEndPosition;
+  private boolean noiseWritten;
   private final Fault fault;
   private final int faultPosition;
   private int next;
   private long timerId = -1;
   private boolean ended;
 
-  private StreamWriter(Vertx vertx, HttpServerRequest request, StreamPlan plan, Behavior behavior, Listener listener) {
+  private StreamWriter(Vertx vertx, HttpServerRequest request, StreamPlan plan, Behavior behavior, Listener listener,
+                       Runnable closed) {
     this.vertx = vertx;
     this.request = request;
     this.response = request.response();
@@ -46,7 +53,10 @@ final class StreamWriter {
     this.events = plan.events();
     this.behavior = behavior;
     this.listener = listener;
+    this.closed = closed;
     this.chunkDelayMillis = millis(behavior.chunkDelay);
+    this.noisePosition = behavior.noiseAfterChunks >= 0 ? plan.positionAfterContent(behavior.noiseAfterChunks) : -1;
+    this.neverEndPosition = behavior.neverEnds ? plan.positionBeforeFinish() : -1;
     int cutAt = behavior.cutAfterChunks >= 0 ? plan.positionAfterContent(behavior.cutAfterChunks) : Integer.MAX_VALUE;
     int errorAt = behavior.errorEventAfterChunks >= 0
         ? plan.positionAfterContent(behavior.errorEventAfterChunks) : Integer.MAX_VALUE;
@@ -59,14 +69,21 @@ final class StreamWriter {
     }
   }
 
-  /** Accepts the stream now (it counts as open from here) and starts writing after the first-byte delay. */
-  static void start(Vertx vertx, HttpServerRequest request, StreamPlan plan, Behavior behavior, Listener listener) {
-    new StreamWriter(vertx, request, plan, behavior, listener).begin();
+  /**
+   * Accepts the stream now (it counts as open from here) and starts writing after the first-byte delay;
+   * {@code closed} runs when the connection closes.
+   */
+  static void start(Vertx vertx, HttpServerRequest request, StreamPlan plan, Behavior behavior, Listener listener,
+                    Runnable closed) {
+    new StreamWriter(vertx, request, plan, behavior, listener, closed).begin();
   }
 
   private void begin() {
     listener.streamOpened();
-    response.closeHandler(v -> clientGone());
+    response.closeHandler(v -> {
+      clientGone();
+      closed.run();
+    });
     response.exceptionHandler(e -> clientGone());
     long firstByteDelay = millis(behavior.firstByteDelay);
     if (firstByteDelay > 0) {
@@ -85,15 +102,23 @@ final class StreamWriter {
     if (ended) {
       return;
     }
-    response.setStatusCode(200)
+    response.setStatusCode(FakeUpstream.status(behavior, 200))
         .setChunked(true)
-        .putHeader(HttpHeaders.CONTENT_TYPE, plan.contentType)
+        .putHeader(HttpHeaders.CONTENT_TYPE, FakeUpstream.contentType(behavior, plan.contentType))
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
     FakeUpstream.addHeaders(response, behavior);
   }
 
   private void step() {
     while (!ended) {
+      if (next == noisePosition && !noiseWritten) {
+        noiseWritten = true;
+        response.write(noise(behavior.noiseBytes));
+      }
+      if (next == neverEndPosition) {
+        keepAliveForever();
+        return;
+      }
       if (next == faultPosition) {
         injectFault();
         return;
@@ -103,7 +128,8 @@ final class StreamWriter {
         return;
       }
       response.write(events.get(next++));
-      boolean more = next < events.size() || next == faultPosition;
+      boolean more = next < events.size() || next == faultPosition || next == noisePosition
+          || next == neverEndPosition;
       if (chunkDelayMillis > 0 && more) {
         timerId = vertx.setTimer(chunkDelayMillis, id -> {
           timerId = -1;
@@ -112,6 +138,23 @@ final class StreamWriter {
         return;
       }
     }
+  }
+
+  /** Heartbeats only (SSE comment lines), until the client leaves: a stream that never finishes. */
+  private void keepAliveForever() {
+    long every = chunkDelayMillis > 0 ? chunkDelayMillis : millis(Behavior.DEFAULT_HEARTBEAT);
+    timerId = vertx.setPeriodic(every, id -> {
+      if (!ended) {
+        response.write(plan.heartbeat());
+      }
+    });
+  }
+
+  /** {@code bytes} reproducible pseudo-random bytes, then a blank line so the events after them stay readable. */
+  static Buffer noise(int bytes) {
+    byte[] noise = new byte[bytes];
+    new Random(bytes).nextBytes(noise);
+    return Buffer.buffer(bytes + 2).appendBytes(noise).appendString("\n\n");
   }
 
   private void injectFault() {
