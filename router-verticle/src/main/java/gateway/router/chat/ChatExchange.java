@@ -16,6 +16,7 @@ import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamError;
 import gateway.router.provider.UpstreamRequest;
 import gateway.router.sse.SseReader;
+import gateway.router.upstream.BoundedBody;
 import gateway.router.upstream.ChannelTimeouts;
 import gateway.router.upstream.UpstreamCall;
 import gateway.router.upstream.UpstreamFailure;
@@ -50,6 +51,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ChatExchange {
   private static final Logger LOG = LoggerFactory.getLogger(ChatExchange.class);
+  /** The most of a whole answer the router reads: far above any chat answer, bounded against a hostile upstream. */
+  static final long MAX_ANSWER_BYTES = 64L * 1024 * 1024;
 
   private final RoutingContext ctx;
   private final ChatRequest request;
@@ -175,7 +178,7 @@ final class ChatExchange {
       }
       int status = answered.result().statusCode();
       if (status >= 300) {
-        answered.result().body().onComplete(body -> guard(() -> {
+        BoundedBody.read(answered.result(), BoundedBody.MAX_ERROR_BYTES, true).onComplete(body -> guard(() -> {
           call.done();
           inFlight = null;
           if (!finished) {
@@ -200,10 +203,15 @@ final class ChatExchange {
   }
 
   private void readCompletion(Route route, Translation translation, UpstreamCall call) {
-    call.response().result().body().onComplete(read -> guard(() -> {
+    BoundedBody.read(call.response().result(), MAX_ANSWER_BYTES, false).onComplete(read -> guard(() -> {
       call.done();
       inFlight = null;
       if (finished) {
+        return;
+      }
+      if (read.failed() && read.cause() instanceof BoundedBody.TooLarge) {
+        onAttemptFailed(route, UpstreamError.transport("channel '" + route.channel().name() + "' answered more than "
+            + MAX_ANSWER_BYTES + " bytes"));
         return;
       }
       if (read.failed()) {
