@@ -3,7 +3,8 @@ package gateway.router;
 import gateway.common.GatewayConfig;
 import gateway.common.GatewayError;
 import gateway.router.admin.AdminApi;
-import gateway.router.chat.ChatHandler;
+import gateway.router.exchange.ExchangeHandler;
+import gateway.router.inbound.chat.ChatCompletionsHandler;
 import gateway.router.edge.AdminAuthenticator;
 import gateway.router.edge.ConnectionGuard;
 import gateway.router.edge.ErrorResponses;
@@ -31,21 +32,21 @@ final class ApiRouter {
   private final GatewayConfig config;
   private final KeyAuthenticator keys;
   private final AdminAuthenticator admins;
-  private final ChatHandler chat;
+  private final ExchangeHandler exchanges;
   private final CountTokensHandler countTokens;
   private final ModelsHandler models;
   private final AdminApi adminApi;
   private final HealthEndpoints health;
   private final ConnectionGuard connections;
 
-  ApiRouter(Vertx vertx, GatewayConfig config, KeyAuthenticator keys, AdminAuthenticator admins, ChatHandler chat,
+  ApiRouter(Vertx vertx, GatewayConfig config, KeyAuthenticator keys, AdminAuthenticator admins, ExchangeHandler exchanges,
             CountTokensHandler countTokens, ModelsHandler models, AdminApi adminApi, HealthEndpoints health,
             ConnectionGuard connections) {
     this.vertx = vertx;
     this.config = config;
     this.keys = keys;
     this.admins = admins;
-    this.chat = chat;
+    this.exchanges = exchanges;
     this.countTokens = countTokens;
     this.models = models;
     this.adminApi = adminApi;
@@ -79,11 +80,11 @@ final class ApiRouter {
     v1.route().method(HttpMethod.POST).handler(bodies::budget);
     v1.post("/messages/count_tokens").handler(bodyHandler(config.countTokensMaxBodyBytes()));
     v1.route().method(HttpMethod.POST).handler(bodyHandler(config.maxBodyBytes()));
-    v1.post("/chat/completions").handler(chat);
-    v1.post("/responses").handler(new ResponsesHandler(chat));
-    v1.post("/messages").handler(new MessagesHandler(chat));
+    v1.post("/chat/completions").handler(new ChatCompletionsHandler(exchanges));
+    v1.post("/responses").handler(new ResponsesHandler(exchanges));
+    v1.post("/messages").handler(new MessagesHandler(exchanges));
     v1.post("/messages/count_tokens").handler(countTokens);
-    v1.post("/embeddings").handler(new EmbeddingsHandler(chat));
+    v1.post("/embeddings").handler(new EmbeddingsHandler(exchanges));
     v1.get("/models").handler(models::list);
     v1.get("/models/:id").handler(models::get);
     MethodGate.install(v1);

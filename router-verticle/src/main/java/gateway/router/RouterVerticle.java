@@ -5,12 +5,12 @@ import gateway.common.bus.AuthBus;
 import gateway.common.bus.CatalogBus;
 import gateway.common.bus.RouterBus;
 import gateway.router.admin.AdminApi;
-import gateway.router.chat.BillingClient;
-import gateway.router.chat.ChatHandler;
-import gateway.router.chat.ChatServices;
-import gateway.router.chat.HoldEstimator;
+import gateway.router.exchange.BillingClient;
+import gateway.router.exchange.ExchangeHandler;
+import gateway.router.exchange.ExchangeServices;
+import gateway.router.exchange.HoldEstimator;
 import gateway.router.routing.RouteSelector;
-import gateway.router.chat.TokenCounter;
+import gateway.router.exchange.TokenCounter;
 import gateway.router.edge.AdminAuthenticator;
 import gateway.router.edge.ConnectionGuard;
 import gateway.router.edge.InvalidRequests;
@@ -76,12 +76,12 @@ public final class RouterVerticle extends VerticleBase {
     RateLimiter limiter = new RateLimiter(RedisAPI.api(redis), config);
     billing = new BillingClient(vertx, config.reserveTimeoutMs());
     shutdownGraceSeconds = config.shutdownGraceSeconds();
-    ChatServices services = new ChatServices(vertx, config, upstream, AdapterRegistry.standard(), billing, tokens,
+    ExchangeServices services = new ExchangeServices(vertx, config, upstream, AdapterRegistry.standard(), billing, tokens,
         new HoldEstimator(config.defaultMaxOutputTokens(), config.defaultContextTokens()),
         new RouteSelector(new SplittableRandom()), breakers, limiter);
     KeyAuthenticator keys = new KeyAuthenticator(bus, config.authCacheSeconds(), ApiRouter::anonymousAllowed);
     ModelResolver resolver = new ModelResolver(bus);
-    ChatHandler chat = new ChatHandler(resolver, services);
+    ExchangeHandler chat = new ExchangeHandler(resolver, services);
     CountTokensHandler countTokens = new CountTokensHandler(chat,
         new FreeCallLimit(RedisAPI.api(redis), config, config.countTokensPerMinute()));
     connections = new ConnectionGuard(vertx, config.headerTimeoutSeconds() * 1000,

@@ -6,7 +6,7 @@ import gateway.common.bus.AuthBus;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.CatalogBus;
 import gateway.common.money.Credits;
-import gateway.router.inbound.JsonFields;
+import gateway.router.fields.JsonFields;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.DecodeException;

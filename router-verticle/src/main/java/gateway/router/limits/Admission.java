@@ -1,7 +1,6 @@
 package gateway.router.limits;
 
 import gateway.common.GatewayException;
-import java.util.List;
 
 /**
  * The limiter's answer for one request.
@@ -10,18 +9,17 @@ import java.util.List;
  * @param refusedBy   which kind of scope was full: key, account or channel (null when admitted)
  * @param retryAfterMs when refused, how long until the window has room
  * @param firstRoute  index of the first candidate route with room in its channel's limits
- * @param held        prefixes of the scopes whose token estimate or concurrency slot must be
- *                    given back when the request ends
+ * @param lease       what the request holds in the limits until it ends (null when refused)
  */
 public record Admission(GatewayException refusal, String refusedBy, long retryAfterMs, int firstRoute,
-                        RateLimitHeaders headers, List<String> held) {
+                        RateLimitHeaders headers, LimitLease lease) {
 
-  static Admission admitted(int firstRoute, RateLimitHeaders headers, List<String> held) {
-    return new Admission(null, null, 0, firstRoute, headers, List.copyOf(held));
+  static Admission admitted(int firstRoute, RateLimitHeaders headers, LimitLease lease) {
+    return new Admission(null, null, 0, firstRoute, headers, lease);
   }
 
   static Admission refused(GatewayException refusal, String refusedBy, long retryAfterMs, RateLimitHeaders headers) {
-    return new Admission(refusal, refusedBy, retryAfterMs, -1, headers, List.of());
+    return new Admission(refusal, refusedBy, retryAfterMs, -1, headers, null);
   }
 
   public boolean admitted() {

@@ -76,7 +76,7 @@ public final class RateLimiter {
       }
     }
     if (mandatory.isEmpty() && (channels.isEmpty() || !channels.get(0).limited())) {
-      return Future.succeededFuture(Admission.admitted(0, RateLimitHeaders.NONE, List.of()));
+      return Future.succeededFuture(Admission.admitted(0, RateLimitHeaders.NONE, LimitLease.empty(this, requestId)));
     }
     List<String> args = new ArrayList<>();
     args.add(requestId);
@@ -87,12 +87,12 @@ public final class RateLimiter {
     args.add(Integer.toString(channels.size()));
     channels.forEach(s -> s.addArguments(args));
     return run(ADMIT, true, args)
-        .map(reply -> decide(reply, mandatory, channels))
+        .map(reply -> decide(reply, requestId, tokens, mandatory, channels))
         .recover(failure -> redisUnavailable(failure, requestId));
   }
 
-  /** Takes a slot in one more channel's limits, for a request falling back to it. */
-  public Future<Boolean> acquireChannel(String requestId, Channel channel, long tokens, List<String> held) {
+  /** Takes a slot in one more channel's limits, for a request falling back to it (see {@link LimitLease#acquire}). */
+  Future<Boolean> acquireChannel(String requestId, Channel channel, long tokens, List<String> held) {
     LimitScope scope = channelScope(channel);
     if (!scope.limited()) {
       return Future.succeededFuture(true);
@@ -109,8 +109,8 @@ public final class RateLimiter {
     }).recover(failure -> redisUnavailable(failure, requestId).map(Admission::admitted));
   }
 
-  /** Replaces the token estimates with the real count and frees the concurrency slots. */
-  public void finish(String requestId, long realTokens, List<String> held) {
+  /** Replaces the token estimates with the real count and frees the concurrency slots (see {@link LimitLease#finish}). */
+  void finish(String requestId, long realTokens, List<String> held) {
     if (held.isEmpty()) {
       return;
     }
@@ -135,7 +135,8 @@ public final class RateLimiter {
     return redisFailures.get();
   }
 
-  private Admission decide(Response reply, List<LimitScope> mandatory, List<LimitScope> channels) {
+  private Admission decide(Response reply, String requestId, long tokens, List<LimitScope> mandatory,
+                           List<LimitScope> channels) {
     int verdict = reply.get(0).toInteger();
     if (verdict == 1) {
       int chosen = reply.get(1).toInteger();
@@ -146,7 +147,7 @@ public final class RateLimiter {
       if (chosen > 0 && channels.get(chosen - 1).needsFinish()) {
         held.add(channels.get(chosen - 1).prefix());
       }
-      return Admission.admitted(Math.max(0, chosen - 1), headers, held);
+      return Admission.admitted(Math.max(0, chosen - 1), headers, new LimitLease(this, requestId, tokens, held));
     }
     String limitName = reply.get(2).toString();
     long limit = reply.get(3).toLong();
@@ -178,7 +179,7 @@ public final class RateLimiter {
       return Future.succeededFuture(Admission.refused(GatewayError.SERVICE_UNAVAILABLE.exception(
           "Rate limits cannot be checked right now; retry shortly."), "redis", 1000, RateLimitHeaders.NONE));
     }
-    return Future.succeededFuture(Admission.admitted(0, RateLimitHeaders.NONE, List.of()));
+    return Future.succeededFuture(Admission.admitted(0, RateLimitHeaders.NONE, LimitLease.empty(this, requestId)));
   }
 
   private synchronized void noteRedisFailure(Throwable failure, String requestId) {

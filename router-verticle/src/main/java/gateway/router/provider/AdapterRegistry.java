@@ -3,8 +3,8 @@ package gateway.router.provider;
 import gateway.common.bus.Channel;
 import gateway.router.provider.anthropic.AnthropicAdapter;
 import gateway.router.provider.gemini.GeminiAdapter;
-import gateway.router.provider.openai.OpenAiChatAdapter;
-import gateway.router.provider.openai.OpenAiResponsesAdapter;
+import gateway.router.provider.openai.OpenAiAdapter;
+import gateway.router.provider.responses.ResponsesAdapter;
 import java.util.Map;
 
 /**
@@ -26,10 +26,10 @@ public final class AdapterRegistry {
 
   public static AdapterRegistry standard() {
     return new AdapterRegistry(Map.of(
-        "openai", new OpenAiChatAdapter(),
+        "openai", new OpenAiAdapter(),
         "anthropic", new AnthropicAdapter(),
         "gemini", new GeminiAdapter()),
-        new OpenAiResponsesAdapter());
+        new ResponsesAdapter());
   }
 
   /** Null when no adapter speaks this type: such a route cannot be tried. */

@@ -1,6 +1,6 @@
 package gateway.router.provider;
 
-import static gateway.router.inbound.JsonFields.path;
+import static gateway.router.fields.JsonFields.path;
 
 import gateway.common.GatewayError;
 import gateway.common.GatewayException;

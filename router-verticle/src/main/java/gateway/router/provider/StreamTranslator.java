@@ -1,7 +1,7 @@
 package gateway.router.provider;
 
 import gateway.common.money.Usage;
-import gateway.router.provider.openai.OpenAiChunkAnatomy;
+import gateway.router.provider.chatshape.ChatChunkAnatomy;
 import gateway.router.sse.SseEvent;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
@@ -31,16 +31,16 @@ public interface StreamTranslator {
    * the first such chunk commits the answer to this route, so chunks before it are held back.
    */
   default boolean carriesContent(JsonObject chunk) {
-    return OpenAiChunkAnatomy.carriesContent(chunk);
+    return ChatChunkAnatomy.carriesContent(chunk);
   }
 
   /** Whether the chunk goes to the client's writer at all; OpenAI's usage-only chunk does not. */
   default boolean reachesClient(JsonObject chunk) {
-    return OpenAiChunkAnatomy.reachesClient(chunk);
+    return ChatChunkAnatomy.reachesClient(chunk);
   }
 
   /** Appends the generated text a chunk carries (content, reasoning, tool names and arguments). */
   default void appendOutput(JsonObject chunk, StringBuilder output) {
-    OpenAiChunkAnatomy.appendOutput(chunk, output);
+    ChatChunkAnatomy.appendOutput(chunk, output);
   }
 }

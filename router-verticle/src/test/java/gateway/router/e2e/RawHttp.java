@@ -1,5 +1,6 @@
 package gateway.router.e2e;
 
+import gateway.router.sse.SseReader;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;

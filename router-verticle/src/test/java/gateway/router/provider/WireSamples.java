@@ -1,5 +1,6 @@
 package gateway.router.provider;
 
+import gateway.router.sse.SseEvent;
 import gateway.common.bus.Channel;
 import gateway.common.bus.Route;
 import gateway.router.sse.SseReader;

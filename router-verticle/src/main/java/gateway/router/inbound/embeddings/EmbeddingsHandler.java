@@ -1,20 +1,17 @@
 package gateway.router.inbound.embeddings;
 
+import gateway.router.fields.ClientBodies;
 import gateway.common.GatewayError;
 import gateway.common.money.Credits;
-import gateway.router.chat.ChatHandler;
-import gateway.router.chat.ChatRequest;
-import gateway.router.chat.ChunkWriter;
-import gateway.router.chat.ClientProtocol;
-import gateway.router.chat.ClientRequest;
-import gateway.router.chat.EmbeddingsInput;
-import gateway.router.chat.Priced;
+import gateway.router.exchange.ExchangeHandler;
+import gateway.router.exchange.EmbeddingsInput;
+import gateway.router.exchange.ClientCall;
+import gateway.router.exchange.NativeAnswers;
+import gateway.router.exchange.Priced;
 import gateway.router.provider.ApiFormat;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Map;
 
 /**
  * {@code POST /v1/embeddings}, for models of {@code type: embedding}: passed through to the
@@ -24,16 +21,16 @@ import java.util.Map;
  * back as the provider sent it with the alias as {@code model} and the {@code cost} in its usage.
  */
 public final class EmbeddingsHandler implements Handler<RoutingContext> {
-  private final ChatHandler chat;
+  private final ExchangeHandler chat;
 
-  public EmbeddingsHandler(ChatHandler chat) {
+  public EmbeddingsHandler(ExchangeHandler chat) {
     this.chat = chat;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    JsonObject body = ChatRequest.jsonObject(ctx.body().buffer());
-    String model = ChatRequest.requiredString(body, "model");
+    JsonObject body = ClientBodies.jsonObject(ctx.body().buffer());
+    String model = ClientBodies.requiredString(body, "model");
     if (body.getValue("input") == null) {
       throw GatewayError.MISSING_FIELD.exception("'input' is required", "input");
     }
@@ -41,15 +38,11 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
       throw GatewayError.INVALID_VALUE.exception("'input' must be a non-empty string, array of strings, array of"
           + " token ids or array of token-id arrays", "input");
     }
-    // What holds and counts read: the input alone (a stray 'messages' must not count as a chat).
-    JsonObject counted = new JsonObject().put("model", model).put("input", body.getValue("input"));
-    ChatRequest request = new ChatRequest(counted, model, false, false, 0, 1,
-        new ClientRequest(ApiFormat.EMBEDDINGS, body, Map.of(), "embeddings have no chat form"));
-    chat.serve(ctx, request, new EmbeddingsProtocol(model));
+    chat.serve(ctx, ClientCall.embeddings(body, model), new EmbeddingsProtocol(model));
   }
 
-  /** Embeddings are only ever passed through, never streamed nor translated. */
-  private record EmbeddingsProtocol(String alias) implements ClientProtocol {
+  /** Embeddings are only ever passed through, and come whole. */
+  private record EmbeddingsProtocol(String alias) implements NativeAnswers {
 
     @Override
     public ApiFormat format() {
@@ -57,17 +50,7 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
     }
 
     @Override
-    public ChunkWriter streamWriter(HttpServerResponse out) {
-      throw new IllegalStateException("embeddings never stream");
-    }
-
-    @Override
-    public JsonObject answer(JsonObject completion, Priced priced) {
-      throw new IllegalStateException("embeddings are never translated");
-    }
-
-    @Override
-    public JsonObject passThroughAnswer(JsonObject answer, Priced priced) {
+    public JsonObject nativeAnswer(JsonObject answer, Priced priced) {
       answer.put("model", alias);
       JsonObject usage = answer.getValue("usage") instanceof JsonObject u ? u : new JsonObject()
           .put("prompt_tokens", priced.usage().inputTokens()).put("total_tokens", priced.usage().inputTokens());

@@ -1,7 +1,7 @@
 package gateway.router.inbound.messages;
 
 import gateway.common.money.Credits;
-import gateway.router.chat.Priced;
+import gateway.router.exchange.Priced;
 import gateway.router.provider.Json;
 import gateway.router.provider.anthropic.AnthropicUsage;
 import io.vertx.core.json.JsonArray;

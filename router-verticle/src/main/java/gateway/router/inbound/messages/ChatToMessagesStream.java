@@ -1,9 +1,9 @@
 package gateway.router.inbound.messages;
 
 import gateway.router.provider.Json;
-import gateway.router.chat.ChunkWriter;
-import gateway.router.chat.OpenAiChunkWriter;
-import gateway.router.chat.Priced;
+import gateway.router.exchange.ChunkWriter;
+import gateway.router.inbound.chat.OpenAiChunkWriter;
+import gateway.router.exchange.Priced;
 import gateway.router.inbound.SseFrames;
 import gateway.router.provider.UpstreamError;
 import io.vertx.core.Future;

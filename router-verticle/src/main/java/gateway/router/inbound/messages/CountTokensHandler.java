@@ -2,9 +2,9 @@ package gateway.router.inbound.messages;
 
 import gateway.common.GatewayError;
 import gateway.common.bus.Principal;
-import gateway.router.chat.ChatHandler;
-import gateway.router.chat.ChatRequest;
-import gateway.router.chat.TokenCounter;
+import gateway.router.exchange.ExchangeHandler;
+import gateway.router.exchange.ClientCall;
+import gateway.router.exchange.TokenCounter;
 import gateway.router.edge.KeyAuthenticator;
 import gateway.router.limits.FreeCallLimit;
 import gateway.router.observe.RouterMetrics;
@@ -33,12 +33,12 @@ public final class CountTokensHandler implements Handler<RoutingContext> {
   private static final int MAX_QUEUED = 16;
   private static final String ENDPOINT = "count_tokens";
 
-  private final ChatHandler chat;
+  private final ExchangeHandler chat;
   private final FreeCallLimit limit;
   private final WorkerExecutor workers;
   private int queued;
 
-  public CountTokensHandler(ChatHandler chat, FreeCallLimit limit) {
+  public CountTokensHandler(ExchangeHandler chat, FreeCallLimit limit) {
     this.chat = chat;
     this.limit = limit;
     this.workers = chat.services().vertx().createSharedWorkerExecutor("gateway-count-tokens", WORKERS);
@@ -80,8 +80,8 @@ public final class CountTokensHandler implements Handler<RoutingContext> {
     TokenCounter tokens = chat.services().tokens();
     queued++;
     workers.executeBlocking(() -> {
-          ChatRequest request = MessagesRequest.parse(body, headers, false);
-          return new Counted(request.model(), tokens.promptTokens(request.body()));
+          ClientCall call = MessagesCall.parse(body, headers, false);
+          return new Counted(call.model(), tokens.promptTokens(call.counted()));
         }, false)
         .onComplete(done -> queued--)
         .compose(counted -> chat.resolveInScope(ctx, counted.model()).map(model -> counted.tokens()))

@@ -1,9 +1,9 @@
 package gateway.router.inbound.messages;
 
 import gateway.common.money.Credits;
-import gateway.router.chat.ChunkWriter;
-import gateway.router.chat.OpenAiChunkWriter;
-import gateway.router.chat.Priced;
+import gateway.router.exchange.ChunkWriter;
+import gateway.router.inbound.chat.OpenAiChunkWriter;
+import gateway.router.exchange.Priced;
 import gateway.router.inbound.SseFrames;
 import gateway.router.provider.UpstreamError;
 import gateway.router.provider.anthropic.AnthropicUsage;

@@ -1,7 +1,7 @@
 package gateway.router.inbound.messages;
 
-import gateway.router.chat.ChatHandler;
-import gateway.router.chat.ChatRequest;
+import gateway.router.exchange.ExchangeHandler;
+import gateway.router.exchange.ClientCall;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -12,15 +12,15 @@ import io.vertx.ext.web.RoutingContext;
  * chat path's. Errors take Anthropic's shape (the router sets the dialect for this path).
  */
 public final class MessagesHandler implements Handler<RoutingContext> {
-  private final ChatHandler chat;
+  private final ExchangeHandler chat;
 
-  public MessagesHandler(ChatHandler chat) {
+  public MessagesHandler(ExchangeHandler chat) {
     this.chat = chat;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    ChatRequest request = MessagesRequest.parse(ctx.body().buffer(), ctx.request().headers(), true);
-    chat.serve(ctx, request, new MessagesProtocol(request.model(), request.body(), ctx.vertx()));
+    ClientCall call = MessagesCall.parse(ctx.body().buffer(), ctx.request().headers(), true);
+    chat.serve(ctx, call, new MessagesProtocol(call.model(), call.counted(), ctx.vertx()));
   }
 }

@@ -1,10 +1,11 @@
 package gateway.router.inbound.messages;
 
 import gateway.common.money.Credits;
-import gateway.router.chat.ChunkWriter;
-import gateway.router.chat.ClientProtocol;
-import gateway.router.chat.Priced;
-import gateway.router.chat.TokenCounter;
+import gateway.router.exchange.ChunkWriter;
+import gateway.router.exchange.NativeStreams;
+import gateway.router.exchange.Priced;
+import gateway.router.exchange.TranslatedAnswers;
+import gateway.router.exchange.TokenCounter;
 import gateway.router.edge.ErrorResponses;
 import gateway.router.provider.ApiFormat;
 import gateway.router.provider.UpstreamError;
@@ -16,7 +17,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
 /** Clients of {@code POST /v1/messages}: answers in Anthropic's Messages format, whatever the route spoke. */
-final class MessagesProtocol implements ClientProtocol {
+final class MessagesProtocol implements TranslatedAnswers, NativeStreams {
   /** Anthropic's own error types, kept when a provider's in-stream error already has one (Claude Code retries overloads). */
   private static final Set<String> ANTHROPIC_ERROR_TYPES = Set.of(
       "invalid_request_error", "authentication_error", "billing_error", "permission_error", "not_found_error",
@@ -51,12 +52,12 @@ final class MessagesProtocol implements ClientProtocol {
   }
 
   @Override
-  public ChunkWriter passThroughWriter(HttpServerResponse out) {
+  public ChunkWriter nativeStreamWriter(HttpServerResponse out) {
     return new MessagesEventWriter(out, alias);
   }
 
   @Override
-  public JsonObject passThroughAnswer(JsonObject message, Priced priced) {
+  public JsonObject nativeAnswer(JsonObject message, Priced priced) {
     message.put("model", alias);
     JsonObject usage = message.getValue("usage") instanceof JsonObject u ? u : AnthropicUsage.toAnthropic(priced.usage());
     return message.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));

@@ -1,7 +1,7 @@
 package gateway.router.inbound.responses;
 
 import gateway.router.provider.Json;
-import gateway.router.chat.Priced;
+import gateway.router.exchange.Priced;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -1,9 +1,9 @@
 package gateway.router.inbound.responses;
 
 import gateway.common.money.Credits;
-import gateway.router.chat.Priced;
+import gateway.router.exchange.Priced;
 import gateway.router.provider.Json;
-import gateway.router.provider.openai.ResponsesUsage;
+import gateway.router.provider.responses.ResponsesUsage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HexFormat;

@@ -1,12 +1,12 @@
 package gateway.router.inbound.responses;
 
 import gateway.common.money.Credits;
-import gateway.router.chat.ChunkWriter;
-import gateway.router.chat.OpenAiChunkWriter;
-import gateway.router.chat.Priced;
+import gateway.router.exchange.ChunkWriter;
+import gateway.router.inbound.chat.OpenAiChunkWriter;
+import gateway.router.exchange.Priced;
 import gateway.router.inbound.SseFrames;
 import gateway.router.provider.UpstreamError;
-import gateway.router.provider.openai.ResponsesUsage;
+import gateway.router.provider.responses.ResponsesUsage;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package gateway.router.inbound.responses;
 
-import gateway.router.chat.ChatHandler;
-import gateway.router.chat.ChatRequest;
+import gateway.router.exchange.ExchangeHandler;
+import gateway.router.exchange.ClientCall;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -12,15 +12,15 @@ import io.vertx.ext.web.RoutingContext;
  * settlement) is the chat path's; errors have the OpenAI shape.
  */
 public final class ResponsesHandler implements Handler<RoutingContext> {
-  private final ChatHandler chat;
+  private final ExchangeHandler chat;
 
-  public ResponsesHandler(ChatHandler chat) {
+  public ResponsesHandler(ExchangeHandler chat) {
     this.chat = chat;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    ChatRequest request = ResponsesRequest.parse(ctx.body().buffer());
-    chat.serve(ctx, request, new ResponsesProtocol(request.client().body(), request.model()));
+    ClientCall call = ResponsesCall.parse(ctx.body().buffer());
+    chat.serve(ctx, call, new ResponsesProtocol(call.body(), call.model()));
   }
 }

@@ -1,17 +1,18 @@
 package gateway.router.inbound.responses;
 
 import gateway.common.money.Credits;
-import gateway.router.chat.ChunkWriter;
-import gateway.router.chat.ClientProtocol;
-import gateway.router.chat.Priced;
+import gateway.router.exchange.ChunkWriter;
+import gateway.router.exchange.NativeStreams;
+import gateway.router.exchange.Priced;
+import gateway.router.exchange.TranslatedAnswers;
 import gateway.router.provider.ApiFormat;
 import gateway.router.provider.UpstreamError;
-import gateway.router.provider.openai.ResponsesUsage;
+import gateway.router.provider.responses.ResponsesUsage;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
 /** Clients of {@code POST /v1/responses}: answers in OpenAI's Responses format, whatever the route spoke. */
-final class ResponsesProtocol implements ClientProtocol {
+final class ResponsesProtocol implements TranslatedAnswers, NativeStreams {
   private final JsonObject request;
   private final String alias;
 
@@ -36,12 +37,12 @@ final class ResponsesProtocol implements ClientProtocol {
   }
 
   @Override
-  public ChunkWriter passThroughWriter(HttpServerResponse out) {
+  public ChunkWriter nativeStreamWriter(HttpServerResponse out) {
     return new ResponsesEventWriter(out, request, alias);
   }
 
   @Override
-  public JsonObject passThroughAnswer(JsonObject response, Priced priced) {
+  public JsonObject nativeAnswer(JsonObject response, Priced priced) {
     response.put("model", alias);
     JsonObject usage = response.getValue("usage") instanceof JsonObject u ? u : ResponsesUsage.toResponses(priced.usage());
     return response.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));

@@ -1,8 +1,8 @@
 package gateway.router.inbound.responses;
 
-import static gateway.router.inbound.JsonFields.path;
+import static gateway.router.fields.JsonFields.path;
 
-import gateway.router.inbound.JsonFields;
+import gateway.router.fields.JsonFields;
 import gateway.router.provider.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -9,7 +9,7 @@ import gateway.router.provider.ProviderAdapter;
 import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamError;
 import gateway.router.provider.UpstreamRequest;
-import gateway.router.provider.openai.OpenAiHeaders;
+import gateway.router.provider.ChannelHeaders;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -67,7 +67,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
     if (channel.apiKey() != null && !channel.apiKey().isEmpty()) {
       headers.set("x-api-key", channel.apiKey());
     }
-    OpenAiHeaders.addChannelHeaders(channel, headers);
+    ChannelHeaders.addChannelHeaders(channel, headers);
     return headers;
   }
 }

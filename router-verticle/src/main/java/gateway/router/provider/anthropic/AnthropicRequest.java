@@ -1,8 +1,8 @@
 package gateway.router.provider.anthropic;
 
 import gateway.router.provider.Json;
-import gateway.router.provider.openai.OpenAiContent;
-import gateway.router.provider.openai.OpenAiContent.DataUrl;
+import gateway.router.provider.chatshape.ChatContent;
+import gateway.router.provider.chatshape.ChatContent.DataUrl;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ final class AnthropicRequest {
     body.put("messages", conversation.messages());
     addTools(openAi, body);
     addSampling(openAi, body);
-    JsonArray stop = OpenAiContent.stopSequences(openAi.getValue("stop"));
+    JsonArray stop = ChatContent.stopSequences(openAi.getValue("stop"));
     if (!stop.isEmpty()) {
       body.put("stop_sequences", stop);
     }
@@ -194,7 +194,7 @@ final class AnthropicRequest {
             .put("type", "tool_use")
             .put("id", Json.string(call, "id", null))
             .put("name", Json.string(Json.object(call, "function"), "name", null))
-            .put("input", OpenAiContent.toolArguments(call)));
+            .put("input", ChatContent.toolArguments(call)));
       }
     }
     return blocks;
@@ -221,7 +221,7 @@ final class AnthropicRequest {
   /** Text parts only (system prompts, assistant turns); Anthropic refuses empty text blocks. */
   private static JsonArray textBlocks(Object content) {
     JsonArray blocks = new JsonArray();
-    for (JsonObject part : OpenAiContent.parts(content)) {
+    for (JsonObject part : ChatContent.parts(content)) {
       JsonObject text = textBlock(part);
       if (text != null) {
         blocks.add(text);
@@ -233,10 +233,10 @@ final class AnthropicRequest {
   /** Text, images and PDF files; parts of other kinds (audio...) have no Anthropic form and are left out. */
   private static JsonArray contentBlocks(Object content) {
     JsonArray blocks = new JsonArray();
-    for (JsonObject part : OpenAiContent.parts(content)) {
+    for (JsonObject part : ChatContent.parts(content)) {
       JsonObject block = switch (Json.string(part, "type", "text")) {
         case "text" -> textBlock(part);
-        case "image_url" -> imageBlock(OpenAiContent.imageUrl(part));
+        case "image_url" -> imageBlock(ChatContent.imageUrl(part));
         case "file" -> documentBlock(Json.object(part, "file"));
         default -> null;
       };

@@ -3,7 +3,7 @@ package gateway.router.provider.anthropic;
 import gateway.common.money.Usage;
 import gateway.router.provider.Completion;
 import gateway.router.provider.Json;
-import gateway.router.provider.openai.OpenAiUsage;
+import gateway.router.provider.chatshape.ChatUsage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -79,7 +79,7 @@ final class AnthropicResponse {
             .put("finish_reason", finishReason(message.getString("stop_reason")))));
     Usage usage = AnthropicUsage.from(message.getJsonObject("usage"));
     if (usage != null) {
-      body.put("usage", OpenAiUsage.toChat(usage));
+      body.put("usage", ChatUsage.toChat(usage));
     }
     return new Completion(body, usage);
   }

@@ -4,8 +4,8 @@ import gateway.common.money.Usage;
 import gateway.router.provider.Json;
 import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamError;
-import gateway.router.provider.openai.OpenAiChunks;
-import gateway.router.provider.openai.OpenAiUsage;
+import gateway.router.provider.chatshape.ChatChunks;
+import gateway.router.provider.chatshape.ChatUsage;
 import gateway.router.sse.SseEvent;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -27,7 +27,7 @@ final class AnthropicStream implements StreamTranslator {
   /** Content-block index → OpenAI tool-call index, for the blocks that are tool calls. */
   private final Map<Integer, Integer> toolCallOfBlock = new HashMap<>();
   private int nextToolCall;
-  private OpenAiChunks chunks;
+  private ChatChunks chunks;
   /** Anthropic's own usage object, as {@code message_start} and the (cumulative) {@code message_delta}s report it. */
   private JsonObject usage;
   private String finishReason;
@@ -68,7 +68,7 @@ final class AnthropicStream implements StreamTranslator {
   }
 
   private void messageStart(JsonObject message, Consumer<JsonObject> out) {
-    chunks = new OpenAiChunks(message.getString("id", "msg_" + UUID.randomUUID()), message.getString("model"),
+    chunks = new ChatChunks(message.getString("id", "msg_" + UUID.randomUUID()), message.getString("model"),
         System.currentTimeMillis() / 1000);
     mergeUsage(message.getJsonObject("usage"));
     out.accept(chunks.role(CHOICE));
@@ -121,7 +121,7 @@ final class AnthropicStream implements StreamTranslator {
     sendFinish(out);
     Usage total = usage();
     if (total != null) {
-      out.accept(chunks().usage(OpenAiUsage.toChat(total)));
+      out.accept(chunks().usage(ChatUsage.toChat(total)));
     }
     completed = true;
   }
@@ -150,9 +150,9 @@ final class AnthropicStream implements StreamTranslator {
   }
 
   /** A stream that skipped its {@code message_start} still gets well-formed chunks. */
-  private OpenAiChunks chunks() {
+  private ChatChunks chunks() {
     if (chunks == null) {
-      chunks = new OpenAiChunks("msg_" + UUID.randomUUID(), null, System.currentTimeMillis() / 1000);
+      chunks = new ChatChunks("msg_" + UUID.randomUUID(), null, System.currentTimeMillis() / 1000);
     }
     return chunks;
   }

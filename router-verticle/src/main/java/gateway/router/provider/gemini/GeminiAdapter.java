@@ -8,7 +8,7 @@ import gateway.router.provider.ProviderAdapter;
 import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamError;
 import gateway.router.provider.UpstreamRequest;
-import gateway.router.provider.openai.OpenAiHeaders;
+import gateway.router.provider.ChannelHeaders;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -63,7 +63,7 @@ public final class GeminiAdapter implements ProviderAdapter {
     if (channel.apiKey() != null && !channel.apiKey().isEmpty()) {
       headers.add("x-goog-api-key", channel.apiKey());
     }
-    OpenAiHeaders.addChannelHeaders(channel, headers);
+    ChannelHeaders.addChannelHeaders(channel, headers);
     return headers;
   }
 }

@@ -1,8 +1,8 @@
 package gateway.router.provider.gemini;
 
 import gateway.router.provider.Json;
-import gateway.router.provider.openai.OpenAiContent;
-import gateway.router.provider.openai.OpenAiContent.DataUrl;
+import gateway.router.provider.chatshape.ChatContent;
+import gateway.router.provider.chatshape.ChatContent.DataUrl;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -86,7 +86,7 @@ final class GeminiRequest {
         config.put("maxOutputTokens", n);
       }
     }
-    JsonArray stop = OpenAiContent.stopSequences(openAi.getValue("stop"));
+    JsonArray stop = ChatContent.stopSequences(openAi.getValue("stop"));
     if (!stop.isEmpty()) {
       config.put("stopSequences", stop);
     }
@@ -185,7 +185,7 @@ final class GeminiRequest {
           functionOfCall.put(Json.string(call, "id", null), name);
           parts.add(new JsonObject().put("functionCall", new JsonObject()
               .put("name", name)
-              .put("args", OpenAiContent.toolArguments(call))));
+              .put("args", ChatContent.toolArguments(call))));
         }
       }
       return parts;
@@ -198,7 +198,7 @@ final class GeminiRequest {
       }
       return new JsonObject().put("functionResponse", new JsonObject()
           .put("name", name)
-          .put("response", responseObject(OpenAiContent.text(message.getValue("content")))));
+          .put("response", responseObject(ChatContent.text(message.getValue("content")))));
     }
   }
 
@@ -220,7 +220,7 @@ final class GeminiRequest {
   /** Gemini refuses empty text parts, so none are sent. */
   private static JsonArray textParts(Object content) {
     JsonArray parts = new JsonArray();
-    for (JsonObject part : OpenAiContent.parts(content)) {
+    for (JsonObject part : ChatContent.parts(content)) {
       if (part.getValue("text") instanceof String text && !text.isEmpty()) {
         parts.add(new JsonObject().put("text", text));
       }
@@ -230,11 +230,11 @@ final class GeminiRequest {
 
   private static JsonArray contentParts(Object content) {
     JsonArray parts = new JsonArray();
-    for (JsonObject part : OpenAiContent.parts(content)) {
+    for (JsonObject part : ChatContent.parts(content)) {
       JsonObject converted = switch (Json.string(part, "type", "text")) {
         case "text" -> part.getValue("text") instanceof String t && !t.isEmpty()
             ? new JsonObject().put("text", t) : null;
-        case "image_url" -> filePart(OpenAiContent.imageUrl(part));
+        case "image_url" -> filePart(ChatContent.imageUrl(part));
         case "file" -> filePart(Json.string(Json.object(part, "file"), "file_data", null));
         case "input_audio" -> audioPart(Json.object(part, "input_audio"));
         default -> null;

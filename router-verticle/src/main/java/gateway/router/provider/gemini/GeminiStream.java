@@ -4,8 +4,8 @@ import gateway.common.money.Usage;
 import gateway.router.provider.Json;
 import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamError;
-import gateway.router.provider.openai.OpenAiChunks;
-import gateway.router.provider.openai.OpenAiUsage;
+import gateway.router.provider.chatshape.ChatChunks;
+import gateway.router.provider.chatshape.ChatUsage;
 import gateway.router.sse.SseEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 final class GeminiStream implements StreamTranslator {
   /** Candidate index → what has been sent of it, in index order. */
   private final Map<Integer, CandidateState> candidates = new TreeMap<>();
-  private OpenAiChunks chunks;
+  private ChatChunks chunks;
   private JsonObject usageMetadata;
   private boolean completed;
   private UpstreamError error;
@@ -46,7 +46,7 @@ final class GeminiStream implements StreamTranslator {
       return;
     }
     if (chunks == null) {
-      chunks = new OpenAiChunks(GeminiResponse.completionId(response), response.getString("modelVersion"),
+      chunks = new ChatChunks(GeminiResponse.completionId(response), response.getString("modelVersion"),
           System.currentTimeMillis() / 1000);
     }
     if (response.getValue("usageMetadata") instanceof JsonObject metadata) {
@@ -66,7 +66,7 @@ final class GeminiStream implements StreamTranslator {
       completed = true;
       Usage usage = usage();
       if (usage != null) {
-        out.accept(chunks.usage(OpenAiUsage.toChat(usage)));
+        out.accept(chunks.usage(ChatUsage.toChat(usage)));
       }
     }
   }

@@ -5,12 +5,12 @@ import static gateway.router.provider.WireSamples.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gateway.common.money.Usage;
-import gateway.router.chat.ChunkWriter;
-import gateway.router.chat.Priced;
+import gateway.router.exchange.ChunkWriter;
+import gateway.router.exchange.Priced;
 import gateway.router.inbound.RecordingResponse;
 import gateway.router.provider.UpstreamError;
 import gateway.router.provider.WireSamples;
-import gateway.router.provider.openai.OpenAiChatAdapter;
+import gateway.router.provider.openai.OpenAiAdapter;
 import gateway.router.sse.SseEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -123,7 +123,7 @@ class ChatToMessagesTest {
     Promise<Long> count = Promise.promise();
     ChunkWriter writer = new ChatToMessagesStream(out.response(), "claude-alias", count.future());
     writer.begin();
-    WireSamples.replay(new OpenAiChatAdapter().streamTranslator(), bytes("openai-chat/stream-basic.sse"))
+    WireSamples.replay(new OpenAiAdapter().streamTranslator(), bytes("openai-chat/stream-basic.sse"))
         .forEach(writer::chunk);
     writer.complete(new Priced(new Usage(900, 0, 0, 12, 0), 1234), null);
     assertThat(out.body()).isEmpty();
@@ -148,7 +148,7 @@ class ChatToMessagesTest {
     RecordingResponse out = new RecordingResponse();
     ChunkWriter writer = new ChatToMessagesStream(out.response(), "claude-alias", Future.succeededFuture(42L));
     writer.begin();
-    WireSamples.replay(new OpenAiChatAdapter().streamTranslator(), io.vertx.core.buffer.Buffer.buffer(chatStream))
+    WireSamples.replay(new OpenAiAdapter().streamTranslator(), io.vertx.core.buffer.Buffer.buffer(chatStream))
         .forEach(writer::chunk);
     end.accept(writer);
     assertThat(out.ended()).isTrue();

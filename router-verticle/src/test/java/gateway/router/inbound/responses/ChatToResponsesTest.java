@@ -5,12 +5,12 @@ import static gateway.router.provider.WireSamples.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gateway.common.money.Usage;
-import gateway.router.chat.ChunkWriter;
-import gateway.router.chat.Priced;
+import gateway.router.exchange.ChunkWriter;
+import gateway.router.exchange.Priced;
 import gateway.router.inbound.RecordingResponse;
 import gateway.router.provider.UpstreamError;
 import gateway.router.provider.WireSamples;
-import gateway.router.provider.openai.OpenAiChatAdapter;
+import gateway.router.provider.openai.OpenAiAdapter;
 import gateway.router.sse.SseEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -125,7 +125,7 @@ class ChatToResponsesTest {
     RecordingResponse out = new RecordingResponse();
     ChunkWriter writer = new ChatToResponsesStream(out.response(), REQUEST, "gpt-alias");
     writer.begin();
-    WireSamples.replay(new OpenAiChatAdapter().streamTranslator(), chatStream).forEach(writer::chunk);
+    WireSamples.replay(new OpenAiAdapter().streamTranslator(), chatStream).forEach(writer::chunk);
     end.accept(writer);
     assertThat(out.ended()).isTrue();
     return out.events();

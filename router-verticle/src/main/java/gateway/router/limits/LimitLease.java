@@ -1,0 +1,51 @@
+package gateway.router.limits;
+
+import gateway.common.bus.Channel;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one admitted request holds in the rate limits: token estimates and concurrency slots in
+ * the scopes that keep them. {@link #acquire} takes a fallback channel's slot too;
+ * {@link #finish} gives everything back once, with the real token count. Confined to the
+ * request's event loop.
+ */
+public final class LimitLease {
+  private final RateLimiter limiter;
+  private final String requestId;
+  private final long tokens;
+  private final List<String> heldScopes;
+  private boolean finished;
+
+  LimitLease(RateLimiter limiter, String requestId, long tokens, List<String> heldScopes) {
+    this.limiter = limiter;
+    this.requestId = requestId;
+    this.tokens = tokens;
+    this.heldScopes = new ArrayList<>(heldScopes);
+  }
+
+  /** A lease holding nothing: no limit applied to the request. */
+  public static LimitLease empty(RateLimiter limiter, String requestId) {
+    return new LimitLease(limiter, requestId, 0, List.of());
+  }
+
+  /** Whether the channel has room for this request (always, when it has no limits); its slot is held from then on. */
+  public Future<Boolean> acquire(Channel channel) {
+    return limiter.acquireChannel(requestId, channel, tokens, heldScopes);
+  }
+
+  /** Replaces the token estimates with the real count and frees the slots; once, later calls do nothing. */
+  public void finish(long realTokens) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    limiter.finish(requestId, realTokens, heldScopes);
+  }
+
+  /** The scopes held, for tests and logs. */
+  public List<String> heldScopes() {
+    return List.copyOf(heldScopes);
+  }
+}

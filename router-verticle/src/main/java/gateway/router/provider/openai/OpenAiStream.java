@@ -1,0 +1,55 @@
+package gateway.router.provider.openai;
+
+import gateway.router.provider.chatshape.ChatUsage;
+import gateway.common.money.Usage;
+import gateway.router.provider.Json;
+import gateway.router.provider.StreamTranslator;
+import gateway.router.provider.UpstreamError;
+import gateway.router.sse.SseEvent;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Consumer;
+
+/** An OpenAI chat stream is already in our shape: chunks pass through, usage and errors are noted. */
+final class OpenAiStream implements StreamTranslator {
+  private static final String DONE = "[DONE]";
+
+  private boolean completed;
+  private Usage usage;
+  private UpstreamError error;
+
+  @Override
+  public void accept(SseEvent event, Consumer<JsonObject> chunks) {
+    if (DONE.equals(event.data())) {
+      completed = true;
+      return;
+    }
+    JsonObject chunk = Json.objectOrNull(event.data());
+    if (chunk == null) {
+      return;
+    }
+    if (chunk.getValue("error") instanceof JsonObject e) {
+      error = OpenAiErrors.inStream(e);
+      return;
+    }
+    Usage reported = ChatUsage.fromChat(chunk.getJsonObject("usage"));
+    if (reported != null) {
+      usage = reported;
+    }
+    chunks.accept(chunk);
+  }
+
+  @Override
+  public boolean completed() {
+    return completed;
+  }
+
+  @Override
+  public Usage usage() {
+    return usage;
+  }
+
+  @Override
+  public UpstreamError error() {
+    return error;
+  }
+}
