@@ -1,11 +1,8 @@
 package gateway.billing;
 
 import gateway.common.GatewayError;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Reads a {@code billing.codes.create} command; every malformed field is a 400 naming it. */
@@ -37,10 +34,10 @@ final class CodeBatches {
       if (!(body.getValue("voucher") instanceof JsonObject voucher)) {
         throw GatewayError.INVALID_VALUE.exception("'voucher' must be an object {models, valid_days?}", "voucher");
       }
-      models = models(voucher.getValue("models"));
+      models = ModelPatterns.parse(voucher.getValue("models"), "voucher.models");
       validDays = voucher.getValue("valid_days") == null ? null : whole(voucher, "valid_days", null, 36_500);
     }
-    return new Batch(name, count, amount.longValue(), models, validDays, expiry(body.getValue("expires_at")),
+    return new Batch(name, count, amount.longValue(), models, validDays, ModelPatterns.instant(body.getValue("expires_at"), "expires_at"),
         whole(body, "redemptions_per_code", 1, 1_000_000), whole(body, "redemptions_per_account", 1, 1_000_000));
   }
 
@@ -55,32 +52,5 @@ final class CodeBatches {
     return n.intValue();
   }
 
-  private static List<String> models(Object value) {
-    if (!(value instanceof JsonArray array) || array.isEmpty() || array.size() > 100) {
-      throw GatewayError.INVALID_VALUE.exception("'voucher.models' must be a non-empty array of model aliases or "
-          + "patterns", "voucher.models");
-    }
-    List<String> models = new ArrayList<>();
-    for (Object item : array) {
-      if (!(item instanceof String pattern) || pattern.isBlank() || pattern.length() > 200
-          || pattern.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-        throw GatewayError.INVALID_VALUE.exception("every entry of 'voucher.models' must be a model alias or "
-            + "pattern", "voucher.models");
-      }
-      models.add(pattern);
-    }
-    return List.copyOf(models);
-  }
 
-  private static OffsetDateTime expiry(Object value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse((String) value);
-    } catch (ClassCastException | DateTimeParseException e) {
-      throw GatewayError.INVALID_VALUE.exception("'expires_at' must be an ISO-8601 timestamp with an offset",
-          "expires_at");
-    }
-  }
 }
