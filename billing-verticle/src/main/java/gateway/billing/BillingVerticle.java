@@ -5,7 +5,12 @@ import gateway.common.GatewayError;
 import gateway.common.PgDatabase;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.BusReplies;
+import gateway.common.bus.BalanceView;
 import gateway.common.bus.Hold;
+import gateway.common.bus.HoldReply;
+import gateway.common.bus.ReleaseReply;
+import gateway.common.bus.SettleReply;
+import gateway.common.bus.TopUpReply;
 import gateway.common.bus.UsageReport;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -44,12 +49,15 @@ public final class BillingVerticle extends VerticleBase {
       });
       EventBus bus = vertx.eventBus();
       return Future.all(List.of(
-          BusReplies.serve(bus, BillingBus.RESERVE, body -> ledger.reserve(Hold.fromJson(body))),
-          BusReplies.serve(bus, BillingBus.SETTLE, body -> ledger.settle(UsageReport.fromJson(body))),
-          BusReplies.serve(bus, BillingBus.RELEASE, body -> ledger.release(UsageReport.fromJson(body))),
-          BusReplies.serve(bus, BillingBus.BALANCE, body -> ledger.balance(accountId(body))),
+          BusReplies.serve(bus, BillingBus.RESERVE, body -> ledger.reserve(Hold.fromJson(body)).map(HoldReply::toJson)),
+          BusReplies.serve(bus, BillingBus.SETTLE, body -> ledger.settle(UsageReport.fromJson(body))
+              .map(SettleReply::toJson)),
+          BusReplies.serve(bus, BillingBus.RELEASE, body -> ledger.release(UsageReport.fromJson(body))
+              .map(ReleaseReply::toJson)),
+          BusReplies.serve(bus, BillingBus.BALANCE, body -> ledger.balance(accountId(body)).map(BalanceView::toJson)),
           BusReplies.serve(bus, BillingBus.TOPUP, body -> ledger.topUp(accountId(body),
-              body.getLong("amount_micros", 0L), body.getString("idempotency_key"), body.getString("note"))),
+              body.getLong("amount_micros", 0L), body.getString("idempotency_key"), body.getString("note"))
+              .map(TopUpReply::toJson)),
           BusReplies.serve(bus, BillingBus.USAGE, body -> usage.list(body.getLong("account_id"),
               body.getInteger("limit", 100))),
           BusReplies.serve(bus, BillingBus.USAGE_SUMMARY, body -> usage.summarize(body.getLong("account_id"),
