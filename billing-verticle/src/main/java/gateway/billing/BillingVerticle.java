@@ -1,6 +1,5 @@
 package gateway.billing;
 
-import gateway.common.GatewayConfig;
 import gateway.common.GatewayError;
 import gateway.common.PgDatabase;
 import gateway.common.bus.BillingBus;
@@ -23,24 +22,32 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Serves the {@link BillingBus} addresses from the {@code billing} schema and sweeps expired holds. */
+/**
+ * Serves the {@link BillingBus} addresses from the {@code billing} schema and sweeps expired holds.
+ * The schema must be migrated before it deploys ({@link PgDatabase#migrate}).
+ */
 public final class BillingVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BillingVerticle.class);
-  static final String SCHEMA = "billing";
+  /** The Postgres schema the module owns, and its migrations' folder. */
+  public static final String SCHEMA = "billing";
 
+  private final BillingConfig config;
   private Pool pool;
   private Pool holdsPool;
   private long sweepTimer = -1;
 
+  public BillingVerticle(BillingConfig config) {
+    this.config = config;
+  }
+
   @Override
   public Future<?> start() {
-    GatewayConfig config = GatewayConfig.fromJson(config());
-    return PgDatabase.open(vertx, config, SCHEMA).compose(opened -> {
-      pool = opened;
-      holdsPool = PgDatabase.pool(vertx, config, SCHEMA + "-holds", Map.of("synchronous_commit", "off"));
-      CreditLedger ledger = new CreditLedger(pool, holdsPool);
+    pool = PgDatabase.pool(vertx, config.pg(), SCHEMA);
+    holdsPool = PgDatabase.pool(vertx, config.pg(), SCHEMA + "-holds", Map.of("synchronous_commit", "off"));
+    CreditLedger ledger = new CreditLedger(pool, holdsPool);
+    return ledger.ping().compose(checked -> {
       UsageLog usage = new UsageLog(pool);
-      HoldSweeper sweeper = new HoldSweeper(holdsPool, config.holdMaxAgeSeconds());
+      HoldSweeper sweeper = new HoldSweeper(holdsPool, config.holds().maxAgeSeconds());
       Vouchers vouchers = new Vouchers(pool);
       RedemptionCodes codes = new RedemptionCodes(pool);
       sweepTimer = vertx.setPeriodic(config.holdSweepIntervalSeconds() * 1000, id -> {

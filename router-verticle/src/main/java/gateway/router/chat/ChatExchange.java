@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * request is that route's, whatever happens. Each attempt's outcome is reported to the
  * channel's breaker, counting only the provider's own failures.
  *
- * <p>The request lives at most {@link gateway.common.GatewayConfig#requestLifeMs}, all routes
+ * <p>The request lives at most {@link gateway.router.RouterConfig#requestLifeMs}, all routes
  * together, so its settle lands while its hold still exists. A client that leaves is not the end:
  * the answer is read on (unwritten) for the provider's usage, for a few seconds at most. An
  * exception anywhere ends the request with an error in the client's format: free when nothing

@@ -1,6 +1,6 @@
 package gateway.router.chat;
 
-import gateway.common.GatewayConfig;
+import gateway.router.RouterConfig;
 import gateway.router.limits.RateLimiter;
 import gateway.router.provider.AdapterRegistry;
 import gateway.router.routing.ChannelBreakers;
@@ -9,7 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 
 /** What every chat exchange of a router instance shares. */
-public record ChatServices(Vertx vertx, GatewayConfig config, HttpClient http, AdapterRegistry adapters,
+public record ChatServices(Vertx vertx, RouterConfig config, HttpClient http, AdapterRegistry adapters,
                            BillingClient billing, TokenCounter tokens, HoldEstimator holds,
                            RouteSelector routeSelector, ChannelBreakers breakers, RateLimiter limiter) {
 }
