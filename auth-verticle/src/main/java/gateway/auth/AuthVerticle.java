@@ -1,6 +1,5 @@
 package gateway.auth;
 
-import gateway.common.GatewayConfig;
 import gateway.common.GatewayError;
 import gateway.common.PgDatabase;
 import gateway.common.bus.AuthBus;
@@ -13,19 +12,27 @@ import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.function.Function;
 
-/** Serves the {@link AuthBus} addresses from the {@code auth} schema. */
+/**
+ * Serves the {@link AuthBus} addresses from the {@code auth} schema, which must be migrated before it
+ * deploys ({@link PgDatabase#migrate}).
+ */
 public final class AuthVerticle extends VerticleBase {
-  static final String SCHEMA = "auth";
+  /** The Postgres schema the module owns, and its migrations' folder. */
+  public static final String SCHEMA = "auth";
 
+  private final AuthConfig config;
   private Pool pool;
+
+  public AuthVerticle(AuthConfig config) {
+    this.config = config;
+  }
 
   @Override
   public Future<?> start() {
-    GatewayConfig config = GatewayConfig.fromJson(config());
     AdminToken adminToken = new AdminToken(config.adminToken());
-    return PgDatabase.open(vertx, config, SCHEMA).compose(opened -> {
-      pool = opened;
-      Accounts accounts = new Accounts(pool);
+    pool = PgDatabase.pool(vertx, config.pg(), SCHEMA);
+    Accounts accounts = new Accounts(pool);
+    return accounts.ping().compose(checked -> {
       ApiKeys keys = new ApiKeys(pool, accounts);
       EventBus bus = vertx.eventBus();
       return Future.all(List.of(

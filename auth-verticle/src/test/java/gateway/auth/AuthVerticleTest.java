@@ -4,12 +4,11 @@ import static gateway.testsupport.Await.failure;
 import static gateway.testsupport.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gateway.common.GatewayConfig;
+import gateway.common.PgDatabase;
 import gateway.common.PgUrl;
 import gateway.common.bus.AuthBus;
 import gateway.common.bus.Principal;
 import gateway.testsupport.TestServices;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -28,14 +27,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class AuthVerticleTest {
   private Vertx vertx;
-  private GatewayConfig config;
+  private AuthConfig config;
   private final List<JsonObject> changes = new ArrayList<>();
 
   @BeforeEach
   void deploy(Vertx vertx) {
     this.vertx = vertx;
-    config = TestServices.config();
-    result(vertx.deployVerticle(new AuthVerticle(), new DeploymentOptions().setConfig(config.toJson())));
+    config = AuthConfig.fromEnv(TestServices.env());
+    PgDatabase.migrate(config.pg(), AuthVerticle.SCHEMA);
+    result(vertx.deployVerticle(new AuthVerticle(config)));
     vertx.eventBus().<JsonObject>consumer(AuthBus.KEYS_CHANGED, m -> changes.add(m.body()));
   }
 
@@ -65,7 +65,7 @@ class AuthVerticleTest {
     long account = call(AuthBus.ACCOUNTS_CREATE, new JsonObject().put("name", "acme")).getLong("id");
     String secret = call(AuthBus.KEYS_CREATE, new JsonObject().put("account_id", account)
         .put("models", new JsonArray().add("*"))).getString("key");
-    PgUrl url = PgUrl.parse(config.pgUrl());
+    PgUrl url = PgUrl.parse(config.pg().url());
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
          ResultSet rs = c.createStatement().executeQuery("SELECT t::text FROM auth.api_keys t")) {
       while (rs.next()) {

@@ -1,11 +1,15 @@
 package gateway.billing;
 
-import gateway.common.GatewayConfig;
 import gateway.common.GatewayError;
 import gateway.common.PgDatabase;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.BusReplies;
+import gateway.common.bus.BalanceView;
 import gateway.common.bus.Hold;
+import gateway.common.bus.HoldReply;
+import gateway.common.bus.ReleaseReply;
+import gateway.common.bus.SettleReply;
+import gateway.common.bus.TopUpReply;
 import gateway.common.bus.UsageReport;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,24 +22,32 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Serves the {@link BillingBus} addresses from the {@code billing} schema and sweeps expired holds. */
+/**
+ * Serves the {@link BillingBus} addresses from the {@code billing} schema and sweeps expired holds.
+ * The schema must be migrated before it deploys ({@link PgDatabase#migrate}).
+ */
 public final class BillingVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BillingVerticle.class);
-  static final String SCHEMA = "billing";
+  /** The Postgres schema the module owns, and its migrations' folder. */
+  public static final String SCHEMA = "billing";
 
+  private final BillingConfig config;
   private Pool pool;
   private Pool holdsPool;
   private long sweepTimer = -1;
 
+  public BillingVerticle(BillingConfig config) {
+    this.config = config;
+  }
+
   @Override
   public Future<?> start() {
-    GatewayConfig config = GatewayConfig.fromJson(config());
-    return PgDatabase.open(vertx, config, SCHEMA).compose(opened -> {
-      pool = opened;
-      holdsPool = PgDatabase.pool(vertx, config, SCHEMA + "-holds", Map.of("synchronous_commit", "off"));
-      CreditLedger ledger = new CreditLedger(pool, holdsPool);
+    pool = PgDatabase.pool(vertx, config.pg(), SCHEMA);
+    holdsPool = PgDatabase.pool(vertx, config.pg(), SCHEMA + "-holds", Map.of("synchronous_commit", "off"));
+    CreditLedger ledger = new CreditLedger(pool, holdsPool);
+    return ledger.ping().compose(checked -> {
       UsageLog usage = new UsageLog(pool);
-      HoldSweeper sweeper = new HoldSweeper(holdsPool, config.holdMaxAgeSeconds());
+      HoldSweeper sweeper = new HoldSweeper(holdsPool, config.holds().maxAgeSeconds());
       Vouchers vouchers = new Vouchers(pool);
       RedemptionCodes codes = new RedemptionCodes(pool);
       sweepTimer = vertx.setPeriodic(config.holdSweepIntervalSeconds() * 1000, id -> {
@@ -44,12 +56,15 @@ public final class BillingVerticle extends VerticleBase {
       });
       EventBus bus = vertx.eventBus();
       return Future.all(List.of(
-          BusReplies.serve(bus, BillingBus.RESERVE, body -> ledger.reserve(Hold.fromJson(body))),
-          BusReplies.serve(bus, BillingBus.SETTLE, body -> ledger.settle(UsageReport.fromJson(body))),
-          BusReplies.serve(bus, BillingBus.RELEASE, body -> ledger.release(UsageReport.fromJson(body))),
-          BusReplies.serve(bus, BillingBus.BALANCE, body -> ledger.balance(accountId(body))),
+          BusReplies.serve(bus, BillingBus.RESERVE, body -> ledger.reserve(Hold.fromJson(body)).map(HoldReply::toJson)),
+          BusReplies.serve(bus, BillingBus.SETTLE, body -> ledger.settle(UsageReport.fromJson(body))
+              .map(SettleReply::toJson)),
+          BusReplies.serve(bus, BillingBus.RELEASE, body -> ledger.release(UsageReport.fromJson(body))
+              .map(ReleaseReply::toJson)),
+          BusReplies.serve(bus, BillingBus.BALANCE, body -> ledger.balance(accountId(body)).map(BalanceView::toJson)),
           BusReplies.serve(bus, BillingBus.TOPUP, body -> ledger.topUp(accountId(body),
-              body.getLong("amount_micros", 0L), body.getString("idempotency_key"), body.getString("note"))),
+              body.getLong("amount_micros", 0L), body.getString("idempotency_key"), body.getString("note"))
+              .map(TopUpReply::toJson)),
           BusReplies.serve(bus, BillingBus.USAGE, body -> usage.list(body.getLong("account_id"),
               body.getInteger("limit", 100))),
           BusReplies.serve(bus, BillingBus.USAGE_SUMMARY, body -> usage.summarize(body.getLong("account_id"),

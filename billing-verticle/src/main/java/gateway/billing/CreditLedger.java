@@ -1,13 +1,16 @@
 package gateway.billing;
 
 import gateway.common.GatewayError;
+import gateway.common.bus.BalanceView;
 import gateway.common.bus.Hold;
+import gateway.common.bus.HoldReply;
+import gateway.common.bus.ReleaseReply;
 import gateway.common.bus.RequestOutcome;
+import gateway.common.bus.SettleReply;
+import gateway.common.bus.TopUpReply;
 import gateway.common.bus.UsageReport;
-import gateway.common.money.Credits;
 import gateway.common.money.Usage;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -25,6 +28,11 @@ final class CreditLedger {
   private static final Logger LOG = LoggerFactory.getLogger(CreditLedger.class);
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String OUT_OF_RANGE = "22003";
+
+  /** An account's cash row: its balance and what open holds set aside of it. */
+  private record Cash(long balanceMicros, long heldMicros) {
+    static final Cash NONE = new Cash(0, 0);
+  }
 
   private final Pool pool;
   private final Pool holds;
@@ -47,7 +55,7 @@ final class CreditLedger {
    * 402 when they cannot cover it, 403 {@code voucher_model_not_allowed} when the key spends only
    * vouchers and none covers the model. A repeated reserve of an open hold answers the same hold.
    */
-  Future<JsonObject> reserve(Hold hold) {
+  Future<HoldReply> reserve(Hold hold) {
     if (hold.amountMicros() < 0) {
       return Future.failedFuture(GatewayError.INVALID_VALUE.exception("a hold cannot be negative", "amount_micros"));
     }
@@ -60,9 +68,9 @@ final class CreditLedger {
       switch (outcome) {
         case "held":
           LedgerMetrics.held();
-          return Future.succeededFuture(holdReply(row.getLong("hold_micros")));
+          return Future.succeededFuture(new HoldReply(row.getLong("hold_micros")));
         case "existing":
-          return Future.succeededFuture(holdReply(row.getLong("hold_micros")));
+          return Future.succeededFuture(new HoldReply(row.getLong("hold_micros")));
         case "finished":
           return Future.failedFuture(GatewayError.CONFLICT.exception("request " + hold.requestId()
               + " already finished"));
@@ -81,16 +89,12 @@ final class CreditLedger {
     });
   }
 
-  private static JsonObject holdReply(long micros) {
-    return new JsonObject().put("hold_micros", micros);
-  }
-
   /**
    * Charges the report's cost once per request id; a replay answers the first charge. The whole
    * cost is charged even past the hold (a provider reporting more than was held): the account
    * may go below zero by that overrun, which is logged and counted.
    */
-  Future<JsonObject> settle(UsageReport report) {
+  Future<SettleReply> settle(UsageReport report) {
     if (report.costMicros() < 0) {
       return Future.failedFuture(GatewayError.INVALID_VALUE.exception("a cost cannot be negative", "cost_micros"));
     }
@@ -101,11 +105,11 @@ final class CreditLedger {
       // No balance row: only an account never topped up, settling a free request.
       return pool.preparedQuery(BillingSql.ENSURE_BALANCE_ROW).execute(Tuple.of(report.accountId()))
           .compose(v -> settleOnce(report))
-          .map(again -> again == null ? settledReply(0, 0, false) : again);
+          .map(again -> again == null ? new SettleReply(0, 0, false) : again);
     }).recover(failure -> isUniqueViolation(failure) ? replayedSettle(report) : Future.failedFuture(failure));
   }
 
-  private Future<JsonObject> settleOnce(UsageReport report) {
+  private Future<SettleReply> settleOnce(UsageReport report) {
     return settles.submit(usageTuple(report)).map(row -> {
       if (row == null) {
         return null;
@@ -119,34 +123,26 @@ final class CreditLedger {
             "request {} of account {} cost {} µcr, {} µcr more than its hold of {} µcr; charged in full (balance now {})",
             report.requestId(), report.accountId(), charged, charged - held, held, row.getLong("balance_micros"));
       }
-      return settledReply(charged, row.getLong("balance_micros"), false);
+      return new SettleReply(charged, row.getLong("balance_micros"), false);
     });
   }
 
-  private Future<JsonObject> replayedSettle(UsageReport report) {
+  private Future<SettleReply> replayedSettle(UsageReport report) {
     return pool.preparedQuery(BillingSql.SELECT_SETTLED).execute(Tuple.of(report.requestId()))
-        .compose(rows -> balanceMicros(report.accountId()).map(balance -> {
+        .compose(rows -> cash(report.accountId()).map(cash -> {
           long charged = rows.size() == 0 ? 0 : rows.iterator().next().getLong("cost_micros");
-          return settledReply(charged, balance[0], true);
+          return new SettleReply(charged, cash.balanceMicros(), true);
         }));
   }
 
-  private static JsonObject settledReply(long charged, long balance, boolean replayed) {
-    return new JsonObject()
-        .put("charged_micros", charged)
-        .put("balance_micros", balance)
-        .put("replayed", replayed);
-  }
-
   /** Drops the hold of a failed request and records it, free. Idempotent. */
-  Future<JsonObject> release(UsageReport report) {
+  Future<ReleaseReply> release(UsageReport report) {
     UsageReport failed = new UsageReport(report.requestId(), report.accountId(), report.keyId(), report.model(),
         report.channel(), report.usage(), report.costMicros(), RequestOutcome.FAILED, report.latencyMs(),
         report.attempts(), report.error());
     return holds.preparedQuery(BillingSql.RELEASE).execute(usageTuple(failed)).map(rows -> {
       LedgerMetrics.released();
-      return new JsonObject()
-          .put("released_micros", rows.size() == 0 ? 0L : rows.iterator().next().getLong("released_micros"));
+      return new ReleaseReply(rows.size() == 0 ? 0L : rows.iterator().next().getLong("released_micros"));
     });
   }
 
@@ -171,7 +167,7 @@ final class CreditLedger {
   }
 
   /** Adds credits; with an idempotency key, a repeat of the same top-up changes nothing. */
-  Future<JsonObject> topUp(long accountId, long amountMicros, String idempotencyKey, String note) {
+  Future<TopUpReply> topUp(long accountId, long amountMicros, String idempotencyKey, String note) {
     if (amountMicros <= 0) {
       return Future.failedFuture(GatewayError.INVALID_VALUE.exception(
           "'amount_credits' must be greater than zero", "amount_credits"));
@@ -180,7 +176,7 @@ final class CreditLedger {
         .execute(Tuple.of(accountId, amountMicros, idempotencyKey, note))
         .map(rows -> {
           LedgerMetrics.toppedUp(amountMicros);
-          return balanceReply(rows.iterator().next().getLong("balance_after_micros"), false);
+          return new TopUpReply(rows.iterator().next().getLong("balance_after_micros"), false);
         })
         .recover(failure -> {
           if (isUniqueViolation(failure)) {
@@ -196,7 +192,7 @@ final class CreditLedger {
         });
   }
 
-  private Future<JsonObject> replayedTopUp(long accountId, long amountMicros, String idempotencyKey) {
+  private Future<TopUpReply> replayedTopUp(long accountId, long amountMicros, String idempotencyKey) {
     return pool.preparedQuery(BillingSql.SELECT_TOPUP).execute(Tuple.of(accountId, idempotencyKey))
         .compose(rows -> {
           long original = rows.iterator().next().getLong("amount_micros");
@@ -204,44 +200,27 @@ final class CreditLedger {
             return Future.failedFuture(GatewayError.CONFLICT.exception(
                 "idempotency_key '" + idempotencyKey + "' was used for a different amount", "idempotency_key"));
           }
-          return balanceMicros(accountId).map(balance -> balanceReply(balance[0], true));
+          return cash(accountId).map(cash -> new TopUpReply(cash.balanceMicros(), true));
         });
   }
 
-  private static JsonObject balanceReply(long balanceMicros, boolean replayed) {
-    return new JsonObject()
-        .put("balance_micros", balanceMicros)
-        .put("balance_credits", Credits.fromMicros(balanceMicros))
-        .put("replayed", replayed);
-  }
-
-  Future<JsonObject> balance(long accountId) {
-    return balanceMicros(accountId).compose(b -> pool.preparedQuery(BillingSql.SUM_LIVE_VOUCHERS)
+  Future<BalanceView> balance(long accountId) {
+    return cash(accountId).compose(cash -> pool.preparedQuery(BillingSql.SUM_LIVE_VOUCHERS)
         .execute(Tuple.of(accountId)).map(rows -> {
           Row vouchers = rows.iterator().next();
-          long remaining = vouchers.getLong("remaining_micros");
-          long held = vouchers.getLong("held_micros");
-          return new JsonObject()
-              .put("account_id", accountId)
-              .put("balance_micros", b[0])
-              .put("held_micros", b[1])
-              .put("balance_credits", Credits.fromMicros(b[0]))
-              .put("held_credits", Credits.fromMicros(b[1]))
-              .put("available_credits", Credits.fromMicros(b[0] - b[1]))
-              .put("voucher_remaining_micros", remaining)
-              .put("voucher_held_micros", held)
-              .put("voucher_available_credits", Credits.fromMicros(Math.max(0, remaining - held)));
+          return new BalanceView(accountId, cash.balanceMicros(), cash.heldMicros(),
+              vouchers.getLong("remaining_micros"), vouchers.getLong("held_micros"));
         }));
   }
 
-  /** {balance, held}; an account never topped up has zero of both. */
-  private Future<long[]> balanceMicros(long accountId) {
+  /** An account never topped up has no row: zero of both. */
+  private Future<Cash> cash(long accountId) {
     return pool.preparedQuery(BillingSql.SELECT_BALANCE).execute(Tuple.of(accountId)).map((RowSet<Row> rows) -> {
       if (rows.size() == 0) {
-        return new long[] {0, 0};
+        return Cash.NONE;
       }
       Row row = rows.iterator().next();
-      return new long[] {row.getLong("balance_micros"), row.getLong("held_micros")};
+      return new Cash(row.getLong("balance_micros"), row.getLong("held_micros"));
     });
   }
 

@@ -5,14 +5,13 @@ import static gateway.testsupport.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import gateway.common.GatewayConfig;
+import gateway.common.config.Env;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.Hold;
 import gateway.common.bus.RequestOutcome;
 import gateway.common.bus.UsageReport;
 import gateway.common.money.Usage;
 import gateway.testsupport.TestServices;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -38,11 +37,11 @@ class CreditLedgerTest {
   @BeforeEach
   void deploy(Vertx vertx) {
     this.vertx = vertx;
-    deployWith(vertx, TestServices.config());
+    deployWith(vertx, TestServices.env());
   }
 
-  static void deployWith(Vertx vertx, GatewayConfig config) {
-    result(vertx.deployVerticle(new BillingVerticle(), new DeploymentOptions().setConfig(config.toJson())));
+  static void deployWith(Vertx vertx, Env env) {
+    BillingDeployment.deploy(vertx, env);
   }
 
   @Test
@@ -253,7 +252,8 @@ class CreditLedgerTest {
   }
 
   private void sweepExpiredHolds(Vertx otherVertx) {
-    deployWith(otherVertx, TestServices.config().with("hold_max_age_seconds", 0).with("hold_sweep_interval_seconds", 1));
+    deployWith(otherVertx, TestServices.env().with("GATEWAY_HOLD_MAX_AGE_SECONDS", 0)
+        .with("GATEWAY_HOLD_SWEEP_INTERVAL_SECONDS", 1));
     call(otherVertx, BillingBus.TOPUP, topUp(1_000_000, null));
     call(otherVertx, BillingBus.RESERVE, hold("r1", 400_000).toJson());
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->

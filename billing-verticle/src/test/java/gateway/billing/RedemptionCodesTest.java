@@ -4,11 +4,9 @@ import static gateway.testsupport.Await.failure;
 import static gateway.testsupport.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gateway.common.GatewayConfig;
 import gateway.common.PgUrl;
 import gateway.common.bus.BillingBus;
 import gateway.testsupport.TestServices;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -34,13 +32,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class RedemptionCodesTest {
   private Vertx vertx;
-  private GatewayConfig config;
+  private BillingConfig config;
 
   @BeforeEach
   void deploy(Vertx vertx) {
     this.vertx = vertx;
-    config = TestServices.config();
-    result(vertx.deployVerticle(new BillingVerticle(), new DeploymentOptions().setConfig(config.toJson())));
+    config = BillingDeployment.deploy(vertx, TestServices.env());
   }
 
   @Test
@@ -191,7 +188,7 @@ class RedemptionCodesTest {
   }
 
   private long sql(String query) {
-    PgUrl url = PgUrl.parse(config.pgUrl());
+    PgUrl url = PgUrl.parse(config.pg().url());
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
          Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
       rs.next();

@@ -5,7 +5,6 @@ import static gateway.testsupport.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import gateway.common.GatewayConfig;
 import gateway.common.PgUrl;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.Hold;
@@ -13,7 +12,6 @@ import gateway.common.bus.RequestOutcome;
 import gateway.common.bus.UsageReport;
 import gateway.common.money.Usage;
 import gateway.testsupport.TestServices;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -43,13 +41,12 @@ class VouchersTest {
   private static final long KEY = 90;
 
   private Vertx vertx;
-  private GatewayConfig config;
+  private BillingConfig config;
 
   @BeforeEach
   void deploy(Vertx vertx) {
     this.vertx = vertx;
-    config = TestServices.config().with("hold_sweep_interval_seconds", 1);
-    result(vertx.deployVerticle(new BillingVerticle(), new DeploymentOptions().setConfig(config.toJson())));
+    config = BillingDeployment.deploy(vertx, TestServices.env().with("GATEWAY_HOLD_SWEEP_INTERVAL_SECONDS", 1));
   }
 
   @Test
@@ -270,7 +267,7 @@ class VouchersTest {
   }
 
   private long sql(String query) {
-    PgUrl url = PgUrl.parse(config.pgUrl());
+    PgUrl url = PgUrl.parse(config.pg().url());
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
          Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
       rs.next();

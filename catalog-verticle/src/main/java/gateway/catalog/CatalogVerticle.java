@@ -1,6 +1,5 @@
 package gateway.catalog;
 
-import gateway.common.GatewayConfig;
 import gateway.common.GatewayError;
 import gateway.common.PgDatabase;
 import gateway.common.bus.BusReplies;
@@ -28,7 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class CatalogVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogVerticle.class);
-  static final String SCHEMA = "catalog";
+  /** The Postgres schema the module owns, and its migrations' folder. */
+  public static final String SCHEMA = "catalog";
+
+  private final CatalogConfig config;
 
   private Pool pool;
   private CatalogStore store;
@@ -38,15 +40,16 @@ public final class CatalogVerticle extends VerticleBase {
   /** Versions asked for that a fresh load did not reach (a restored database): not reloaded for again. */
   private long unreachableUpTo = -1;
 
+  public CatalogVerticle(CatalogConfig config) {
+    this.config = config;
+  }
+
+  /** Its schema must be migrated before it deploys ({@link PgDatabase#migrate}). */
   @Override
   public Future<?> start() {
-    GatewayConfig config = GatewayConfig.fromJson(config());
-    return PgDatabase.open(vertx, config, SCHEMA)
-        .compose(opened -> {
-          pool = opened;
-          store = new CatalogStore(pool);
-          return applyCatalogFile(config.catalogPath());
-        })
+    pool = PgDatabase.pool(vertx, config.pg(), SCHEMA);
+    store = new CatalogStore(pool);
+    return applyCatalogFile(config.catalogPath())
         .compose(v -> reload())
         .compose(v -> registerConsumers());
   }

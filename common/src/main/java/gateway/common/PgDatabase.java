@@ -1,52 +1,60 @@
 package gateway.common;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
 
 /**
- * Opens the Postgres schema a module owns: runs that module's Flyway migrations
- * ({@code classpath:db/<schema>}, history kept inside the schema) on a worker thread,
- * then builds the connection pool. Each module owns one schema; no module touches another's.
+ * The Postgres schemas modules own. {@link #migrate} runs the modules' Flyway migrations
+ * ({@code classpath:db/<schema>}, history kept inside the schema) once per process, before any
+ * verticle deploys: the launcher does it, and so does every test that deploys verticles itself.
+ * Verticles only open {@link #pool pools}. Each module owns one schema; no module touches another's.
  */
 public final class PgDatabase {
   private PgDatabase() {
   }
 
-  public static Future<Pool> open(Vertx vertx, GatewayConfig config, String schema) {
-    PgUrl url = PgUrl.parse(config.pgUrl());
-    return vertx.executeBlocking(() -> migrate(url, schema)).map(ignored -> pool(vertx, config, schema, Map.of()));
+  /** Brings each schema up to its latest migration. Blocking: call it off the event loop. */
+  public static void migrate(PgSettings pg, List<String> schemas) {
+    PgUrl url = PgUrl.parse(pg.url());
+    for (String schema : schemas) {
+      Flyway.configure()
+          .dataSource(url.jdbcUrl(), url.user(), url.password())
+          .schemas(schema)
+          .locations("classpath:db/" + schema)
+          .load()
+          .migrate();
+    }
+  }
+
+  public static void migrate(PgSettings pg, String... schemas) {
+    migrate(pg, List.of(schemas));
+  }
+
+  /** A module's pool on the database. */
+  public static Pool pool(Vertx vertx, PgSettings pg, String name) {
+    return pool(vertx, pg, name, Map.of());
   }
 
   /**
-   * A further pool on the same database whose sessions start with the given settings
-   * (sent in the startup message, e.g. {@code synchronous_commit=off}).
+   * A pool whose sessions start with the given settings (sent in the startup message, e.g.
+   * {@code synchronous_commit=off}).
    */
-  public static Pool pool(Vertx vertx, GatewayConfig config, String name, Map<String, String> sessionSettings) {
-    PgConnectOptions options = connectOptions(PgUrl.parse(config.pgUrl()));
+  public static Pool pool(Vertx vertx, PgSettings pg, String name, Map<String, String> sessionSettings) {
+    PgConnectOptions options = connectOptions(PgUrl.parse(pg.url()));
     sessionSettings.forEach(options::addProperty);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(config.pgPoolSize()).setName("pg-" + name).setShared(true))
+        .with(new PoolOptions().setMaxSize(pg.poolSize()).setName("pg-" + name).setShared(true))
         .connectingTo(options)
         .using(vertx)
         .build();
-  }
-
-  private static Void migrate(PgUrl url, String schema) {
-    Flyway.configure()
-        .dataSource(url.jdbcUrl(), url.user(), url.password())
-        .schemas(schema)
-        .locations("classpath:db/" + schema)
-        .load()
-        .migrate();
-    return null;
   }
 
   private static PgConnectOptions connectOptions(PgUrl url) {

@@ -3,7 +3,6 @@ package gateway.launcher;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
-import gateway.common.GatewayConfig;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PfxOptions;
@@ -35,22 +34,22 @@ final class ClusterSetup {
   }
 
   /** The event bus of a clustered member: its address and port, and mutual TLS when configured. */
-  static EventBusOptions eventBusOptions(GatewayConfig config) {
-    EventBusOptions options = new EventBusOptions().setHost(config.clusterHost()).setPort(config.eventBusPort());
-    if (config.clusterTlsKeystore() == null) {
-      if (!isLoopback(config.clusterHost())) {
-        throw new IllegalArgumentException("GATEWAY_CLUSTER_HOST " + config.clusterHost() + " is reachable from"
+  static EventBusOptions eventBusOptions(ClusterConfig config) {
+    EventBusOptions options = new EventBusOptions().setHost(config.host()).setPort(config.eventBusPort());
+    if (config.tlsKeystore() == null) {
+      if (!isLoopback(config.host())) {
+        throw new IllegalArgumentException("GATEWAY_CLUSTER_HOST " + config.host() + " is reachable from"
             + " other machines: set GATEWAY_CLUSTER_TLS_KEYSTORE and GATEWAY_CLUSTER_TLS_PASSWORD so the event bus"
             + " runs over mutual TLS (see the README, 'Securing the cluster')");
       }
       LOG.warn("the clustered event bus runs without TLS: acceptable on loopback only");
       return options;
     }
-    if (config.clusterTlsPassword() == null) {
+    if (config.tlsPassword() == null) {
       throw new IllegalArgumentException("GATEWAY_CLUSTER_TLS_KEYSTORE is set: GATEWAY_CLUSTER_TLS_PASSWORD must be too");
     }
     // PfxOptions, not KeyStoreOptions: Vert.x copies the event-bus options through JSON, which keeps only the former
-    PfxOptions store = new PfxOptions().setPath(config.clusterTlsKeystore()).setPassword(config.clusterTlsPassword());
+    PfxOptions store = new PfxOptions().setPath(config.tlsKeystore()).setPassword(config.tlsPassword());
     // one certificate for every member: it is both what a member shows and what it trusts
     return options.setSsl(true).setKeyCertOptions(store).setTrustOptions(store).setClientAuth(ClientAuth.REQUIRED);
   }
@@ -63,29 +62,29 @@ final class ClusterSetup {
     }
   }
 
-  static HazelcastClusterManager clusterManager(GatewayConfig config) {
+  static HazelcastClusterManager clusterManager(ClusterConfig config) {
     Config hazelcast = ConfigUtil.loadConfig();
-    hazelcast.setClusterName(config.clusterName());
+    hazelcast.setClusterName(config.name());
     hazelcast.setProperty("hazelcast.shutdownhook.enabled", "false");
     hazelcast.setProperty("hazelcast.phone.home.enabled", "false");
     hazelcast.setProperty("hazelcast.logging.type", "slf4j");
     hazelcast.setProperty("hazelcast.graceful.shutdown.max.wait", "10");
     NetworkConfig network = hazelcast.getNetworkConfig();
-    network.setPort(config.clusterPort()).setPortAutoIncrement(true);
+    network.setPort(config.port()).setPortAutoIncrement(true);
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    if ("kubernetes".equals(config.clusterDiscovery())) {
+    if (config.discovery() == ClusterConfig.Discovery.KUBERNETES) {
       join.getKubernetesConfig().setEnabled(true)
-          .setProperty("service-port", Integer.toString(config.clusterPort()));
-      if (config.clusterKubernetesService() != null) {
-        join.getKubernetesConfig().setProperty("service-dns", config.clusterKubernetesService());
+          .setProperty("service-port", Integer.toString(config.port()));
+      if (config.kubernetesService() != null) {
+        join.getKubernetesConfig().setProperty("service-dns", config.kubernetesService());
       }
     } else {
-      network.getInterfaces().setEnabled(true).addInterface(config.clusterHost());
-      join.getTcpIpConfig().setEnabled(true).setMembers(config.clusterMembers().isEmpty()
-          ? java.util.List.of(config.clusterHost())
-          : config.clusterMembers());
+      network.getInterfaces().setEnabled(true).addInterface(config.host());
+      join.getTcpIpConfig().setEnabled(true).setMembers(config.members().isEmpty()
+          ? java.util.List.of(config.host())
+          : config.members());
     }
     return new HazelcastClusterManager(hazelcast);
   }

@@ -3,18 +3,17 @@ package gateway.launcher;
 import gateway.auth.AuthVerticle;
 import gateway.billing.BillingVerticle;
 import gateway.catalog.CatalogVerticle;
-import gateway.common.GatewayConfig;
+import gateway.common.PgDatabase;
 import gateway.common.Role;
+import gateway.common.config.Env;
+import gateway.ops.ProcessConfig;
+import gateway.ops.OpsServers;
 import gateway.router.RouterVerticle;
-import gateway.router.edge.HealthEndpoints;
-import gateway.router.observe.MetricsEndpoint;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
@@ -26,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running gateway process: the embedded Postgres/Redis it needed, its Vert.x instance
- * (clustered or not) and the verticles of its roles. {@link #close()} undoes all of it.
+ * (clustered or not) and the verticles of its roles, each handed its own configuration record.
+ * The schemas of its roles are migrated once, before any verticle deploys. {@link #close()} undoes
+ * all of it.
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -43,29 +44,35 @@ public final class Gateway implements AutoCloseable {
     this.adminTokenCreated = adminTokenCreated;
   }
 
-  /** Starts everything the configuration asks for; blocks until the roles serve or fails. */
-  public static Gateway start(GatewayConfig requested) throws Exception {
+  /**
+   * Starts everything the environment asks for; blocks until the roles serve or fails. What the
+   * environment leaves unset and this process provides itself (an embedded Postgres or Redis, the
+   * admin token from the data directory) is filled in before the modules' records are built.
+   */
+  public static Gateway start(Env requested) throws Exception {
     List<AutoCloseable> embedded = new ArrayList<>();
-    GatewayConfig config = requested;
-    Path dataDir = Path.of(config.dataDir());
-    boolean needsPostgres = config.has(Role.AUTH) || config.has(Role.CATALOG) || config.has(Role.BILLING);
+    GatewayConfig asked = GatewayConfig.fromEnv(requested);
+    Env env = requested;
+    Path dataDir = Path.of(asked.dataDir());
     boolean adminTokenCreated = false;
     try {
-      if (config.pgUrl() == null && needsPostgres) {
+      if (asked.pg().url() == null && asked.needsPostgres()) {
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir);
         embedded.add(postgres);
-        config = config.withPgUrl(postgres.url());
+        env = env.with("GATEWAY_PG_URL", postgres.url());
       }
-      if (config.redisUrl() == null && config.has(Role.ROUTER)) {
+      if (asked.router().redisUrl() == null && asked.has(Role.ROUTER)) {
         EmbeddedRedisServer redis = EmbeddedRedisServer.start();
         embedded.add(redis);
-        config = config.withRedisUrl(redis.url());
+        env = env.with("GATEWAY_REDIS_URL", redis.url());
       }
-      if (config.adminToken() == null && config.has(Role.AUTH)) {
+      if (asked.auth().adminToken() == null && asked.has(Role.AUTH)) {
         AdminTokenFile.Token token = AdminTokenFile.loadOrCreate(dataDir);
-        config = config.withAdminToken(token.value());
+        env = env.with("GATEWAY_ADMIN_TOKEN", token.value());
         adminTokenCreated = token.created();
       }
+      GatewayConfig config = GatewayConfig.fromEnv(env);
+      PgDatabase.migrate(config.pg(), schemas(config));
       Gateway gateway = new Gateway(config, embedded, adminTokenCreated);
       gateway.deploy();
       return gateway;
@@ -75,32 +82,48 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /** The Postgres schemas of this process's roles. */
+  static List<String> schemas(GatewayConfig config) {
+    List<String> schemas = new ArrayList<>();
+    if (config.has(Role.CATALOG)) {
+      schemas.add(CatalogVerticle.SCHEMA);
+    }
+    if (config.has(Role.AUTH)) {
+      schemas.add(AuthVerticle.SCHEMA);
+    }
+    if (config.has(Role.BILLING)) {
+      schemas.add(BillingVerticle.SCHEMA);
+    }
+    return schemas;
+  }
+
   private void deploy() throws Exception {
     vertx = await(createVertx());
     try {
       int cores = Runtime.getRuntime().availableProcessors();
       if (config.has(Role.CATALOG)) {
-        await(vertx.deployVerticle(CatalogVerticle::new, options(1)));
+        await(vertx.deployVerticle(() -> new CatalogVerticle(config.catalog()), options(1)));
       }
       if (config.has(Role.AUTH)) {
-        await(vertx.deployVerticle(AuthVerticle::new, options(1)));
+        await(vertx.deployVerticle(() -> new AuthVerticle(config.auth()), options(1)));
       }
       if (config.has(Role.BILLING)) {
-        await(vertx.deployVerticle(BillingVerticle::new,
+        await(vertx.deployVerticle(() -> new BillingVerticle(config.billing()),
             options(config.billingInstances() > 0 ? config.billingInstances() : cores)));
       }
       if (config.has(Role.ROUTER)) {
-        routerDeployment = await(vertx.deployVerticle(RouterVerticle::new,
+        routerDeployment = await(vertx.deployVerticle(() -> new RouterVerticle(config.router()),
             options(config.routerInstances() > 0 ? config.routerInstances() : cores)));
       } else {
-        await(startHealthServer());
+        await(OpsServers.health(vertx, config.process()));
       }
-      if (config.metricsPort() > 0 && config.metricsPort() != config.httpPort()) {
-        await(startMetricsServer());
+      if (config.process().metricsOnOwnPort()) {
+        await(OpsServers.metrics(vertx, config.process()));
       }
-      LOG.info("gateway up: roles {}, HTTP on {}:{}, metrics on {}{}", config.roles(), config.httpHost(),
-          config.httpPort(), config.metricsPort() > 0 ? config.httpHost() + ":" + config.metricsPort() : "no port",
-          config.cluster() ? ", clustered as '" + config.clusterName() + "'" : "");
+      ProcessConfig process = config.process();
+      LOG.info("gateway up: roles {}, HTTP on {}:{}, metrics on {}{}", process.roles(), process.httpHost(),
+          process.httpPort(), process.metricsPort() > 0 ? process.httpHost() + ":" + process.metricsPort() : "no port",
+          config.cluster().enabled() ? ", clustered as '" + config.cluster().name() + "'" : "");
     } catch (Exception e) {
       close();
       throw e;
@@ -110,36 +133,19 @@ public final class Gateway implements AutoCloseable {
   private Future<Vertx> createVertx() {
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
     VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(ProcessMetrics.registry()));
-    if (!config.cluster()) {
+    if (!config.cluster().enabled()) {
       return Future.succeededFuture(builder.with(options).build());
     }
     try {
-      options.setEventBusOptions(ClusterSetup.eventBusOptions(config));
+      options.setEventBusOptions(ClusterSetup.eventBusOptions(config.cluster()));
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    return builder.with(options).withClusterManager(ClusterSetup.clusterManager(config)).buildClustered();
+    return builder.with(options).withClusterManager(ClusterSetup.clusterManager(config.cluster())).buildClustered();
   }
 
-  /** Processes without the router still answer the health probes of their orchestrator. */
-  private Future<HttpServer> startHealthServer() {
-    Router router = Router.router(vertx);
-    new HealthEndpoints(vertx, config.roles()).mount(router);
-    if (config.metricsPort() == config.httpPort()) {
-      new MetricsEndpoint(vertx, config.metricsToken()).mount(router);
-    }
-    return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost());
-  }
-
-  /** {@code /metrics} on a port of its own, off the public one: for the scraper, not for clients. */
-  private Future<HttpServer> startMetricsServer() {
-    Router router = Router.router(vertx);
-    new MetricsEndpoint(vertx, config.metricsToken()).mount(router);
-    return vertx.createHttpServer().requestHandler(router).listen(config.metricsPort(), config.httpHost());
-  }
-
-  private DeploymentOptions options(int instances) {
-    return new DeploymentOptions().setConfig(config.toJson()).setInstances(instances);
+  private static DeploymentOptions options(int instances) {
+    return new DeploymentOptions().setInstances(instances);
   }
 
   public GatewayConfig config() {
@@ -152,7 +158,7 @@ public final class Gateway implements AutoCloseable {
 
   /** The admin token, when this process runs auth. */
   public String adminToken() {
-    return config.adminToken();
+    return config.auth().adminToken();
   }
 
   /** Whether this start generated the admin token (so it must be shown once). */
@@ -169,7 +175,7 @@ public final class Gateway implements AutoCloseable {
     if (vertx != null && routerDeployment != null) {
       try {
         vertx.undeploy(routerDeployment).toCompletionStage().toCompletableFuture()
-            .get(config.shutdownGraceSeconds() + 15, TimeUnit.SECONDS);
+            .get(config.router().shutdownGraceSeconds() + 15, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.warn("the router did not drain cleanly", e);
       }

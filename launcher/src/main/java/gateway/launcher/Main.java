@@ -1,6 +1,6 @@
 package gateway.launcher;
 
-import gateway.common.GatewayConfig;
+import gateway.common.config.Env;
 import java.io.PrintStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,9 +13,9 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    GatewayConfig config;
+    Env env = Env.of(System.getenv());
     try {
-      config = GatewayConfig.fromEnv(System.getenv());
+      GatewayConfig.fromEnv(env); // a malformed variable is refused before anything starts
     } catch (IllegalArgumentException e) {
       LOG.error("bad configuration: {}", e.getMessage());
       System.exit(2);
@@ -23,7 +23,7 @@ public final class Main {
     }
     Gateway gateway;
     try {
-      gateway = Gateway.start(config);
+      gateway = Gateway.start(env);
     } catch (Exception e) {
       LOG.error("the gateway could not start", e);
       System.exit(1);

@@ -8,7 +8,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import gateway.common.GatewayConfig;
+import gateway.common.config.Env;
 import gateway.common.Role;
 import gateway.common.bus.BillingBus;
 import gateway.testsupport.Await;
@@ -52,7 +52,7 @@ class ClusterTest {
   private Vertx internalService;
   private Vertx rogue;
   private Vertx fakeVertx;
-  private GatewayConfig shared;
+  private Env shared;
   private int basePort;
   private String base;
 
@@ -84,22 +84,23 @@ class ClusterTest {
     basePort = 20000 + (int) (Math.random() * 10000); // below the ephemeral range
     List<String> members = List.of("127.0.0.1:" + basePort, "127.0.0.1:" + (basePort + 1),
         "127.0.0.1:" + (basePort + 2), "127.0.0.1:" + (basePort + 3));
-    shared = TestServices.config()
-        .with("cluster", true)
-        .with("cluster_name", "test-" + UUID.randomUUID())
-        .with("cluster_members", new JsonArray(members))
-        .with("cluster_host", "127.0.0.1")
-        .with("cluster_tls_keystore", tls.keystore().toString())
-        .with("cluster_tls_password", tls.password());
-    services = Gateway.start(shared.withRoles(EnumSet.of(Role.AUTH, Role.CATALOG, Role.BILLING))
-        .with("cluster_port", basePort).withHttpPort(TestServices.freePort()).with("metrics_port", 0));
-    router = Gateway.start(shared.withRoles(EnumSet.of(Role.ROUTER)).with("cluster_port", basePort + 1)
-        .with("metrics_port", 0));
-    internalService = member(shared.with("cluster_port", basePort + 2));
+    shared = TestServices.env()
+        .with("GATEWAY_CLUSTER", true)
+        .with("GATEWAY_CLUSTER_NAME", "test-" + UUID.randomUUID())
+        .with("GATEWAY_CLUSTER_MEMBERS", String.join(",", members))
+        .with("GATEWAY_CLUSTER_HOST", "127.0.0.1")
+        .with("GATEWAY_CLUSTER_TLS_KEYSTORE", tls.keystore().toString())
+        .with("GATEWAY_CLUSTER_TLS_PASSWORD", tls.password());
+    services = Gateway.start(shared.with("GATEWAY_ROLES", roles(Role.AUTH, Role.CATALOG, Role.BILLING))
+        .with("GATEWAY_CLUSTER_PORT", basePort).with("GATEWAY_HTTP_PORT", TestServices.freePort())
+        .with("GATEWAY_METRICS_PORT", 0));
+    router = Gateway.start(shared.with("GATEWAY_ROLES", roles(Role.ROUTER)).with("GATEWAY_CLUSTER_PORT", basePort + 1)
+        .with("GATEWAY_METRICS_PORT", 0));
+    internalService = member(shared.with("GATEWAY_CLUSTER_PORT", basePort + 2));
 
     fakeVertx = Vertx.vertx();
     FakeUpstream fake = result(FakeUpstream.start(fakeVertx));
-    base = "http://127.0.0.1:" + router.config().httpPort();
+    base = "http://127.0.0.1:" + router.config().process().httpPort();
     await().atMost(Duration.ofSeconds(30)).until(() -> admin(base, "GET", "/admin/models", null).statusCode() == 200);
     admin(base, "PUT", "/admin/channels/fake", new JsonObject().put("type", "openai")
         .put("base_url", fake.openAiBaseUrl()));
@@ -109,7 +110,12 @@ class ClusterTest {
     return fake;
   }
 
-  private static Vertx member(GatewayConfig config) {
+  private static String roles(Role... roles) {
+    return String.join(",", EnumSet.copyOf(List.of(roles)).stream().map(Role::wire).toList());
+  }
+
+  private static Vertx member(Env env) {
+    ClusterConfig config = ClusterConfig.fromEnv(env);
     return result(Vertx.builder()
         .with(new VertxOptions().setEventBusOptions(ClusterSetup.eventBusOptions(config)))
         .withClusterManager(ClusterSetup.clusterManager(config)).buildClustered());
@@ -154,11 +160,11 @@ class ClusterTest {
   @Test
   @DisplayName("a member reachable from other machines refuses to start without the cluster's TLS keystore")
   void plaintextBusOnlyOnLoopback() {
-    GatewayConfig exposed = TestServices.config().with("cluster", true).with("cluster_host", "10.20.30.40");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClusterSetup.eventBusOptions(exposed))
+    Env exposed = TestServices.env().with("GATEWAY_CLUSTER", true).with("GATEWAY_CLUSTER_HOST", "10.20.30.40");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClusterSetup.eventBusOptions(ClusterConfig.fromEnv(exposed)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GATEWAY_CLUSTER_TLS_KEYSTORE");
-    assertThat(ClusterSetup.eventBusOptions(exposed.with("cluster_tls_keystore", "/k.p12")
-        .with("cluster_tls_password", "pw")).isSsl()).isTrue();
+    assertThat(ClusterSetup.eventBusOptions(ClusterConfig.fromEnv(exposed.with("GATEWAY_CLUSTER_TLS_KEYSTORE", "/k.p12")
+        .with("GATEWAY_CLUSTER_TLS_PASSWORD", "pw"))).isSsl()).isTrue();
   }
 
   @Test
@@ -168,8 +174,9 @@ class ClusterTest {
     startCluster();
     long account = account(1);
     ClusterTls own = ClusterTls.generate(tlsDir, "rogue");
-    rogue = member(shared.with("cluster_port", basePort + 3)
-        .with("cluster_tls_keystore", own.keystore().toString()).with("cluster_tls_password", own.password()));
+    rogue = member(shared.with("GATEWAY_CLUSTER_PORT", basePort + 3)
+        .with("GATEWAY_CLUSTER_TLS_KEYSTORE", own.keystore().toString())
+        .with("GATEWAY_CLUSTER_TLS_PASSWORD", own.password()));
 
     DeliveryOptions quick = new DeliveryOptions().setSendTimeout(3_000);
     Throwable topup = Await.failure(rogue.eventBus().request(BillingBus.TOPUP, new JsonObject()

@@ -8,14 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import gateway.catalog.CatalogFileCheck;
-import gateway.common.GatewayConfig;
 import gateway.common.PgUrl;
 import gateway.common.Role;
 import gateway.common.bus.AuthBus;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.CatalogBus;
 import gateway.launcher.KubernetesManifests.Manifest;
-import gateway.router.edge.HealthEndpoints;
+import gateway.ops.HealthEndpoints;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.models.RbacV1Subject;
 import io.kubernetes.client.openapi.models.V1ClusterRole;
@@ -228,33 +227,33 @@ class KubernetesManifestsTest {
     String namespace = k8s.kustomization().path("namespace").asText();
     for (Role role : Role.values()) {
       GatewayConfig config = config(role);
-      assertThat(config.cluster()).as("%s: GATEWAY_CLUSTER", role).isTrue();
-      assertThat(config.clusterDiscovery()).as("%s: GATEWAY_CLUSTER_DISCOVERY", role).isEqualTo("kubernetes");
-      assertThat(config.clusterHost()).as("%s: GATEWAY_CLUSTER_HOST is the pod IP", role)
+      assertThat(config.cluster().enabled()).as("%s: GATEWAY_CLUSTER", role).isTrue();
+      assertThat(config.cluster().discovery().wire()).as("%s: GATEWAY_CLUSTER_DISCOVERY", role).isEqualTo("kubernetes");
+      assertThat(config.cluster().host()).as("%s: GATEWAY_CLUSTER_HOST is the pod IP", role)
           .isEqualTo(KubernetesManifests.POD_IP);
-      assertThat(config.clusterKubernetesService()).as("%s: GATEWAY_CLUSTER_KUBERNETES_SERVICE", role)
+      assertThat(config.cluster().kubernetesService()).as("%s: GATEWAY_CLUSTER_KUBERNETES_SERVICE", role)
           .isEqualTo(HEADLESS_SERVICE + "." + namespace + ".svc.cluster.local");
-      assertThat(config.eventBusPort()).as("%s: GATEWAY_EVENTBUS_PORT is fixed", role).isPositive();
-      assertThat(config.clusterName()).as("%s: GATEWAY_CLUSTER_NAME", role).isNotBlank();
-      assertThat(config.clusterTlsKeystore()).as("%s: GATEWAY_CLUSTER_TLS_KEYSTORE", role).isNotBlank();
-      assertThat(config.clusterTlsPassword()).as("%s: GATEWAY_CLUSTER_TLS_PASSWORD", role).isNotBlank();
-      assertThat(ClusterSetup.eventBusOptions(config).isSsl()).as("%s: event bus over TLS", role).isTrue();
+      assertThat(config.cluster().eventBusPort()).as("%s: GATEWAY_EVENTBUS_PORT is fixed", role).isPositive();
+      assertThat(config.cluster().name()).as("%s: GATEWAY_CLUSTER_NAME", role).isNotBlank();
+      assertThat(config.cluster().tlsKeystore()).as("%s: GATEWAY_CLUSTER_TLS_KEYSTORE", role).isNotBlank();
+      assertThat(config.cluster().tlsPassword()).as("%s: GATEWAY_CLUSTER_TLS_PASSWORD", role).isNotBlank();
+      assertThat(ClusterSetup.eventBusOptions(config.cluster()).isSsl()).as("%s: event bus over TLS", role).isTrue();
 
       boolean needsPostgres = role != Role.ROUTER;
       if (needsPostgres) {
-        assertThat(config.pgUrl()).as("%s: GATEWAY_PG_URL", role).isNotNull();
-        assertThat(PgUrl.parse(config.pgUrl()).host()).as("%s: GATEWAY_PG_URL host", role).isNotBlank();
+        assertThat(config.pg().url()).as("%s: GATEWAY_PG_URL", role).isNotNull();
+        assertThat(PgUrl.parse(config.pg().url()).host()).as("%s: GATEWAY_PG_URL host", role).isNotBlank();
       } else {
-        assertThat(config.pgUrl()).as("%s: no database URL where none is used", role).isNull();
+        assertThat(config.pg().url()).as("%s: no database URL where none is used", role).isNull();
       }
       if (role == Role.ROUTER) {
-        assertThat(URI.create(config.redisUrl()).getScheme()).as("router: GATEWAY_REDIS_URL").isIn("redis", "rediss");
+        assertThat(URI.create(config.router().redisUrl()).getScheme()).as("router: GATEWAY_REDIS_URL").isIn("redis", "rediss");
       } else {
-        assertThat(config.redisUrl()).as("%s: no Redis URL where none is used", role).isNull();
+        assertThat(config.router().redisUrl()).as("%s: no Redis URL where none is used", role).isNull();
       }
-      assertThat(config.adminToken() != null).as("%s: GATEWAY_ADMIN_TOKEN only where auth runs", role)
+      assertThat(config.auth().adminToken() != null).as("%s: GATEWAY_ADMIN_TOKEN only where auth runs", role)
           .isEqualTo(role == Role.AUTH);
-      assertThat(config.catalogPath() != null).as("%s: GATEWAY_CATALOG only where catalog runs", role)
+      assertThat(config.catalog().catalogPath() != null).as("%s: GATEWAY_CATALOG only where catalog runs", role)
           .isEqualTo(role == Role.CATALOG);
     }
   }
@@ -265,9 +264,9 @@ class KubernetesManifestsTest {
     for (Role role : Role.values()) {
       GatewayConfig config = config(role);
       V1Container container = KubernetesManifests.gatewayContainer(k8s.deployment(role));
-      assertThat(containerPort(container, "http")).as("%s: http", role).isEqualTo(config.httpPort());
-      assertThat(containerPort(container, "hazelcast")).as("%s: hazelcast", role).isEqualTo(config.clusterPort());
-      assertThat(containerPort(container, "eventbus")).as("%s: eventbus", role).isEqualTo(config.eventBusPort());
+      assertThat(containerPort(container, "http")).as("%s: http", role).isEqualTo(config.process().httpPort());
+      assertThat(containerPort(container, "hazelcast")).as("%s: hazelcast", role).isEqualTo(config.cluster().port());
+      assertThat(containerPort(container, "eventbus")).as("%s: eventbus", role).isEqualTo(config.cluster().eventBusPort());
     }
   }
 
@@ -278,13 +277,13 @@ class KubernetesManifestsTest {
       GatewayConfig config = config(role);
       V1Deployment deployment = k8s.deployment(role);
       Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
-      assertThat(config.metricsPort()).as("%s: GATEWAY_METRICS_PORT", role).isPositive()
-          .isNotEqualTo(config.httpPort());
+      assertThat(config.process().metricsPort()).as("%s: GATEWAY_METRICS_PORT", role).isPositive()
+          .isNotEqualTo(config.process().httpPort());
       assertThat(annotations).as("%s: scrape annotations", role).containsEntry("prometheus.io/scrape", "true")
           .containsEntry("prometheus.io/path", "/metrics")
-          .containsEntry("prometheus.io/port", Integer.toString(config.metricsPort()));
+          .containsEntry("prometheus.io/port", Integer.toString(config.process().metricsPort()));
       assertThat(containerPort(KubernetesManifests.gatewayContainer(deployment), "metrics"))
-          .as("%s: metrics", role).isEqualTo(config.metricsPort());
+          .as("%s: metrics", role).isEqualTo(config.process().metricsPort());
     }
   }
 
@@ -293,7 +292,7 @@ class KubernetesManifestsTest {
   void probesUseTheHealthPaths() {
     for (Role role : Role.values()) {
       V1Container container = KubernetesManifests.gatewayContainer(k8s.deployment(role));
-      int httpPort = config(role).httpPort();
+      int httpPort = config(role).process().httpPort();
       assertThat(probe(container.getLivenessProbe(), role, "liveness", httpPort).getPath()).isEqualTo("/health/live");
       assertThat(probe(container.getReadinessProbe(), role, "readiness", httpPort).getPath())
           .isEqualTo("/health/ready");
@@ -312,7 +311,7 @@ class KubernetesManifestsTest {
       // a fresh client without keep-alive: the next server may get the closed one's port
       HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
       Router router = Router.router(vertx);
-      new HealthEndpoints(vertx, config(role).roles()).mount(router);
+      new HealthEndpoints(vertx, config(role).process().roles()).mount(router);
       HttpServer server = result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
       V1Container container = KubernetesManifests.gatewayContainer(k8s.deployment(role));
       for (V1Probe probe : List.of(container.getLivenessProbe(), container.getReadinessProbe(),
@@ -333,7 +332,7 @@ class KubernetesManifestsTest {
   void catalogConfigMapIsACatalog() throws IOException {
     V1Deployment deployment = k8s.deployment(Role.CATALOG);
     V1Container container = KubernetesManifests.gatewayContainer(deployment);
-    Path catalogPath = Path.of(config(Role.CATALOG).catalogPath());
+    Path catalogPath = Path.of(config(Role.CATALOG).catalog().catalogPath());
 
     V1VolumeMount mount = container.getVolumeMounts().stream()
         .filter(m -> catalogPath.startsWith(m.getMountPath()))
@@ -362,7 +361,7 @@ class KubernetesManifestsTest {
     for (Role role : Role.values()) {
       V1Deployment deployment = k8s.deployment(role);
       V1Container container = KubernetesManifests.gatewayContainer(deployment);
-      Path keystore = Path.of(config(role).clusterTlsKeystore());
+      Path keystore = Path.of(config(role).cluster().tlsKeystore());
       V1VolumeMount mount = container.getVolumeMounts().stream()
           .filter(m -> keystore.startsWith(m.getMountPath()))
           .findFirst().orElseThrow(() -> new AssertionError(role + ": no volume mounted over " + keystore));
@@ -390,7 +389,7 @@ class KubernetesManifestsTest {
     assertThat(policy.getSpec().getPolicyTypes()).contains("Ingress");
     GatewayConfig config = config(Role.ROUTER);
     Set<IntOrString> clusterPorts = Set.of(new IntOrString("hazelcast"), new IntOrString("eventbus"),
-        new IntOrString(config.clusterPort()), new IntOrString(config.eventBusPort()));
+        new IntOrString(config.cluster().port()), new IntOrString(config.cluster().eventBusPort()));
     boolean httpOpen = false;
     boolean metricsAllowed = false;
     for (V1NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
@@ -429,10 +428,10 @@ class KubernetesManifestsTest {
     GatewayConfig config = config(Role.ROUTER);
     V1ServicePort hazelcast = servicePort(headless, "hazelcast");
     assertThat(hazelcast.getPort()).as("Hazelcast's DNS mode dials port 5701 (its service-port is not set)")
-        .isEqualTo(config.clusterPort()).isEqualTo(5701);
+        .isEqualTo(config.cluster().port()).isEqualTo(5701);
     assertThat(hazelcast.getTargetPort()).isEqualTo(new IntOrString("hazelcast"));
-    assertThat(servicePort(headless, "eventbus").getPort()).isEqualTo(config.eventBusPort());
-    assertThat(config.clusterKubernetesService()).startsWith(HEADLESS_SERVICE + ".");
+    assertThat(servicePort(headless, "eventbus").getPort()).isEqualTo(config.cluster().eventBusPort());
+    assertThat(config.cluster().kubernetesService()).startsWith(HEADLESS_SERVICE + ".");
   }
 
   @Test

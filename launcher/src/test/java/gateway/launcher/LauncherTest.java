@@ -2,7 +2,7 @@ package gateway.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gateway.common.GatewayConfig;
+import gateway.common.config.Env;
 import gateway.testsupport.TestServices;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +26,7 @@ class LauncherTest {
   @Test
   @DisplayName("without an admin token one is generated on first start, kept in the data dir and reused after")
   void adminTokenIsGeneratedOnceAndKept() throws Exception {
-    GatewayConfig config = TestServices.config().with("admin_token", null).with("data_dir", dataDir.toString());
+    Env config = TestServices.env().with("GATEWAY_ADMIN_TOKEN", null).with("GATEWAY_DATA_DIR", dataDir.toString());
     String token;
     try (Gateway first = Gateway.start(config)) {
       assertThat(first.adminTokenCreated()).isTrue();
@@ -57,7 +57,7 @@ class LauncherTest {
             price: {input_per_mtok: 15, output_per_mtok: 60}
             routes: [{channel: main}]
         """);
-    GatewayConfig config = TestServices.config().withCatalogPath(catalog.toString());
+    Env config = TestServices.env().with("GATEWAY_CATALOG", catalog.toString());
     try (Gateway gateway = Gateway.start(config)) {
       JsonArray models = new JsonObject(get(gateway, "/v1/models", null).body()).getJsonArray("data");
       assertThat(models).hasSize(1);
@@ -72,7 +72,7 @@ class LauncherTest {
 
   private HttpResponse<String> get(Gateway gateway, String path, String token) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + gateway.config().httpPort() + path)).timeout(Duration.ofSeconds(10));
+        URI.create("http://127.0.0.1:" + gateway.config().process().httpPort() + path)).timeout(Duration.ofSeconds(10));
     if (token != null) {
       request.header("authorization", "Bearer " + token);
     }

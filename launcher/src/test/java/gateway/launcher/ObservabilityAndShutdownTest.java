@@ -4,7 +4,7 @@ import static gateway.testsupport.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import gateway.common.GatewayConfig;
+import gateway.common.config.Env;
 import gateway.common.PgUrl;
 import gateway.testsupport.TestServices;
 import gateway.testsupport.fake.Behavior;
@@ -47,10 +47,10 @@ class ObservabilityAndShutdownTest {
   void start() throws Exception {
     fakeVertx = Vertx.vertx();
     fake = result(FakeUpstream.start(fakeVertx));
-    GatewayConfig config = TestServices.config().with("shutdown_grace_seconds", 20)
-        .with("metrics_token", METRICS_TOKEN);
+    Env config = TestServices.env().with("GATEWAY_SHUTDOWN_GRACE_SECONDS", 20)
+        .with("GATEWAY_METRICS_TOKEN", METRICS_TOKEN);
     gateway = Gateway.start(config);
-    port = gateway.config().httpPort();
+    port = gateway.config().process().httpPort();
     admin("PUT", "/admin/channels/fake", new JsonObject().put("type", "openai").put("base_url", fake.openAiBaseUrl()));
     admin("PUT", "/admin/models/gpt-4o-mini", new JsonObject()
         .put("price", new JsonObject().put("input_per_mtok", 10).put("output_per_mtok", 20))
@@ -140,7 +140,7 @@ class ObservabilityAndShutdownTest {
   }
 
   private long chargedMicros(Gateway stopped) throws Exception {
-    PgUrl url = PgUrl.parse(stopped.config().pgUrl());
+    PgUrl url = PgUrl.parse(stopped.config().pg().url());
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
          ResultSet rs = c.createStatement().executeQuery(
              "SELECT COALESCE(SUM(cost_micros), 0) FROM billing.usage WHERE outcome = 'completed'")) {
@@ -174,7 +174,7 @@ class ObservabilityAndShutdownTest {
 
   private HttpResponse<String> scrape(String token) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + gateway.config().metricsPort() + "/metrics")).timeout(Duration.ofSeconds(5));
+        URI.create("http://127.0.0.1:" + gateway.config().process().metricsPort() + "/metrics")).timeout(Duration.ofSeconds(5));
     if (token != null) {
       request.header("authorization", "Bearer " + token);
     }

@@ -1,20 +1,19 @@
 package gateway.router;
 
-import gateway.common.GatewayConfig;
 import gateway.common.GatewayError;
+import gateway.ops.HealthEndpoints;
+import gateway.ops.MetricsEndpoint;
 import gateway.router.admin.AdminApi;
 import gateway.router.exchange.ExchangeHandler;
 import gateway.router.inbound.chat.ChatCompletionsHandler;
 import gateway.router.edge.AdminAuthenticator;
 import gateway.router.edge.ConnectionGuard;
 import gateway.router.edge.ErrorResponses;
-import gateway.router.edge.HealthEndpoints;
 import gateway.router.edge.KeyAuthenticator;
 import gateway.router.edge.MethodGate;
 import gateway.router.edge.ModelsHandler;
 import gateway.router.edge.RequestBodies;
 import gateway.router.edge.RequestIds;
-import gateway.router.observe.MetricsEndpoint;
 import gateway.router.inbound.embeddings.EmbeddingsHandler;
 import gateway.router.inbound.messages.CountTokensHandler;
 import gateway.router.inbound.messages.MessagesHandler;
@@ -29,7 +28,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 /** The HTTP surface: client API under {@code /v1}, admin API under {@code /admin}, health. */
 final class ApiRouter {
   private final Vertx vertx;
-  private final GatewayConfig config;
+  private final RouterConfig config;
   private final KeyAuthenticator keys;
   private final AdminAuthenticator admins;
   private final ExchangeHandler exchanges;
@@ -39,7 +38,7 @@ final class ApiRouter {
   private final HealthEndpoints health;
   private final ConnectionGuard connections;
 
-  ApiRouter(Vertx vertx, GatewayConfig config, KeyAuthenticator keys, AdminAuthenticator admins, ExchangeHandler exchanges,
+  ApiRouter(Vertx vertx, RouterConfig config, KeyAuthenticator keys, AdminAuthenticator admins, ExchangeHandler exchanges,
             CountTokensHandler countTokens, ModelsHandler models, AdminApi adminApi, HealthEndpoints health,
             ConnectionGuard connections) {
     this.vertx = vertx;
@@ -62,9 +61,9 @@ final class ApiRouter {
     root.route().handler(RequestIds::assign);
     root.route().handler(bodies::deadline);
     health.mount(root);
-    if (config.metricsPort() == config.httpPort()) {
-      // only when configured so, and then with a token (GatewayConfig refuses it without)
-      new MetricsEndpoint(vertx, config.metricsToken()).mount(root);
+    if (config.process().metricsOnHttpPort()) {
+      // only when configured so, and then with a token (ProcessConfig refuses it without)
+      new MetricsEndpoint(vertx, config.process().metricsToken()).mount(root);
     }
 
     Router v1 = Router.router(vertx);

@@ -1,9 +1,9 @@
 package gateway.router;
 
-import gateway.common.GatewayConfig;
 import gateway.common.bus.AuthBus;
 import gateway.common.bus.CatalogBus;
 import gateway.common.bus.RouterBus;
+import gateway.ops.HealthEndpoints;
 import gateway.router.admin.AdminApi;
 import gateway.router.exchange.BillingClient;
 import gateway.router.exchange.ExchangeHandler;
@@ -14,7 +14,6 @@ import gateway.router.exchange.TokenCounter;
 import gateway.router.edge.AdminAuthenticator;
 import gateway.router.edge.ConnectionGuard;
 import gateway.router.edge.InvalidRequests;
-import gateway.router.edge.HealthEndpoints;
 import gateway.router.edge.KeyAuthenticator;
 import gateway.router.edge.ModelResolver;
 import gateway.router.edge.ModelsHandler;
@@ -52,6 +51,7 @@ public final class RouterVerticle extends VerticleBase {
   private static final long SETTLE_DRAIN_SECONDS = 10;
   private static final int REDIS_WAITING = 1024;
 
+  private final RouterConfig config;
   private HttpServer server;
   private HttpClient upstream;
   private Redis redis;
@@ -59,13 +59,16 @@ public final class RouterVerticle extends VerticleBase {
   private ConnectionGuard connections;
   private long shutdownGraceSeconds;
 
+  public RouterVerticle(RouterConfig config) {
+    this.config = config;
+  }
+
   @Override
   public Future<?> start() {
     return vertx.executeBlocking(TokenCounter::load).compose(this::start);
   }
 
   private Future<?> start(TokenCounter tokens) {
-    GatewayConfig config = GatewayConfig.fromJson(config());
     EventBus bus = vertx.eventBus();
     upstream = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(true),
@@ -87,7 +90,7 @@ public final class RouterVerticle extends VerticleBase {
     connections = new ConnectionGuard(vertx, config.headerTimeoutSeconds() * 1000,
         config.keepAliveTimeoutSeconds() * 1000, config.maxConnections());
     ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus), chat, countTokens,
-        new ModelsHandler(bus), new AdminApi(bus), new HealthEndpoints(vertx, config.roles()), connections);
+        new ModelsHandler(bus), new AdminApi(bus), new HealthEndpoints(vertx, config.process().roles()), connections);
     return Future.all(List.of(
             bus.<JsonObject>consumer(AuthBus.KEYS_CHANGED, m -> {
               keys.keysChanged(m.body());
@@ -100,7 +103,7 @@ public final class RouterVerticle extends VerticleBase {
             .connectionHandler(connections::accept)
             .invalidRequestHandler(InvalidRequests::handle)
             .requestHandler(api.router())
-            .listen(config.httpPort(), config.httpHost()))
+            .listen(config.process().httpPort(), config.process().httpHost()))
         .onSuccess(listening -> server = listening);
   }
 
@@ -111,7 +114,7 @@ public final class RouterVerticle extends VerticleBase {
    * with it Vert.x shows a connection only once its first request head arrived, and the guard could not see (nor
    * cap) silent ones.
    */
-  private static HttpServerOptions serverOptions(GatewayConfig config) {
+  private static HttpServerOptions serverOptions(RouterConfig config) {
     return new HttpServerOptions()
         .setTcpNoDelay(true)
         .setHttp2ClearTextEnabled(config.http2Cleartext())

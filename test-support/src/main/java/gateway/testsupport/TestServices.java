@@ -1,6 +1,6 @@
 package gateway.testsupport;
 
-import gateway.common.GatewayConfig;
+import gateway.common.config.Env;
 import gateway.common.PgUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -34,19 +34,22 @@ public final class TestServices {
   }
 
   /**
-   * A gateway configuration on a fresh database, the test Redis under a key prefix of its own (so
-   * test runs sharing one Redis never see each other's limits), a free port and a known admin token.
+   * A gateway environment on a fresh database, the test Redis under a key prefix of its own (so
+   * test runs sharing one Redis never see each other's limits), a free port and a known admin token;
+   * each module's config record reads its part ({@code BillingConfig.fromEnv(env)}, ...). The
+   * database is empty: whoever deploys verticles on it migrates their schemas first
+   * ({@code PgDatabase.migrate}), as the launcher does.
    */
-  public static GatewayConfig config() {
-    return GatewayConfig.defaults()
-        .withPgUrl(freshDatabase())
-        .withRedisUrl(redisUrl())
-        .with("redis_prefix", "gwt" + UUID.randomUUID().toString().substring(0, 8))
-        .withAdminToken(ADMIN_TOKEN)
-        .withHttpPort(freePort())
-        .with("metrics_port", freePort())
-        .with("http_host", "127.0.0.1")
-        .with("pg_pool_size", 4);
+  public static Env env() {
+    return Env.empty()
+        .with("GATEWAY_PG_URL", freshDatabase())
+        .with("GATEWAY_REDIS_URL", redisUrl())
+        .with("GATEWAY_REDIS_PREFIX", "gwt" + UUID.randomUUID().toString().substring(0, 8))
+        .with("GATEWAY_ADMIN_TOKEN", ADMIN_TOKEN)
+        .with("GATEWAY_HTTP_PORT", freePort())
+        .with("GATEWAY_METRICS_PORT", freePort())
+        .with("GATEWAY_HTTP_HOST", "127.0.0.1")
+        .with("GATEWAY_PG_POOL_SIZE", 4);
   }
 
   /** Creates an empty database on the test server and returns its URL. */

@@ -6,26 +6,26 @@ package gateway.common.bus;
  */
 public final class BillingBus {
   /**
-   * {@link Hold} → {hold_micros}. Holds on the vouchers covering the model (soonest expiry first),
+   * {@link Hold} → {@link HoldReply}. Holds on the vouchers covering the model (soonest expiry first),
    * then cash. Refuses with 402 {@code insufficient_credits} when the pots cannot cover the amount,
    * 403 {@code voucher_model_not_allowed} when the key spends only vouchers and none covers the
    * model, 409 {@code conflict} when the request id was settled already.
    */
   public static final String RESERVE = "billing.reserve";
   /**
-   * {@link UsageReport} → {charged_micros, balance_micros, replayed}. Charges the cost once per
+   * {@link UsageReport} → {@link SettleReply}. Charges the cost once per
    * request id from the pots the hold rests on, then cash (past the hold too: the balance may go
    * below zero by an overrun), drops the hold, writes the usage row.
    */
   public static final String SETTLE = "billing.settle";
-  /** {@link UsageReport} of a failed request → {released_micros}: drops the hold, charges nothing. */
+  /** {@link UsageReport} of a failed request → {@link ReleaseReply}: drops the hold, charges nothing. */
   public static final String RELEASE = "billing.release";
   /**
-   * {account_id} → {account_id, balance_credits, held_credits, available_credits, balance_micros,
-   * held_micros, voucher_remaining_micros, voucher_held_micros, voucher_available_credits}: cash, and its live vouchers in all.
+   * {account_id} → {@link BalanceView}: cash, and its live vouchers in all, in micro-credits (the admin
+   * API converts to its {@code *_credits} fields).
    */
   public static final String BALANCE = "billing.balance";
-  /** {account_id, amount_micros, note?, idempotency_key?} → {balance_micros, balance_credits, replayed}. */
+  /** {account_id, amount_micros, note?, idempotency_key?} → {@link TopUpReply}. */
   public static final String TOPUP = "billing.topup";
   /**
    * {account_id?, limit?} → {data: [usage rows], limit, capped, has_more}, newest first: {@code limit} the page size

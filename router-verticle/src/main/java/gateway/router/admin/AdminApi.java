@@ -3,8 +3,10 @@ package gateway.router.admin;
 import gateway.common.GatewayError;
 import gateway.common.GatewayException;
 import gateway.common.bus.AuthBus;
+import gateway.common.bus.BalanceView;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.CatalogBus;
+import gateway.common.bus.TopUpReply;
 import gateway.common.money.Credits;
 import gateway.router.fields.JsonFields;
 import io.vertx.core.Future;
@@ -73,10 +75,11 @@ public final class AdminApi {
     long id = id(ctx, "id");
     reply(ctx, call(AuthBus.ACCOUNTS_GET, new JsonObject().put("id", id))
         .compose(account -> call(BillingBus.BALANCE, new JsonObject().put("account_id", id))
+            .map(BalanceView::fromJson)
             .map(balance -> account
-                .put("balance_credits", balance.getValue("balance_credits"))
-                .put("held_credits", balance.getValue("held_credits"))
-                .put("available_credits", balance.getValue("available_credits")))));
+                .put("balance_credits", Credits.fromMicros(balance.balanceMicros()))
+                .put("held_credits", Credits.fromMicros(balance.heldMicros()))
+                .put("available_credits", Credits.fromMicros(balance.availableMicros())))));
   }
 
   private void addCredits(RoutingContext ctx) {
@@ -109,10 +112,11 @@ public final class AdminApi {
         .put("idempotency_key", idempotencyKey);
     reply(ctx, call(AuthBus.ACCOUNTS_GET, new JsonObject().put("id", id))
         .compose(account -> call(BillingBus.TOPUP, topUp))
+        .map(TopUpReply::fromJson)
         .map(result -> new JsonObject()
             .put("account_id", id)
-            .put("balance_credits", result.getValue("balance_credits"))
-            .put("replayed", result.getBoolean("replayed"))));
+            .put("balance_credits", Credits.fromMicros(result.balanceMicros()))
+            .put("replayed", result.replayed())));
   }
 
   /** A voucher for an account (which must exist): credits for a whitelist of models, optionally expiring. */

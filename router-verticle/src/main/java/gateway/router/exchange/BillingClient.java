@@ -4,6 +4,7 @@ import gateway.common.GatewayError;
 import gateway.common.GatewayException;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.Hold;
+import gateway.common.bus.HoldReply;
 import gateway.common.bus.RequestOutcome;
 import gateway.common.bus.UsageReport;
 import gateway.common.money.Usage;
@@ -73,7 +74,7 @@ public final class BillingClient {
    * database broke off after the commit) may still have placed its hold, so it is released: safe
    * either way, since billing refuses a reserve for a request id already released.
    */
-  public Future<Void> reserve(Hold hold) {
+  public Future<HoldReply> reserve(Hold hold) {
     return BusTimer.timed(BillingBus.RESERVE,
             vertx.eventBus().<JsonObject>request(BillingBus.RESERVE, hold.toJson(), reserveOptions))
         .recover(failure -> {
@@ -83,7 +84,7 @@ public final class BillingClient {
           }
           return Future.failedFuture(GatewayException.of(failure));
         })
-        .mapEmpty();
+        .map(reply -> HoldReply.fromJson(reply.body()));
   }
 
   /**

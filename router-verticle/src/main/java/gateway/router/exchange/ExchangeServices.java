@@ -1,6 +1,6 @@
 package gateway.router.exchange;
 
-import gateway.common.GatewayConfig;
+import gateway.router.RouterConfig;
 import gateway.router.limits.RateLimiter;
 import gateway.router.provider.AdapterRegistry;
 import gateway.router.routing.ChannelBreakers;
@@ -9,7 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 
 /** What every exchange of a router instance shares. */
-public record ExchangeServices(Vertx vertx, GatewayConfig config, HttpClient http, AdapterRegistry adapters,
+public record ExchangeServices(Vertx vertx, RouterConfig config, HttpClient http, AdapterRegistry adapters,
                            BillingClient billing, TokenCounter tokens, HoldEstimator holds,
                            RouteSelector routeSelector, ChannelBreakers breakers, RateLimiter limiter) {
 }

@@ -1,6 +1,6 @@
 package gateway.router.limits;
 
-import gateway.common.GatewayConfig;
+import gateway.router.RouterConfig;
 import gateway.router.observe.RouterMetrics;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
@@ -26,11 +26,11 @@ public final class FreeCallLimit {
       return {n, redis.call('PTTL', KEYS[1])}""";
 
   private final RedisAPI redis;
-  private final GatewayConfig config;
+  private final RouterConfig config;
   private final int perMinute;
   private long lastFailureLog = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
 
-  public FreeCallLimit(RedisAPI redis, GatewayConfig config, int perMinute) {
+  public FreeCallLimit(RedisAPI redis, RouterConfig config, int perMinute) {
     this.redis = redis;
     this.config = config;
     this.perMinute = perMinute;
@@ -61,7 +61,7 @@ public final class FreeCallLimit {
             LOG.warn("free-call limit of {} unavailable (Redis: {}), policy '{}'", endpoint, failure.getMessage(),
                 config.rateLimitRedisFailure());
           }
-          boolean allow = "allow".equals(config.rateLimitRedisFailure());
+          boolean allow = config.rateLimitRedisFailure() == RouterConfig.RedisFailure.ALLOW;
           return Future.succeededFuture(new Verdict(allow, !allow, perMinute, 1000));
         });
   }

@@ -1,11 +1,11 @@
 package gateway.router.limits;
 
-import gateway.common.GatewayConfig;
 import gateway.common.GatewayError;
 import gateway.common.bus.Channel;
 import gateway.common.bus.Principal;
 import gateway.common.bus.RateLimits;
 import gateway.common.bus.Route;
+import gateway.router.RouterConfig;
 import gateway.router.observe.RouterMetrics;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
@@ -40,7 +40,7 @@ public final class RateLimiter {
   private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   private final RedisAPI redis;
-  private final GatewayConfig config;
+  private final RouterConfig config;
   private final RateLimits keyDefaults;
   private final RateLimits accountDefaults;
   private final RateLimits channelDefaults;
@@ -49,12 +49,12 @@ public final class RateLimiter {
   private String admitSha;
   private String finishSha;
 
-  public RateLimiter(RedisAPI redis, GatewayConfig config) {
+  public RateLimiter(RedisAPI redis, RouterConfig config) {
     this.redis = redis;
     this.config = config;
-    this.keyDefaults = RateLimits.parse(config.keyLimits());
-    this.accountDefaults = RateLimits.parse(config.accountLimits());
-    this.channelDefaults = RateLimits.parse(config.channelLimits());
+    this.keyDefaults = config.keyLimits();
+    this.accountDefaults = config.accountLimits();
+    this.channelDefaults = config.channelLimits();
   }
 
   /**
@@ -175,7 +175,7 @@ public final class RateLimiter {
 
   private Future<Admission> redisUnavailable(Throwable failure, String requestId) {
     noteRedisFailure(failure, requestId);
-    if ("deny".equals(config.rateLimitRedisFailure())) {
+    if (config.rateLimitRedisFailure() == RouterConfig.RedisFailure.DENY) {
       return Future.succeededFuture(Admission.refused(GatewayError.SERVICE_UNAVAILABLE.exception(
           "Rate limits cannot be checked right now; retry shortly."), "redis", 1000, RateLimitHeaders.NONE));
     }

@@ -1,6 +1,6 @@
 package gateway.router.routing;
 
-import gateway.common.GatewayConfig;
+import gateway.router.RouterConfig;
 import gateway.common.bus.Channel;
 import gateway.common.bus.RouterBus;
 import gateway.router.observe.RouterMetrics;
@@ -32,7 +32,7 @@ public final class ChannelBreakers {
   private static final long DEFAULT_WINDOW_MS = 10_000;
 
   private final Vertx vertx;
-  private final GatewayConfig config;
+  private final RouterConfig config;
   private final String origin = UUID.randomUUID().toString();
   private final Map<String, Entry> breakers = new HashMap<>();
   // Opens announced by other instances for channels this one has not used yet: nanoTime deadlines.
@@ -42,7 +42,7 @@ public final class ChannelBreakers {
   private record Entry(CircuitBreaker breaker, JsonObject settings) {
   }
 
-  public ChannelBreakers(Vertx vertx, GatewayConfig config) {
+  public ChannelBreakers(Vertx vertx, RouterConfig config) {
     this.vertx = vertx;
     this.config = config;
   }

@@ -1,6 +1,6 @@
 package gateway.router.upstream;
 
-import gateway.common.GatewayConfig;
+import gateway.router.RouterConfig;
 import gateway.common.bus.Channel;
 import io.vertx.core.json.JsonObject;
 
@@ -15,7 +15,7 @@ public record ChannelTimeouts(long connectMs, long firstByteMs, long idleMs, lon
   static final long DEFAULT_FIRST_BYTE_MS = 120_000;
   static final long DEFAULT_IDLE_MS = 120_000;
 
-  public static ChannelTimeouts of(Channel channel, GatewayConfig config) {
+  public static ChannelTimeouts of(Channel channel, RouterConfig config) {
     JsonObject t = channel.settings().getValue("timeouts") instanceof JsonObject o ? o : new JsonObject();
     long total = t.getLong("total_ms", config.upstreamTimeoutSeconds() * 1000);
     return new ChannelTimeouts(

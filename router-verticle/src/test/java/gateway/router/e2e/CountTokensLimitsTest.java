@@ -32,8 +32,8 @@ class CountTokensLimitsTest {
   @BeforeEach
   void start(Vertx vertx) {
     gateway = GatewayUnderTest.start(vertx, config -> config
-        .with("count_tokens_max_body_bytes", 2048)
-        .with("count_tokens_per_minute", 3));
+        .with("GATEWAY_COUNT_TOKENS_MAX_BODY_BYTES", 2048)
+        .with("GATEWAY_COUNT_TOKENS_PER_MINUTE", 3));
     Upstream.ANTHROPIC.install(gateway);
     http = new RawHttp(gateway.v1());
   }

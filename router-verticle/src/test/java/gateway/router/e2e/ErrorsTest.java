@@ -36,7 +36,7 @@ class ErrorsTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    gateway = GatewayUnderTest.start(vertx, config -> config.with("max_body_bytes", 4096));
+    gateway = GatewayUnderTest.start(vertx, config -> config.with("GATEWAY_MAX_BODY_BYTES", 4096));
     gateway.openAiModel(MODEL, MODEL, GatewayUnderTest.price("15", "60", null));
     http = new RawHttp(gateway.v1());
   }

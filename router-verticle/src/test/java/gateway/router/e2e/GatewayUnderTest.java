@@ -4,11 +4,16 @@ import static gateway.testsupport.Await.result;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import gateway.auth.AuthConfig;
 import gateway.auth.AuthVerticle;
+import gateway.billing.BillingConfig;
 import gateway.billing.BillingVerticle;
+import gateway.catalog.CatalogConfig;
 import gateway.catalog.CatalogVerticle;
-import gateway.common.GatewayConfig;
+import gateway.common.PgDatabase;
 import gateway.common.PgUrl;
+import gateway.common.config.Env;
+import gateway.router.RouterConfig;
 import gateway.router.RouterVerticle;
 import gateway.testsupport.TestServices;
 import gateway.testsupport.fake.FakeUpstream;
@@ -34,7 +39,7 @@ final class GatewayUnderTest {
   static final String CHANNEL_KEY = "sk-upstream-secret-of-the-channel";
 
   final Vertx vertx;
-  final GatewayConfig config;
+  final StackConfig config;
   final FakeUpstream fake;
   final AdminClient admin;
   /** Deployment ids of the catalog replicas, in the order they were deployed. */
@@ -44,7 +49,29 @@ final class GatewayUnderTest {
   record Customer(long accountId, long keyId, String key) {
   }
 
-  private GatewayUnderTest(Vertx vertx, GatewayConfig config, FakeUpstream fake) {
+  /** The records the stack is deployed with, built from one environment as the launcher builds them. */
+  record StackConfig(Env env, RouterConfig router, AuthConfig auth, CatalogConfig catalog, BillingConfig billing) {
+    static StackConfig of(Env env) {
+      return new StackConfig(env, RouterConfig.fromEnv(env), AuthConfig.fromEnv(env), CatalogConfig.fromEnv(env),
+          BillingConfig.fromEnv(env));
+    }
+
+    /** Runs the migrations of auth, catalog and billing, once, as the launcher does before deploying. */
+    StackConfig migrated() {
+      PgDatabase.migrate(billing.pg(), CatalogVerticle.SCHEMA, AuthVerticle.SCHEMA, BillingVerticle.SCHEMA);
+      return this;
+    }
+
+    int httpPort() {
+      return router.process().httpPort();
+    }
+
+    String pgUrl() {
+      return billing.pg().url();
+    }
+  }
+
+  private GatewayUnderTest(Vertx vertx, StackConfig config, FakeUpstream fake) {
     this.vertx = vertx;
     this.config = config;
     this.fake = fake;
@@ -55,22 +82,23 @@ final class GatewayUnderTest {
     return start(vertx, config -> config);
   }
 
-  static GatewayUnderTest start(Vertx vertx, UnaryOperator<GatewayConfig> tune) {
+  /** With the test environment changed by {@code tune} (e.g. {@code env -> env.with("GATEWAY_USAGE_GRACE_MS", 50)}). */
+  static GatewayUnderTest start(Vertx vertx, UnaryOperator<Env> tune) {
     return start(vertx, tune, 1, 2);
   }
 
   /** With {@code catalogReplicas} catalog verticles (each its own deployment) and {@code routerInstances} routers. */
-  static GatewayUnderTest start(Vertx vertx, UnaryOperator<GatewayConfig> tune, int catalogReplicas,
+  static GatewayUnderTest start(Vertx vertx, UnaryOperator<Env> tune, int catalogReplicas,
                                 int routerInstances) {
-    GatewayConfig config = tune.apply(TestServices.config());
-    DeploymentOptions one = new DeploymentOptions().setConfig(config.toJson());
+    StackConfig config = StackConfig.of(tune.apply(TestServices.env())).migrated();
     List<String> catalogs = new java.util.ArrayList<>();
     for (int i = 0; i < catalogReplicas; i++) {
-      catalogs.add(result(vertx.deployVerticle(CatalogVerticle::new, one)));
+      catalogs.add(result(vertx.deployVerticle(new CatalogVerticle(config.catalog()))));
     }
-    result(vertx.deployVerticle(AuthVerticle::new, one));
-    result(vertx.deployVerticle(BillingVerticle::new, new DeploymentOptions(one).setInstances(2)));
-    result(vertx.deployVerticle(RouterVerticle::new, new DeploymentOptions(one).setInstances(routerInstances)));
+    result(vertx.deployVerticle(new AuthVerticle(config.auth())));
+    result(vertx.deployVerticle(() -> new BillingVerticle(config.billing()), new DeploymentOptions().setInstances(2)));
+    result(vertx.deployVerticle(() -> new RouterVerticle(config.router()),
+        new DeploymentOptions().setInstances(routerInstances)));
     FakeUpstream fake = result(FakeUpstream.start(vertx)).expectApiKey(CHANNEL_KEY);
     GatewayUnderTest gateway = new GatewayUnderTest(vertx, config, fake);
     gateway.catalogDeployments.addAll(catalogs);
@@ -197,12 +225,11 @@ final class GatewayUnderTest {
    * Redis, its own HTTP port. Start it after the catalog and keys are set up.
    */
   GatewayUnderTest alongside(Vertx other) {
-    GatewayConfig second = config.withHttpPort(gateway.testsupport.TestServices.freePort());
-    DeploymentOptions one = new DeploymentOptions().setConfig(second.toJson());
-    result(other.deployVerticle(CatalogVerticle::new, one));
-    result(other.deployVerticle(AuthVerticle::new, one));
-    result(other.deployVerticle(BillingVerticle::new, one));
-    result(other.deployVerticle(RouterVerticle::new, one));
+    StackConfig second = StackConfig.of(config.env().with("GATEWAY_HTTP_PORT", TestServices.freePort()));
+    result(other.deployVerticle(new CatalogVerticle(second.catalog())));
+    result(other.deployVerticle(new AuthVerticle(second.auth())));
+    result(other.deployVerticle(new BillingVerticle(second.billing())));
+    result(other.deployVerticle(new RouterVerticle(second.router())));
     return new GatewayUnderTest(other, second, fake);
   }
 

@@ -34,7 +34,7 @@ class InboundStreamOutcomesTest {
   void start(Vertx vertx) {
     // The provider's usage is waited for only briefly after a client leaves, so the streams here,
     // which run on for longer, are cancelled (UsageGraceTest covers usage that comes in time).
-    gateway = GatewayUnderTest.start(vertx, config -> config.with("usage_grace_ms", 50));
+    gateway = GatewayUnderTest.start(vertx, config -> config.with("GATEWAY_USAGE_GRACE_MS", 50));
     for (Upstream upstream : Upstream.values()) {
       upstream.install(gateway);
     }

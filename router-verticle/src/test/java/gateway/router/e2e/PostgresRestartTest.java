@@ -51,7 +51,7 @@ class PostgresRestartTest {
       + "service answers again once it is back, and money reconciles exactly (nothing answered goes free)")
   void restartUnderLoad(Vertx vertx) {
     postgres = RestartablePostgres.start();
-    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, config -> config.withPgUrl(postgres.freshDatabase()));
+    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, config -> config.with("GATEWAY_PG_URL", postgres.freshDatabase()));
     gateway.openAiModel(MODEL, MODEL, GatewayUnderTest.price("10", "40", null));
     gateway.fake.script(MODEL, Behavior.reply("an answer that takes a little while").usage(20, 8)
         .chunkDelay(Duration.ofMillis(20)));

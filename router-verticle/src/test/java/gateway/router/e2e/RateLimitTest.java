@@ -133,7 +133,7 @@ class RateLimitTest {
     RedisServer redis = RedisServer.newRedisServer().bind("127.0.0.1").port(port).build();
     redis.start();
     try {
-      GatewayUnderTest gateway = GatewayUnderTest.start(vertx, config -> config.withRedisUrl("redis://127.0.0.1:" + port));
+      GatewayUnderTest gateway = GatewayUnderTest.start(vertx, config -> config.with("GATEWAY_REDIS_URL", "redis://127.0.0.1:" + port));
       setUp(gateway);
       Customer customer = keyWith(gateway, new JsonObject().put("rpm", 1000));
       RawHttp http = new RawHttp(gateway.v1());

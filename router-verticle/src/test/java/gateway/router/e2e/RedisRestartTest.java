@@ -4,7 +4,7 @@ import static gateway.testsupport.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import gateway.common.GatewayConfig;
+import gateway.common.config.Env;
 import gateway.router.e2e.GatewayUnderTest.Customer;
 import gateway.testsupport.RestartableRedis;
 import gateway.testsupport.fake.Behavior;
@@ -60,18 +60,18 @@ class RedisRestartTest {
   @DisplayName("Redis restarted under load, policy deny: while it is down requests get a clean 503 at once, "
       + "afterwards they are served again, and money reconciles exactly")
   void denyPolicy(Vertx vertx) {
-    LoadReport report = restartUnderLoad(vertx, config -> config.with("rate_limit_redis_failure", "deny"),
+    LoadReport report = restartUnderLoad(vertx, env -> env.with("GATEWAY_RATE_LIMIT_REDIS_FAILURE", "deny"),
         Verdict.CLEAN_ERROR);
     assertThat(report.answers()).filteredOn(a -> a.verdict() == Verdict.CLEAN_ERROR)
         .allSatisfy(a -> assertThat(a.code()).isIn("service_unavailable", "overloaded_error"));
   }
 
   /** Load, stop Redis until {@code duringOutage} answers came, start it again, load on; the common checks. */
-  private LoadReport restartUnderLoad(Vertx vertx, java.util.function.UnaryOperator<GatewayConfig> policy,
+  private LoadReport restartUnderLoad(Vertx vertx, java.util.function.UnaryOperator<Env> policy,
                                       Verdict duringOutage) {
     redis = RestartableRedis.start();
     GatewayUnderTest gateway = GatewayUnderTest.start(vertx,
-        config -> policy.apply(config.withRedisUrl(redis.url())));
+        env -> policy.apply(env.with("GATEWAY_REDIS_URL", redis.url())));
     gateway.openAiModel(MODEL, MODEL, GatewayUnderTest.price("10", "40", null));
     gateway.fake.script(MODEL, Behavior.reply("limited but answered").usage(20, 8));
     Customer customer = limitedCustomer(gateway);

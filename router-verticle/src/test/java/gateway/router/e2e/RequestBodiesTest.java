@@ -36,9 +36,9 @@ class RequestBodiesTest {
   @BeforeEach
   void start(Vertx vertx) {
     gateway = GatewayUnderTest.start(vertx, config -> config
-        .with("max_body_bytes", 64 * 1024)
-        .with("max_body_bytes_in_flight", 100 * 1024)
-        .with("body_timeout_seconds", 60));
+        .with("GATEWAY_MAX_BODY_BYTES", 64 * 1024)
+        .with("GATEWAY_MAX_BODY_BYTES_IN_FLIGHT", 100 * 1024)
+        .with("GATEWAY_BODY_TIMEOUT_SECONDS", 60));
     gateway.openAiModel(MODEL, MODEL, GatewayUnderTest.price("15", "60", null));
     customer = gateway.customer("1", MODEL);
   }

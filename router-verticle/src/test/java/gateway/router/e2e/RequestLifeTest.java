@@ -41,7 +41,7 @@ class RequestLifeTest {
   @DisplayName("requests that run out of their total time fail free, but never open the channel's breaker: the "
       + "channel keeps serving everyone else")
   void requestTimeoutsDoNotOpenTheBreaker(Vertx vertx) {
-    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, config -> config.with("breaker_failures", 2));
+    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, config -> config.with("GATEWAY_BREAKER_FAILURES", 2));
     gateway.fakeChannel("fake-openai", new JsonObject().put("timeouts", new JsonObject().put("total_ms", 300)));
     gateway.routedModel(MODEL, "fake-openai", MODEL, GatewayUnderTest.price("1", "1", null));
     Behavior slow = Behavior.reply("too long").firstByteDelay(Duration.ofSeconds(3));
@@ -67,8 +67,8 @@ class RequestLifeTest {
       + "settle still finds the hold and charges what was delivered")
   void streamIsCutBeforeItsHoldExpires(Vertx vertx) {
     // Holds live 4 s here (swept every second), so a request may live 2 s; the stream would take 12 s.
-    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, config -> config.with("hold_max_age_seconds", 4)
-        .with("hold_sweep_interval_seconds", 1));
+    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, config -> config.with("GATEWAY_HOLD_MAX_AGE_SECONDS", 4)
+        .with("GATEWAY_HOLD_SWEEP_INTERVAL_SECONDS", 1));
     gateway.openAiModel(MODEL, MODEL, GatewayUnderTest.price("1", "1", null));
     gateway.fake.script(MODEL, Behavior.reply("one two three four five six seven eight nine ten eleven twelve")
         .chunkDelay(Duration.ofSeconds(1)));
@@ -90,7 +90,7 @@ class RequestLifeTest {
   @Test
   @DisplayName("a hold whose confirmation comes too late is released: the client gets 503 and nothing stays held")
   void reserveThatTimesOutIsReleased(Vertx vertx) {
-    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, config -> config.with("reserve_timeout_ms", 200));
+    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, config -> config.with("GATEWAY_RESERVE_TIMEOUT_MS", 200));
     gateway.openAiModel(MODEL, MODEL, GatewayUnderTest.price("1", "1", null));
     gateway.fake.script(MODEL, Behavior.reply("unreached"));
     Customer customer = gateway.customer("10", MODEL);

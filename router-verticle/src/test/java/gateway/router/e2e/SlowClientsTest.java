@@ -33,10 +33,10 @@ class SlowClientsTest {
 
   private void start(Vertx vertx, int maxConnections, long headerTimeoutSeconds) {
     gateway = GatewayUnderTest.start(vertx, config -> config
-        .with("header_timeout_seconds", headerTimeoutSeconds)
-        .with("keep_alive_timeout_seconds", 1)
-        .with("body_timeout_seconds", 1)
-        .with("max_connections", maxConnections));
+        .with("GATEWAY_HEADER_TIMEOUT_SECONDS", headerTimeoutSeconds)
+        .with("GATEWAY_KEEP_ALIVE_TIMEOUT_SECONDS", 1)
+        .with("GATEWAY_BODY_TIMEOUT_SECONDS", 1)
+        .with("GATEWAY_MAX_CONNECTIONS", maxConnections));
     gateway.openAiModel(MODEL, MODEL, GatewayUnderTest.price("15", "60", null));
   }
 

@@ -92,8 +92,7 @@ class StaleCacheTest {
     // one key per request: each is a lookup of its own, and the bus takes turns between the replicas
     Customer first = gateway.customer("10", "*");
     Customer second = gateway.customer("10", "*");
-    String lagging = result(vertx.deployVerticle(CatalogVerticle::new,
-        new DeploymentOptions().setConfig(gateway.config.toJson())));
+    String lagging = result(vertx.deployVerticle(new CatalogVerticle(gateway.config.catalog())));
     Set<String> replicas = Set.of(gateway.catalogDeployments.get(0), lagging);
 
     AtomicReference<String> writer = new AtomicReference<>();

@@ -97,7 +97,7 @@ class UpstreamFaultsTest {
 
   @BeforeAll
   void start(Vertx vertx) {
-    gateway = GatewayUnderTest.start(vertx, config -> config.with("breaker_failures", 1_000_000));
+    gateway = GatewayUnderTest.start(vertx, config -> config.with("GATEWAY_BREAKER_FAILURES", 1_000_000));
     gateway.openAiModel(HEALTHY, HEALTHY, GatewayUnderTest.price("10", "40", null));
     gateway.fake.script(HEALTHY, Behavior.reply("all is well here").usage(20, 8));
   }

@@ -35,7 +35,7 @@ class UsageGraceTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    gateway = GatewayUnderTest.start(vertx, config -> config.with("usage_grace_ms", 3_000));
+    gateway = GatewayUnderTest.start(vertx, config -> config.with("GATEWAY_USAGE_GRACE_MS", 3_000));
     gateway.openAiModel(MODEL, MODEL, GatewayUnderTest.price("15", "60", null));
     customer = gateway.customer("10", MODEL);
     http = new RawHttp(gateway.v1());

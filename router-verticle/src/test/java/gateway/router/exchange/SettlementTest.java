@@ -3,7 +3,6 @@ package gateway.router.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import gateway.common.GatewayConfig;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.Channel;
 import gateway.common.bus.Principal;
@@ -14,8 +13,10 @@ import gateway.common.bus.Route;
 import gateway.common.bus.UsageReport;
 import gateway.common.money.Price;
 import gateway.common.money.Usage;
+import gateway.router.RouterConfig;
 import gateway.router.limits.LimitLease;
 import gateway.router.limits.RateLimiter;
+import gateway.testsupport.TestServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -62,7 +63,7 @@ class SettlementTest {
       releases.add(m.body());
       m.reply(new JsonObject());
     });
-    GatewayConfig config = GatewayConfig.defaults();
+    RouterConfig config = RouterConfig.fromEnv(TestServices.env());
     billing = new BillingClient(vertx, 1_000);
     services = new ExchangeServices(vertx, config, null, null, billing, tokens, null, null, null,
         new RateLimiter(null, config));

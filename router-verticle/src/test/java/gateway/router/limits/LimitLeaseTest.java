@@ -3,7 +3,7 @@ package gateway.router.limits;
 import static gateway.testsupport.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gateway.common.GatewayConfig;
+import gateway.router.RouterConfig;
 import gateway.common.bus.Channel;
 import gateway.common.bus.Principal;
 import gateway.common.bus.RateLimits;
@@ -30,7 +30,7 @@ class LimitLeaseTest {
 
   @BeforeEach
   void limiter(Vertx vertx) {
-    GatewayConfig config = TestServices.config();
+    RouterConfig config = RouterConfig.fromEnv(TestServices.env());
     limiter = new RateLimiter(RedisAPI.api(Redis.createClient(vertx, config.redisUrl())), config);
   }
 

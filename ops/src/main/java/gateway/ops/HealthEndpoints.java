@@ -1,4 +1,4 @@
-package gateway.router.edge;
+package gateway.ops;
 
 import gateway.common.Role;
 import gateway.common.bus.AuthBus;

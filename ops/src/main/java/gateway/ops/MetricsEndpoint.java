@@ -1,4 +1,4 @@
-package gateway.router.observe;
+package gateway.ops;
 
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
