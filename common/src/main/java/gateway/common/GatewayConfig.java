@@ -53,7 +53,8 @@ public record GatewayConfig(
     long shutdownGraceSeconds,
     long reserveTimeoutMs,
     long usageGraceMs,
-    int defaultContextTokens) {
+    int defaultContextTokens,
+    SelfServiceConfig selfService) {
 
   /** Time a settle may still take after its request ended (retries included) before the hold could be swept. */
   private static final long SETTLE_MARGIN_MS = 120_000;
@@ -108,7 +109,8 @@ public record GatewayConfig(
         e.integer("GATEWAY_SHUTDOWN_GRACE_SECONDS", 30),
         e.integer("GATEWAY_RESERVE_TIMEOUT_MS", 3000),
         e.integer("GATEWAY_USAGE_GRACE_MS", 5000),
-        e.integer("GATEWAY_DEFAULT_CONTEXT_TOKENS", 200_000));
+        e.integer("GATEWAY_DEFAULT_CONTEXT_TOKENS", 200_000),
+        SelfServiceConfig.fromEnv(env));
   }
 
   /** Defaults everywhere: what a process with an empty environment runs with. */
@@ -201,7 +203,8 @@ public record GatewayConfig(
         .put("shutdown_grace_seconds", shutdownGraceSeconds)
         .put("reserve_timeout_ms", reserveTimeoutMs)
         .put("usage_grace_ms", usageGraceMs)
-        .put("default_context_tokens", defaultContextTokens);
+        .put("default_context_tokens", defaultContextTokens)
+        .mergeIn(selfService.toJson());
   }
 
   public static GatewayConfig fromJson(JsonObject json) {
@@ -252,7 +255,8 @@ public record GatewayConfig(
         json.getLong("shutdown_grace_seconds", d.shutdownGraceSeconds),
         json.getLong("reserve_timeout_ms", d.reserveTimeoutMs),
         json.getLong("usage_grace_ms", d.usageGraceMs),
-        json.getInteger("default_context_tokens", d.defaultContextTokens));
+        json.getInteger("default_context_tokens", d.defaultContextTokens),
+        SelfServiceConfig.fromJson(json, d.selfService));
   }
 
   /** Reads typed values and names the variable when one is malformed. */
