@@ -57,7 +57,8 @@ final class OwnedKeys {
   }
 
   Future<JsonObject> get(JsonObject body) {
-    return scope(body).compose(scope -> owned(scope, Requests.requiredLong(body, "id")));
+    boolean withDeleted = Requests.optionalBoolean(body, "include_deleted", false);
+    return scope(body).compose(scope -> owned(scope, Requests.requiredLong(body, "id"), withDeleted));
   }
 
   Future<JsonObject> create(JsonObject body) {
@@ -103,7 +104,12 @@ final class OwnedKeys {
   }
 
   private Future<JsonObject> owned(Scope scope, long id) {
-    return pool.preparedQuery(AuthSql.SELECT_OWNED_KEY).execute(Tuple.of(id, scope.accountId(), scope.ownerFilter()))
+    return owned(scope, id, false);
+  }
+
+  private Future<JsonObject> owned(Scope scope, long id, boolean withDeleted) {
+    return pool.preparedQuery(AuthSql.SELECT_OWNED_KEY)
+        .execute(Tuple.of(id, scope.accountId(), scope.ownerFilter(), withDeleted))
         .map(rows -> {
           if (rows.size() == 0) {
             throw notFound(id);

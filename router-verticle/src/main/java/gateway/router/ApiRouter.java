@@ -15,13 +15,14 @@ import gateway.router.inbound.embeddings.EmbeddingsHandler;
 import gateway.router.inbound.messages.CountTokensHandler;
 import gateway.router.inbound.messages.MessagesHandler;
 import gateway.router.inbound.responses.ResponsesHandler;
+import gateway.router.selfservice.SelfServiceApi;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-/** The HTTP surface: client API under {@code /v1}, admin API under {@code /admin}, health. */
+/** The HTTP surface: client API under {@code /v1}, admin API under {@code /admin}, self-service under {@code /api}, health. */
 final class ApiRouter {
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -31,9 +32,10 @@ final class ApiRouter {
   private final ModelsHandler models;
   private final AdminApi adminApi;
   private final HealthEndpoints health;
+  private final SelfServiceApi selfService;
 
   ApiRouter(Vertx vertx, GatewayConfig config, KeyAuthenticator keys, AdminAuthenticator admins, ChatHandler chat,
-            ModelsHandler models, AdminApi adminApi, HealthEndpoints health) {
+            ModelsHandler models, AdminApi adminApi, HealthEndpoints health, SelfServiceApi selfService) {
     this.vertx = vertx;
     this.config = config;
     this.keys = keys;
@@ -42,6 +44,7 @@ final class ApiRouter {
     this.models = models;
     this.adminApi = adminApi;
     this.health = health;
+    this.selfService = selfService;
   }
 
   Router router() {
@@ -66,13 +69,17 @@ final class ApiRouter {
     v1.post("/embeddings").handler(new EmbeddingsHandler(chat));
     v1.get("/models").handler(models::list);
     v1.get("/models/:id").handler(models::get);
+    v1.get("/me").handler(selfService::keyHolder);
     root.route("/v1/*").subRouter(v1);
 
     Router admin = Router.router(vertx);
     admin.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).handler(bodyHandler());
+    selfService.mountOperatorSessions(admin);
     admin.route().handler(admins);
     adminApi.mount(admin);
+    selfService.mountAdminRoutes(admin);
     root.route("/admin/*").subRouter(admin);
+    root.route("/api/*").subRouter(selfService.router());
 
     root.route().last().handler(ctx -> ctx.fail(GatewayError.NOT_FOUND.exception(
         "Unknown path " + ctx.request().method() + " " + ctx.request().path())));

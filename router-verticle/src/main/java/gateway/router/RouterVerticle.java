@@ -19,6 +19,7 @@ import gateway.router.edge.ModelsHandler;
 import gateway.router.limits.RateLimiter;
 import gateway.router.provider.AdapterRegistry;
 import gateway.router.routing.ChannelBreakers;
+import gateway.router.selfservice.SelfServiceApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -53,6 +54,7 @@ public final class RouterVerticle extends VerticleBase {
   private Redis redis;
   private BillingClient billing;
   private long shutdownGraceSeconds;
+  private SelfServiceApi selfService;
 
   @Override
   public Future<?> start() {
@@ -76,9 +78,10 @@ public final class RouterVerticle extends VerticleBase {
         new RouteSelector(new SplittableRandom()), breakers, limiter);
     KeyAuthenticator keys = new KeyAuthenticator(bus, config.authCacheSeconds(), ApiRouter::anonymousAllowed);
     ModelResolver resolver = new ModelResolver(bus);
+    selfService = new SelfServiceApi(vertx, config, redis);
     ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus),
         new ChatHandler(resolver, services), new ModelsHandler(bus), new AdminApi(bus),
-        new HealthEndpoints(vertx, config.roles()));
+        new HealthEndpoints(vertx, config.roles()), selfService);
     return Future.all(List.of(
             bus.<JsonObject>consumer(AuthBus.KEYS_CHANGED, m -> {
               keys.keysChanged(m.body());
@@ -86,7 +89,8 @@ public final class RouterVerticle extends VerticleBase {
             }).completion(),
             bus.consumer(CatalogBus.CHANGED, m -> resolver.clear()).completion(),
             bus.<JsonObject>consumer(RouterBus.BREAKER_CHANGED, m -> breakers.remoteChange(m.body())).completion(),
-            limiter.preload()))
+            limiter.preload(),
+            selfService.load()))
         .compose(v -> vertx.createHttpServer(serverOptions())
             .requestHandler(api.router())
             .listen(config.httpPort(), config.httpHost()))
@@ -112,6 +116,7 @@ public final class RouterVerticle extends VerticleBase {
         .compose(v -> billing == null ? Future.succeededFuture()
             : billing.drained().timeout(SETTLE_DRAIN_SECONDS, TimeUnit.SECONDS).recover(e -> Future.succeededFuture()))
         .compose(v -> upstream == null ? Future.succeededFuture() : upstream.close())
+        .compose(v -> selfService == null ? Future.succeededFuture() : selfService.close())
         .onComplete(v -> {
           if (redis != null) {
             redis.close();

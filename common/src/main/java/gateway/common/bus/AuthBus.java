@@ -35,9 +35,12 @@ public final class AuthBus {
   // scope from the user's role: an owner reaches every key of the account, a member only the keys
   // they own. A key outside that scope (or deleted) is 404 {@code not_found}, exactly like a missing one.
 
-  /** {user_id, include_deleted?} → {data: [key view]}, newest first; deleted keys only when asked. */
+  /**
+   * {user_id, include_deleted?, limit? (≤ 1000), before_id?} → {data: [key view], next_before_id}, newest first;
+   * deleted keys only when asked.
+   */
   public static final String OWNED_KEYS_LIST = "auth.owned-keys.list";
-  /** {user_id, id} → key view. */
+  /** {user_id, id, include_deleted?} → key view. */
   public static final String OWNED_KEYS_GET = "auth.owned-keys.get";
   /**
    * {user_id, name, models[], expires_at?, limits…} → key view plus {key} (shown once). The models must
