@@ -5,7 +5,6 @@ import gateway.common.GatewayException;
 import gateway.router.edge.ErrorResponses;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import io.vertx.json.schema.OutputErrorType;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
@@ -21,7 +20,7 @@ import java.util.regex.Pattern;
  * call that failed.
  */
 public final class SelfServiceErrors {
-  private static final Pattern PARAMETER = Pattern.compile("(?:path|query|header|cookie) parameter ([^ ]+?)[ .]");
+  private static final Pattern PARAMETER = Pattern.compile("(?:path|query|header|cookie) parameter ([^ .]+)");
   private static final Pattern REQUIRED = Pattern.compile("required property \"([^\"]+)\"");
 
   private SelfServiceErrors() {
@@ -63,11 +62,16 @@ public final class SelfServiceErrors {
   static GatewayException fromValidation(ValidatorException invalid) {
     String message = invalid.getMessage();
     if (invalid instanceof SchemaValidationException schema && schema.getOutputUnit() != null) {
+      // The deepest error names the field; of equally deep ones, the one saying what is wrong (not a
+      // "does not match schema" wrapper).
       OutputUnit mostSpecific = null;
       String param = null;
       for (OutputUnit unit : schema.getOutputUnit().getErrors()) {
         String field = field(unit);
-        if (param == null || (field != null && field.length() > param.length())) {
+        boolean deeper = param == null || field.length() > param.length();
+        boolean clearer = param != null && field.length() == param.length() && isWrapper(mostSpecific)
+            && !isWrapper(unit);
+        if (deeper || clearer) {
           param = field;
           mostSpecific = unit;
         }
@@ -77,9 +81,10 @@ public final class SelfServiceErrors {
         param = named.group(1);
       }
       if (mostSpecific != null && param != null && !param.isEmpty()) {
-        GatewayError error = mostSpecific.getErrorType() == OutputErrorType.MISSING_VALUE
-            ? GatewayError.MISSING_FIELD : GatewayError.INVALID_VALUE;
-        return error.exception("'" + param + "' is invalid: " + mostSpecific.getError(), param);
+        boolean missing = REQUIRED.matcher(String.valueOf(mostSpecific.getError())).find();
+        GatewayError error = missing ? GatewayError.MISSING_FIELD : GatewayError.INVALID_VALUE;
+        return error.exception(missing ? "'" + param + "' is required"
+            : "'" + param + "' is invalid: " + mostSpecific.getError(), param);
       }
     }
     Matcher named = PARAMETER.matcher(message);
@@ -96,6 +101,10 @@ public final class SelfServiceErrors {
       return GatewayError.INVALID_JSON.exception("The request body is not valid JSON.");
     }
     return GatewayError.INVALID_VALUE.exception("'" + param + "' is invalid", param);
+  }
+
+  private static boolean isWrapper(OutputUnit unit) {
+    return unit == null || String.valueOf(unit.getError()).contains("does not match");
   }
 
   /** "#/limits/rpm" as "limits.rpm"; a missing property named by its own name; list indexes dropped. */
