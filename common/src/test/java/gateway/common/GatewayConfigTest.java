@@ -37,6 +37,37 @@ class GatewayConfigTest {
   }
 
   @Test
+  @DisplayName("self-service settings: closed sign-up and no sign-up voucher by default; read, checked and round-tripped")
+  void selfServiceSettings() {
+    SelfServiceConfig defaults = GatewayConfig.defaults().selfService();
+    assertThat(defaults.signupOpen()).isFalse();
+    assertThat(defaults.signupVoucherMicros()).isZero();
+    assertThat(defaults.cookieSecure()).isFalse();
+    assertThat(defaults.loginMaxFailures()).isEqualTo(10);
+    GatewayConfig config = GatewayConfig.fromEnv(Map.of(
+        "GATEWAY_SIGNUP", "open",
+        "GATEWAY_SIGNUP_VOUCHER_CREDITS", "2.5",
+        "GATEWAY_SIGNUP_VOUCHER_MODELS", "gpt-*, claude-*",
+        "GATEWAY_SIGNUP_VOUCHER_DAYS", "14",
+        "GATEWAY_COOKIE_SECURE", "true",
+        "GATEWAY_LOGIN_MAX_FAILURES", "5",
+        "GATEWAY_LINK_WEBHOOK_URL", "https://hooks.example.com/links"));
+    SelfServiceConfig self = config.selfService();
+    assertThat(self.signupOpen()).isTrue();
+    assertThat(self.signupVoucherMicros()).isEqualTo(2_500_000);
+    assertThat(self.signupVoucherModels()).containsExactly("gpt-*", "claude-*");
+    assertThat(self.signupVoucherDays()).isEqualTo(14);
+    assertThat(self.cookieSecure()).isTrue();
+    assertThat(self.loginMaxFailures()).isEqualTo(5);
+    assertThat(GatewayConfig.fromJson(config.toJson())).isEqualTo(config);
+    assertThat(config.with("signup", "closed").selfService().signupOpen()).isFalse();
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("GATEWAY_SIGNUP", "maybe")))
+        .hasMessageContaining("GATEWAY_SIGNUP");
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("GATEWAY_SIGNUP_VOUCHER_CREDITS", "lots")))
+        .hasMessageContaining("GATEWAY_SIGNUP_VOUCHER_CREDITS");
+  }
+
+  @Test
   @DisplayName("a malformed variable is an error naming it")
   void malformedVariablesAreNamed() {
     assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("GATEWAY_HTTP_PORT", "eighty")))
