@@ -1,7 +1,6 @@
 package gateway.router.selfservice;
 
 import gateway.common.GatewayConfig;
-import gateway.common.GatewayException;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.Principal;
 import gateway.common.bus.RateLimits;
@@ -75,6 +74,6 @@ public final class KeyHolderInfo {
               .put("today_credits", spend.result().getValue("today_credits"))
               .put("month_credits", spend.result().getValue("month_credits")));
       ctx.response().putHeader("content-type", "application/json").end(body.toBuffer());
-    }).onFailure(failure -> ctx.fail(GatewayException.of(failure)));
+    }).onFailure(ctx::fail);
   }
 }

@@ -1,6 +1,5 @@
 package gateway.router.selfservice;
 
-import gateway.common.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +41,7 @@ final class Replies {
 
   static void fail(RoutingContext ctx, Throwable failure) {
     if (!ctx.response().ended()) {
-      ctx.fail(failure instanceof AttemptLimiter.LockedOut ? failure : GatewayException.of(failure));
+      ctx.fail(failure);
     }
   }
 

@@ -3,6 +3,7 @@ package gateway.router.selfservice;
 import gateway.common.GatewayError;
 import gateway.common.GatewayException;
 import gateway.router.edge.ErrorResponses;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.json.schema.OutputUnit;
@@ -50,8 +51,8 @@ public final class SelfServiceErrors {
     if (failure instanceof ValidatorException invalid) {
       return fromValidation(invalid);
     }
-    boolean forbidden = ctx.statusCode() == 403 || failure instanceof HttpException http && http.getStatusCode() == 403;
-    if (forbidden && !(failure instanceof GatewayException)) {
+    boolean bare403 = ctx.statusCode() == 403 || failure instanceof HttpException http && http.getStatusCode() == 403;
+    if (bare403 && !(failure instanceof GatewayException) && !(failure instanceof ReplyException)) {
       // Only vertx-web's CSRFHandler fails with a bare 403.
       return GatewayError.INVALID_CSRF_TOKEN.exception();
     }

@@ -13,12 +13,15 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.CSRFHandler;
 import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.handler.impl.SessionHandlerImpl;
 import io.vertx.ext.web.sstore.redis.RedisSessionStore;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,7 @@ public final class Sessions {
   private static final String EPOCH = "session_epoch";
   private static final String CTX_USER = "signed_in_user";
   private static final String CTX_SESSIONS = "sessions";
+  private static final String CTX_LOADED = "session_as_loaded";
 
   private final SessionHandler sessionHandler;
   private final CSRFHandler csrfHandler;
@@ -86,6 +90,9 @@ public final class Sessions {
   }
 
   public void csrf(RoutingContext ctx) {
+    if (ctx.session() != null) {
+      ctx.put(CTX_LOADED, new HashMap<>(ctx.session().data()));
+    }
     csrfHandler.handle(ctx);
   }
 
@@ -157,7 +164,15 @@ public final class Sessions {
    */
   public static Future<Void> store(RoutingContext ctx, boolean evenOnError) {
     Sessions sessions = ctx.get(CTX_SESSIONS);
-    if (sessions == null || ctx.session() == null) {
+    Session session = ctx.session();
+    if (sessions == null || session == null) {
+      return Future.succeededFuture();
+    }
+    Map<String, Object> loaded = ctx.get(CTX_LOADED);
+    if (loaded != null && !session.isRegenerated() && !session.isDestroyed() && loaded.equals(session.data())) {
+      // Unchanged (reading extended its life already): not writing it keeps a parallel call's change from
+      // being overwritten, and no anonymous session is stored for nothing.
+      ctx.put(SessionHandlerImpl.SESSION_FLUSHED_KEY, true);
       return Future.succeededFuture();
     }
     return sessions.sessionHandler.flush(ctx, evenOnError)
