@@ -87,6 +87,9 @@ public final class SelfServiceErrors {
         return error.exception(missing ? "'" + param + "' is required"
             : "'" + param + "' is invalid: " + mostSpecific.getError(), param);
       }
+      if (mostSpecific != null && message.contains("request body")) {
+        return GatewayError.INVALID_VALUE.exception("The request body is invalid: " + mostSpecific.getError());
+      }
     }
     Matcher named = PARAMETER.matcher(message);
     String param = named.find() ? named.group(1) : null;

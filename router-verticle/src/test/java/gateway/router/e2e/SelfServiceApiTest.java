@@ -74,6 +74,11 @@ class SelfServiceApiTest {
     assertField(owner.get("/api/usage/totals?group_by=week"), "group_by", "invalid_value");
     assertField(owner.get("/api/usage/totals"), "group_by", "missing_field");
     assertField(owner.get("/api/keys/abc"), "id", "invalid_value");
+    assertField(owner.get("/api/usage?from=yesterday"), "from", "invalid_value");
+    SelfServiceClient.Reply empty = owner.patch("/api/keys/1", new JsonObject());
+    assertThat(empty.status()).isEqualTo(400);
+    assertThat(empty.error().getString("code")).isEqualTo("invalid_value");
+    assertThat(empty.error().getString("message")).startsWith("The request body is invalid");
     SelfServiceClient.Reply notJson = owner.send("POST", "/api/keys", "{not json", "application/json");
     assertThat(notJson.status()).isEqualTo(400);
     assertThat(notJson.error().getString("code")).isEqualTo("invalid_json");
