@@ -22,7 +22,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-/** The HTTP surface: client API under {@code /v1}, admin API under {@code /admin}, self-service under {@code /api}, health. */
+/**
+ * The HTTP surface: client API under {@code /v1}, admin API under {@code /admin}, self-service API under
+ * {@code /api}, health.
+ */
 final class ApiRouter {
   private final Vertx vertx;
   private final GatewayConfig config;

@@ -56,6 +56,9 @@ class SelfServiceApiTest {
         "deleteKey", "regenerateKey", "listUsage", "usageTotals", "exportUsage", "redeemCode", "listVouchers",
         "listRedemptions", "listModels", "acceptInvitation", "resetPassword", "signUp", "changePassword");
     assertThat(document.getJsonObject("paths").fieldNames()).allMatch(path -> !path.startsWith("/api"));
+    SelfServiceClient.Reply unknown = owner.get("/api/no-such-call");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.error().getString("code")).isEqualTo("not_found");
   }
 
   @Test
