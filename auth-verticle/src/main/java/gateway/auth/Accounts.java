@@ -3,12 +3,16 @@ package gateway.auth;
 import gateway.common.GatewayError;
 import gateway.common.bus.RateLimits;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
-/** Customer accounts: a name and account-wide limits. Balances belong to billing. */
+/**
+ * Customer accounts: a name, account-wide limits and the models its users may give their keys
+ * ({@code *}: any). Balances belong to billing.
+ */
 final class Accounts {
   private final Pool pool;
 
@@ -19,8 +23,10 @@ final class Accounts {
   Future<JsonObject> create(JsonObject body) {
     String name = Requests.requiredString(body, "name");
     RateLimits limits = Requests.limits(body);
+    String[] models = body.getValue("models") == null ? new String[] {"*"}
+        : Requests.models(body).toArray(new String[0]);
     return pool.preparedQuery(AuthSql.INSERT_ACCOUNT)
-        .execute(Tuple.of(name, limits.toJson()))
+        .execute(Tuple.of(name, limits.toJson(), models))
         .map(rows -> view(rows.iterator().next()));
   }
 
@@ -41,8 +47,10 @@ final class Accounts {
     return get(id).compose(current -> {
       String name = body.containsKey("name") ? Requests.requiredString(body, "name") : current.getString("name");
       JsonObject limits = Requests.mergeLimits(current.getJsonObject("limits"), body);
+      String[] models = body.containsKey("models") ? Requests.models(body).toArray(new String[0])
+          : current.getJsonArray("models").stream().map(String.class::cast).toArray(String[]::new);
       return pool.preparedQuery(AuthSql.UPDATE_ACCOUNT)
-          .execute(Tuple.of(id, name, limits))
+          .execute(Tuple.of(id, name, limits, models))
           .map(rows -> view(rows.iterator().next()));
     });
   }
@@ -56,6 +64,7 @@ final class Accounts {
         .put("id", row.getLong("id"))
         .put("name", row.getString("name"))
         .put("limits", row.getJsonObject("limits"))
+        .put("models", new JsonArray(java.util.Arrays.asList(row.getArrayOfStrings("models"))))
         .put("created_at", row.getOffsetDateTime("created_at").toInstant().toString());
   }
 }

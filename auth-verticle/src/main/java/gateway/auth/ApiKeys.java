@@ -51,6 +51,9 @@ final class ApiKeys {
           if (!KeySecret.sameHash(hash, row.getBuffer("key_hash").getBytes())) {
             throw GatewayError.INVALID_API_KEY.exception();
           }
+          if (row.getOffsetDateTime("deleted_at") != null) {
+            throw GatewayError.INVALID_API_KEY.exception("This API key was deleted.");
+          }
           if (row.getBoolean("disabled")) {
             throw GatewayError.INVALID_API_KEY.exception("This API key is disabled.");
           }
@@ -79,11 +82,13 @@ final class ApiKeys {
     JsonObject limits = Requests.limits(body).toJson();
     Long[] vouchers = Requests.voucherIds(body);
     boolean vouchersOnly = Requests.optionalBoolean(body, "vouchers_only", false);
+    Long owner = body.getValue("user_id") instanceof Number n ? n.longValue() : null;
     String secret = KeySecret.generate();
     return accounts.get(accountId)
         .compose(account -> pool.preparedQuery(AuthSql.INSERT_KEY).execute(Tuple.of(
             accountId, name, Buffer.buffer(KeySecret.sha256(secret)), KeySecret.displayPrefix(secret),
-            models.toArray(new String[0]), limits, expiresAt).addArrayOfLong(vouchers).addBoolean(vouchersOnly)))
+            models.toArray(new String[0]), limits, expiresAt).addArrayOfLong(vouchers).addBoolean(vouchersOnly)
+            .addLong(owner)))
         .map(rows -> view(rows.iterator().next()).put("key", secret));
   }
 
@@ -123,6 +128,10 @@ final class ApiKeys {
         .map(rows -> view(single(rows, id)).put("key", secret));
   }
 
+  Future<JsonObject> get(long id) {
+    return pool.preparedQuery(AuthSql.SELECT_KEY).execute(Tuple.of(id)).map(rows -> view(single(rows, id)));
+  }
+
   Future<JsonObject> list(long accountId) {
     return accounts.get(accountId)
         .compose(account -> pool.preparedQuery(AuthSql.SELECT_KEYS_OF_ACCOUNT).execute(Tuple.of(accountId)))
@@ -146,7 +155,7 @@ final class ApiKeys {
   }
 
   /** What the admin API shows of a key: everything but the secret. */
-  private static JsonObject view(Row row) {
+  static JsonObject view(Row row) {
     OffsetDateTime expiresAt = row.getOffsetDateTime("expires_at");
     JsonObject view = new JsonObject()
         .put("id", row.getLong("id"))
@@ -159,7 +168,10 @@ final class ApiKeys {
         .put("created_at", row.getOffsetDateTime("created_at").toInstant().toString())
         .put("voucher_ids", row.getArrayOfLongs("voucher_ids") == null ? null
             : new JsonArray(Arrays.asList(row.getArrayOfLongs("voucher_ids"))))
-        .put("vouchers_only", row.getBoolean("vouchers_only"));
+        .put("vouchers_only", row.getBoolean("vouchers_only"))
+        .put("user_id", row.getLong("user_id"))
+        .put("deleted_at", row.getOffsetDateTime("deleted_at") == null ? null
+            : row.getOffsetDateTime("deleted_at").toInstant().toString());
     view.mergeIn(row.getJsonObject("limits"));
     return view;
   }

@@ -34,6 +34,10 @@ public final class AuthVerticle extends VerticleBase {
     Accounts accounts = new Accounts(pool);
     return accounts.ping().compose(checked -> {
       ApiKeys keys = new ApiKeys(pool, accounts);
+      OwnedKeys owned = new OwnedKeys(pool, keys, accounts);
+      Users users = new Users(pool);
+      UserTokens tokens = new UserTokens(pool, users);
+      AuditLog audit = new AuditLog(pool);
       EventBus bus = vertx.eventBus();
       return Future.all(List.of(
           reply(AuthBus.VERIFY, body -> (body.containsKey("key_sha256")
@@ -51,6 +55,25 @@ public final class AuthVerticle extends VerticleBase {
           reply(AuthBus.KEYS_REGENERATE, body -> keys.regenerate(Requests.requiredLong(body, "id"))
               .onSuccess(k -> publishKeyChange(k))),
           reply(AuthBus.KEYS_LIST, body -> keys.list(Requests.requiredLong(body, "account_id"))),
+          reply(AuthBus.KEYS_GET, body -> keys.get(Requests.requiredLong(body, "id"))),
+          reply(AuthBus.OWNED_KEYS_LIST, owned::list),
+          reply(AuthBus.OWNED_KEYS_GET, owned::get),
+          reply(AuthBus.OWNED_KEYS_CREATE, body -> owned.create(body).onSuccess(this::publishKeyChange)),
+          reply(AuthBus.OWNED_KEYS_UPDATE, body -> owned.update(body).onSuccess(this::publishKeyChange)),
+          reply(AuthBus.OWNED_KEYS_REGENERATE, body -> owned.regenerate(body).onSuccess(this::publishKeyChange)),
+          reply(AuthBus.OWNED_KEYS_DELETE, body -> owned.delete(body).onSuccess(this::publishKeyChange)),
+          reply(AuthBus.USERS_CREATE, users::create),
+          reply(AuthBus.USERS_SIGN_UP, users::signUp),
+          reply(AuthBus.USERS_GET, body -> users.get(Requests.requiredLong(body, "id"))),
+          reply(AuthBus.USERS_LIST, body -> users.list(body.getLong("account_id"))),
+          reply(AuthBus.USERS_UPDATE, users::update),
+          reply(AuthBus.USERS_CREDENTIALS, users::credentials),
+          reply(AuthBus.USERS_SET_PASSWORD, users::setPassword),
+          reply(AuthBus.USERS_END_SESSIONS, body -> users.endSessions(Requests.requiredLong(body, "id"))),
+          reply(AuthBus.USERS_ISSUE_TOKEN, tokens::issue),
+          reply(AuthBus.USERS_USE_TOKEN, tokens::use),
+          reply(AuthBus.AUDIT_APPEND, audit::append),
+          reply(AuthBus.AUDIT_LIST, audit::list),
           BusReplies.serveLocal(bus, AuthBus.HEALTH, body -> accounts.ping().map(new JsonObject()))));
     });
   }

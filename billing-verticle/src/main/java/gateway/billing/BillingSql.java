@@ -150,6 +150,49 @@ final class BillingSql {
   /** $1 code hash, $2 account. See {@code billing.redeem} (V6). */
   static final String REDEEM = "SELECT * FROM billing.redeem($1, $2)";
 
+  // Read-only reports for the self-service API (UsageReports).
+
+  private static final String USAGE_COLUMNS = """
+      request_id, account_id, key_id, model, channel, input_tokens, cache_read_tokens, cache_write_tokens,
+      output_tokens, reasoning_tokens, cost_micros, priced_micros, held_micros, outcome, latency_ms, attempts, error,
+      created_at""";
+
+  /** The filters every report shares: $1 account, $2 only these keys (or null), $3 one key, $4 model, $5 from, $6 until. */
+  private static final String USAGE_FILTER = """
+      account_id = $1 AND ($2::bigint[] IS NULL OR key_id = ANY($2)) AND ($3::bigint IS NULL OR key_id = $3)
+      AND ($4::text IS NULL OR model = $4) AND created_at >= $5 AND created_at < $6""";
+
+  /**
+   * Filters $1..$6, then the keyset: $7 the last row's created_at (or null on the first page), $8 its
+   * request id; $9 limit. $6 is already capped at the cursor, so the index range ends there.
+   */
+  static final String USAGE_PAGE = "SELECT " + USAGE_COLUMNS + " FROM billing.usage WHERE " + USAGE_FILTER + """
+       AND ($7::timestamptz IS NULL OR created_at < $7 OR (created_at = $7 AND request_id < $8))
+      ORDER BY created_at DESC, request_id DESC LIMIT $9""";
+
+  private static final String TOTALS_COLUMNS = """
+      count(*) AS requests, count(*) FILTER (WHERE outcome = 'failed') AS failed,
+      COALESCE(sum(input_tokens), 0)::bigint AS input_tokens, COALESCE(sum(cache_read_tokens), 0)::bigint AS cache_read_tokens,
+      COALESCE(sum(cache_write_tokens), 0)::bigint AS cache_write_tokens,
+      COALESCE(sum(output_tokens), 0)::bigint AS output_tokens, COALESCE(sum(cost_micros), 0)::bigint AS cost_micros""";
+
+  /** Filters $1..$6; totals per UTC day. */
+  static final String USAGE_TOTALS_BY_DAY = "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS grp, "
+      + TOTALS_COLUMNS + " FROM billing.usage WHERE " + USAGE_FILTER + " GROUP BY grp ORDER BY grp LIMIT 10000";
+  /** Filters $1..$6; totals per model. */
+  static final String USAGE_TOTALS_BY_MODEL = "SELECT model AS grp, " + TOTALS_COLUMNS + " FROM billing.usage WHERE "
+      + USAGE_FILTER + " GROUP BY grp ORDER BY grp LIMIT 10000";
+  /** Filters $1..$6; totals per key. */
+  static final String USAGE_TOTALS_BY_KEY = "SELECT key_id AS grp, " + TOTALS_COLUMNS + " FROM billing.usage WHERE "
+      + USAGE_FILTER + " GROUP BY grp ORDER BY grp LIMIT 10000";
+
+  /** $1 account, $2 key or null: spend since the start of today and of this month, UTC. */
+  static final String SPEND = """
+      SELECT COALESCE(sum(cost_micros) FILTER (WHERE created_at >= date_trunc('day', now(), 'UTC')), 0)::bigint AS today,
+             COALESCE(sum(cost_micros), 0)::bigint AS month
+      FROM billing.usage
+      WHERE account_id = $1 AND ($2::bigint IS NULL OR key_id = $2) AND created_at >= date_trunc('month', now(), 'UTC')""";
+
   static final String PING = "SELECT 1";
 
   private BillingSql() {

@@ -50,6 +50,7 @@ public final class BillingVerticle extends VerticleBase {
       HoldSweeper sweeper = new HoldSweeper(holdsPool, config.holds().maxAgeSeconds());
       Vouchers vouchers = new Vouchers(pool);
       RedemptionCodes codes = new RedemptionCodes(pool);
+      UsageReports reports = new UsageReports(pool);
       sweepTimer = vertx.setPeriodic(config.holdSweepIntervalSeconds() * 1000, id -> {
         sweeper.sweep().onFailure(e -> LOG.error("hold sweep failed", e));
         vouchers.expireDue().onFailure(e -> LOG.error("voucher expiry failed", e));
@@ -70,6 +71,9 @@ public final class BillingVerticle extends VerticleBase {
           BusReplies.serve(bus, BillingBus.USAGE_SUMMARY, body -> usage.summarize(body.getLong("account_id"),
               instant(body, "from", OffsetDateTime.parse("1970-01-01T00:00:00Z")),
               instant(body, "until", OffsetDateTime.now().plusDays(1)))),
+          BusReplies.serve(bus, BillingBus.USAGE_PAGE, reports::page),
+          BusReplies.serve(bus, BillingBus.USAGE_TOTALS, reports::totals),
+          BusReplies.serve(bus, BillingBus.SPEND, reports::spend),
           BusReplies.serve(bus, BillingBus.VOUCHERS_GRANT, body -> vouchers.grant(VoucherGrants.parse(body))),
           BusReplies.serve(bus, BillingBus.VOUCHERS_LIST, body -> vouchers.list(accountId(body))),
           BusReplies.serve(bus, BillingBus.VOUCHERS_REVOKE, body -> vouchers.revoke(id(body, "voucher_id"))),

@@ -76,7 +76,7 @@ final class UsageLog {
         .put("cost_credits", Credits.fromMicros(v[6]));
   }
 
-  private static JsonObject view(Row row) {
+  static JsonObject view(Row row) {
     long cost = row.getLong("cost_micros");
     return new JsonObject()
         .put("request_id", row.getString("request_id"))

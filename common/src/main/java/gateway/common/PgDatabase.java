@@ -29,6 +29,9 @@ public final class PgDatabase {
           .dataSource(url.jdbcUrl(), url.user(), url.password())
           .schemas(schema)
           .locations("classpath:db/" + schema)
+          // A session lock, not one held in an open transaction: CREATE INDEX CONCURRENTLY waits for every
+          // open transaction to end, so under the transactional lock it would wait for Flyway itself.
+          .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
           .load()
           .migrate();
     }

@@ -18,6 +18,7 @@ import gateway.router.inbound.embeddings.EmbeddingsHandler;
 import gateway.router.inbound.messages.CountTokensHandler;
 import gateway.router.inbound.messages.MessagesHandler;
 import gateway.router.inbound.responses.ResponsesHandler;
+import gateway.router.selfservice.SelfServiceApi;
 import io.vertx.core.Vertx;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
@@ -25,7 +26,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-/** The HTTP surface: client API under {@code /v1}, admin API under {@code /admin}, health. */
+/**
+ * The HTTP surface: client API under {@code /v1}, admin API under {@code /admin}, self-service API under
+ * {@code /api}, health.
+ */
 final class ApiRouter {
   private final Vertx vertx;
   private final RouterConfig config;
@@ -37,10 +41,11 @@ final class ApiRouter {
   private final AdminApi adminApi;
   private final HealthEndpoints health;
   private final ConnectionGuard connections;
+  private final SelfServiceApi selfService;
 
   ApiRouter(Vertx vertx, RouterConfig config, KeyAuthenticator keys, AdminAuthenticator admins, ExchangeHandler exchanges,
             CountTokensHandler countTokens, ModelsHandler models, AdminApi adminApi, HealthEndpoints health,
-            ConnectionGuard connections) {
+            ConnectionGuard connections, SelfServiceApi selfService) {
     this.vertx = vertx;
     this.config = config;
     this.keys = keys;
@@ -51,6 +56,7 @@ final class ApiRouter {
     this.adminApi = adminApi;
     this.health = health;
     this.connections = connections;
+    this.selfService = selfService;
   }
 
   Router router() {
@@ -86,19 +92,23 @@ final class ApiRouter {
     v1.post("/embeddings").handler(new EmbeddingsHandler(exchanges));
     v1.get("/models").handler(models::list);
     v1.get("/models/:id").handler(models::get);
+    v1.get("/me").handler(selfService::keyHolder);
     MethodGate.install(v1);
     root.route("/v1/*").subRouter(v1);
 
     Router admin = Router.router(vertx);
     admin.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
         .handler(RequestBodies::pause);
+    selfService.mountOperatorSessions(admin);
     admin.route().handler(admins);
     admin.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).handler(bodies::budget);
     admin.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
         .handler(bodyHandler(config.maxBodyBytes()));
     adminApi.mount(admin);
+    selfService.mountAdminRoutes(admin);
     MethodGate.install(admin);
     root.route("/admin/*").subRouter(admin);
+    root.route("/api/*").subRouter(selfService.router());
 
     root.route().last().handler(ctx -> ctx.fail(GatewayError.NOT_FOUND.exception(
         "Unknown path " + ctx.request().method() + " " + ctx.request().path())));

@@ -1,5 +1,7 @@
 package gateway.router;
 
+import gateway.router.selfservice.SelfServiceConfig;
+
 import gateway.common.bus.RateLimits;
 import gateway.common.config.Env;
 import gateway.common.config.HoldLife;
@@ -19,6 +21,7 @@ import gateway.ops.ProcessConfig;
  * @param rateLimitRedisFailure {@code GATEWAY_RATE_LIMIT_REDIS_FAILURE}: what a limit does while Redis cannot answer
  * @param usageGraceMs         {@code GATEWAY_USAGE_GRACE_MS}: how long a stream whose client left waits for usage
  * @param http2Cleartext       {@code GATEWAY_HTTP2_CLEARTEXT}: accept h2c upgrades
+ * @param selfService          users, sessions and the self-service API
  */
 public record RouterConfig(
     ProcessConfig process,
@@ -47,7 +50,8 @@ public record RouterConfig(
     long maxBodyBytesInFlight,
     long countTokensMaxBodyBytes,
     int countTokensPerMinute,
-    boolean http2Cleartext) {
+    boolean http2Cleartext,
+    SelfServiceConfig selfService) {
 
   /** What a rate limit does while Redis cannot answer in time (Envoy's {@code failure_mode_deny}). */
   public enum RedisFailure implements Env.Choice {
@@ -110,7 +114,8 @@ public record RouterConfig(
         env.integer("GATEWAY_MAX_BODY_BYTES_IN_FLIGHT", 256 * 1024 * 1024),
         env.integer("GATEWAY_COUNT_TOKENS_MAX_BODY_BYTES", 4 * 1024 * 1024),
         env.integer("GATEWAY_COUNT_TOKENS_PER_MINUTE", 300),
-        env.bool("GATEWAY_HTTP2_CLEARTEXT", false));
+        env.bool("GATEWAY_HTTP2_CLEARTEXT", false),
+        SelfServiceConfig.fromEnv(env));
   }
 
   /**

@@ -22,6 +22,7 @@ import gateway.router.limits.FreeCallLimit;
 import gateway.router.limits.RateLimiter;
 import gateway.router.provider.AdapterRegistry;
 import gateway.router.routing.ChannelBreakers;
+import gateway.router.selfservice.SelfServiceApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -58,6 +59,7 @@ public final class RouterVerticle extends VerticleBase {
   private BillingClient billing;
   private ConnectionGuard connections;
   private long shutdownGraceSeconds;
+  private SelfServiceApi selfService;
 
   public RouterVerticle(RouterConfig config) {
     this.config = config;
@@ -89,8 +91,10 @@ public final class RouterVerticle extends VerticleBase {
         new FreeCallLimit(RedisAPI.api(redis), config, config.countTokensPerMinute()));
     connections = new ConnectionGuard(vertx, config.headerTimeoutSeconds() * 1000,
         config.keepAliveTimeoutSeconds() * 1000, config.maxConnections());
+    selfService = new SelfServiceApi(vertx, config, redis);
     ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus), chat, countTokens,
-        new ModelsHandler(bus), new AdminApi(bus), new HealthEndpoints(vertx, config.process().roles()), connections);
+        new ModelsHandler(bus), new AdminApi(bus), new HealthEndpoints(vertx, config.process().roles()), connections,
+        selfService);
     return Future.all(List.of(
             bus.<JsonObject>consumer(AuthBus.KEYS_CHANGED, m -> {
               keys.keysChanged(m.body());
@@ -98,7 +102,8 @@ public final class RouterVerticle extends VerticleBase {
             }).completion(),
             bus.<JsonObject>consumer(CatalogBus.CHANGED, m -> resolver.catalogChanged(m.body())).completion(),
             bus.<JsonObject>consumer(RouterBus.BREAKER_CHANGED, m -> breakers.remoteChange(m.body())).completion(),
-            limiter.preload()))
+            limiter.preload(),
+            selfService.load()))
         .compose(v -> vertx.createHttpServer(serverOptions(config))
             .connectionHandler(connections::accept)
             .invalidRequestHandler(InvalidRequests::handle)
@@ -138,6 +143,7 @@ public final class RouterVerticle extends VerticleBase {
         .compose(v -> billing == null ? Future.succeededFuture()
             : billing.drained().timeout(SETTLE_DRAIN_SECONDS, TimeUnit.SECONDS).recover(e -> Future.succeededFuture()))
         .compose(v -> upstream == null ? Future.succeededFuture() : upstream.close())
+        .compose(v -> selfService == null ? Future.succeededFuture() : selfService.close())
         .onComplete(v -> {
           if (redis != null) {
             redis.close();

@@ -66,6 +66,19 @@ public final class BillingBus {
   public static final String CODES_REDEEM = "billing.codes.redeem";
   /** {account_id} → {data: [the account's redemptions]}, newest first. */
   public static final String CODES_REDEMPTIONS = "billing.codes.redemptions";
+  /**
+   * {account_id, key_ids? (only these keys), key_id?, model?, from?, until? (ISO-8601), limit? (≤ 1000),
+   * cursor?} → {data: [usage rows newest first], next_cursor (null on the last page)}. Keyset-paged: the
+   * cursor names the last row seen, so a page costs the same however deep it is.
+   */
+  public static final String USAGE_PAGE = "billing.usage.page";
+  /**
+   * {account_id, group_by (day | model | key), key_ids?, key_id?, model?, from?, until?} → {data: [{day |
+   * model | key_id, requests, failed_requests, tokens…, cost_micros, cost_credits}], total}. Days are UTC.
+   */
+  public static final String USAGE_TOTALS = "billing.usage.totals";
+  /** {account_id, key_id?} → {today_micros, today_credits, month_micros, month_credits}: spend so far (UTC). */
+  public static final String SPEND = "billing.spend";
   /** Local only: {} → {} when the service can reach its database. */
   public static final String HEALTH = "billing.health";
 

@@ -9,6 +9,7 @@ import gateway.common.bus.CatalogBus;
 import gateway.common.bus.TopUpReply;
 import gateway.common.money.Credits;
 import gateway.router.fields.JsonFields;
+import gateway.router.selfservice.Sessions;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.DecodeException;
@@ -26,13 +27,17 @@ public final class AdminApi {
   static final long MAX_TOP_UP_MICROS = 1_000_000_000_000L * Credits.MICROS_PER_CREDIT;
 
   private final EventBus bus;
+  private final AuditTrail audit;
 
   public AdminApi(EventBus bus) {
     this.bus = bus;
+    this.audit = new AuditTrail(bus);
   }
 
-  /** Mounts the routes on a router that already authenticated the admin. */
+  /** Mounts the routes on a router that already authenticated the admin; every call goes to the audit log. */
   public void mount(Router admin) {
+    admin.route().handler(audit::handle);
+    admin.route().failureHandler(audit::failed);
     admin.post("/accounts").handler(this::createAccount);
     admin.get("/accounts/:id").handler(this::getAccount);
     admin.patch("/accounts/:id").handler(ctx -> reply(ctx,
@@ -144,7 +149,9 @@ public final class AdminApi {
     batch.remove("amount_credits");
     boolean csv = "csv".equals(ctx.queryParams().get("format"))
         || String.valueOf(ctx.request().getHeader("accept")).contains("text/csv");
-    call(BillingBus.CODES_CREATE, batch).onSuccess(created -> {
+    call(BillingBus.CODES_CREATE, batch)
+        .compose(created -> AuditTrail.record(ctx, 201, created).compose(v -> Sessions.store(ctx, false)).map(created))
+        .onSuccess(created -> {
       if (!csv) {
         ctx.response().setStatusCode(201).putHeader("content-type", "application/json").end(created.toBuffer());
         return;
@@ -211,8 +218,10 @@ public final class AdminApi {
     reply(ctx, 200, result);
   }
 
-  private static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
-    result.onSuccess(body -> ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+  /** Answers once the audit log has the call (see {@link AuditTrail}) and an operator's session is stored. */
+  static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
+    result.compose(body -> AuditTrail.record(ctx, status, body).compose(v -> Sessions.store(ctx, false)).map(body))
+        .onSuccess(body -> ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
             .end(body.toBuffer()))
         .onFailure(failure -> ctx.fail(GatewayException.of(failure)));
   }

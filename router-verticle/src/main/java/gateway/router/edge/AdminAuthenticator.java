@@ -10,7 +10,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Admits admin API calls bearing the admin token, as {@code auth.admin.verify} judges it; cached a minute. */
+/**
+ * Admits admin API calls bearing the admin token, as {@code auth.admin.verify} judges it (cached a
+ * minute), and lets through a call an operator's session already admitted ({@link AdminActor} set).
+ */
 public final class AdminAuthenticator implements Handler<RoutingContext> {
   private static final long TTL_NANOS = 60_000_000_000L;
 
@@ -23,6 +26,10 @@ public final class AdminAuthenticator implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (AdminActor.of(ctx) != null) {
+      ctx.next();
+      return;
+    }
     String token = KeyAuthenticator.presentedKey(ctx.request());
     if (token == null) {
       ctx.fail(GatewayError.INVALID_ADMIN_TOKEN.exception("Missing admin token: send 'Authorization: Bearer <token>'."));
@@ -31,6 +38,7 @@ public final class AdminAuthenticator implements Handler<RoutingContext> {
     String digest = Secrets.digest(token);
     Long until = verifiedUntil.get(digest);
     if (until != null && until - System.nanoTime() > 0) {
+      AdminActor.TOKEN.put(ctx);
       ctx.next();
       return;
     }
@@ -43,6 +51,7 @@ public final class AdminAuthenticator implements Handler<RoutingContext> {
         verifiedUntil.clear();
       }
       verifiedUntil.put(digest, System.nanoTime() + TTL_NANOS);
+      AdminActor.TOKEN.put(ctx);
       ctx.next();
     });
   }

@@ -1,0 +1,34 @@
+package gateway.router.selfservice;
+
+import gateway.common.GatewayError;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+
+/** Who may call what: checks that throw the error the client sees (the failure handler answers it). */
+final class Guards {
+  private Guards() {
+  }
+
+  static SignedInUser signedIn(RoutingContext ctx) {
+    SignedInUser user = Sessions.user(ctx);
+    if (user == null) {
+      throw GatewayError.NOT_SIGNED_IN.exception();
+    }
+    return user;
+  }
+
+  /** A signed-in owner or member; operators have no account. */
+  static SignedInUser accountUser(RoutingContext ctx) {
+    SignedInUser user = signedIn(ctx);
+    if (user.operator()) {
+      throw GatewayError.FORBIDDEN.exception("Operators have no account; this call is for an account's users.");
+    }
+    return user;
+  }
+
+  /** The connecting address: what per-address attempt counters count. */
+  static String clientAddress(RoutingContext ctx) {
+    SocketAddress remote = ctx.request().remoteAddress();
+    return remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
+  }
+}
