@@ -1,8 +1,10 @@
 package gateway.router.admin;
 
 import gateway.common.bus.AuthBus;
+import gateway.common.bus.BalanceView;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.CatalogBus;
+import gateway.common.money.Credits;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
@@ -34,7 +36,7 @@ final class AuditActions {
       action("GET", "/admin/accounts/([^/]+)", "accounts.get", "account", null),
       action("PATCH", "/admin/accounts/([^/]+)", "accounts.update", "account", by(AuthBus.ACCOUNTS_GET, "id")),
       action("POST", "/admin/accounts/([^/]+)/credits", "accounts.credit", "account",
-          by(BillingBus.BALANCE, "account_id")),
+          (bus, id) -> byId(bus, BillingBus.BALANCE, "account_id", id).map(AuditActions::inCredits)),
       action("POST", "/admin/accounts/([^/]+)/keys", "keys.create", "account", null),
       action("GET", "/admin/accounts/([^/]+)/keys", "keys.list", "account", null),
       action("PATCH", "/admin/keys/([^/]+)", "keys.update", "key", by(AuthBus.KEYS_GET, "id")),
@@ -90,6 +92,18 @@ final class AuditActions {
   /** The state of a thing with a numeric id, read from the service that owns it. */
   private static BiFunction<EventBus, String, Future<JsonObject>> by(String address, String field) {
     return (bus, id) -> byId(bus, address, field, id);
+  }
+
+  /** A balance as the admin API shows it, in credits (billing answers in micro-credits). */
+  private static JsonObject inCredits(JsonObject balance) {
+    if (balance == null) {
+      return null;
+    }
+    BalanceView view = BalanceView.fromJson(balance);
+    return new JsonObject().put("account_id", view.accountId())
+        .put("balance_credits", Credits.fromMicros(view.balanceMicros()))
+        .put("held_credits", Credits.fromMicros(view.heldMicros()))
+        .put("available_credits", Credits.fromMicros(view.availableMicros()));
   }
 
   private static Future<JsonObject> byId(EventBus bus, String address, String field, String id) {

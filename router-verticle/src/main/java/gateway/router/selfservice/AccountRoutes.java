@@ -1,8 +1,10 @@
 package gateway.router.selfservice;
 
 import gateway.common.bus.AuthBus;
+import gateway.common.bus.BalanceView;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.CatalogBus;
+import gateway.common.money.Credits;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
@@ -38,16 +40,16 @@ final class AccountRoutes {
         }
       });
       JsonObject a = account.result();
-      JsonObject b = balance.result();
+      BalanceView b = BalanceView.fromJson(balance.result());
       return new JsonObject()
           .put("id", accountId)
           .put("name", a.getString("name"))
           .put("models", a.getJsonArray("models"))
           .put("limits", a.getJsonObject("limits"))
-          .put("balance_credits", b.getValue("balance_credits"))
-          .put("held_credits", b.getValue("held_credits"))
-          .put("available_credits", b.getValue("available_credits"))
-          .put("voucher_available_credits", b.getValue("voucher_available_credits"))
+          .put("balance_credits", Credits.fromMicros(b.balanceMicros()))
+          .put("held_credits", Credits.fromMicros(b.heldMicros()))
+          .put("available_credits", Credits.fromMicros(b.availableMicros()))
+          .put("voucher_available_credits", Credits.fromMicros(b.voucherAvailableMicros()))
           .put("vouchers", live)
           .put("spend_today_credits", spend.result().getValue("today_credits"))
           .put("spend_month_credits", spend.result().getValue("month_credits"));

@@ -5,6 +5,7 @@ import gateway.common.GatewayException;
 import gateway.router.edge.AdminActor;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -14,14 +15,28 @@ import io.vertx.ext.web.RoutingContext;
  * the admin token never touch sessions.
  */
 final class OperatorSessions {
+  /** What an operator's page sends: catalog edits, top-ups. */
+  private static final long OPERATOR_BODY_LIMIT = 1024 * 1024;
+
   private final Sessions sessions;
 
   OperatorSessions(Sessions sessions) {
     this.sessions = sessions;
   }
 
-  /** Mount before the admin token check. */
+  /**
+   * Mount before the admin token check. A session call's body is read first: the session handler
+   * resumes the request it loads the session for, and a body arriving then would be lost.
+   */
   void mount(Router admin) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(OPERATOR_BODY_LIMIT);
+    admin.route().handler(ctx -> {
+      if (usesSession(ctx) && !ctx.body().available() && !ctx.request().isEnded()) {
+        body.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
     admin.route().handler(ctx -> {
       if (usesSession(ctx)) {
         sessions.session(ctx);

@@ -25,7 +25,7 @@ class KeyHolderInfoTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    gateway = GatewayUnderTest.start(vertx, config -> config.with("key_limits", "rpm=600"));
+    gateway = GatewayUnderTest.start(vertx, config -> config.with("GATEWAY_KEY_LIMITS", "rpm=600"));
     gateway.openAiModel("gpt-mini", "gpt-mini", GatewayUnderTest.price("1", "10", null));
     gateway.fake.script("gpt-mini", Behavior.reply("ok").usage(10, 5));
     http = new RawHttp(gateway.v1());

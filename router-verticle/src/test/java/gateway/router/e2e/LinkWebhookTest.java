@@ -30,8 +30,8 @@ class LinkWebhookTest {
       request.response().setStatusCode(204).end();
     })).listen(port, "127.0.0.1"));
     GatewayUnderTest gateway = GatewayUnderTest.start(vertx, config -> config
-        .with("link_webhook_url", "http://127.0.0.1:" + port + "/links")
-        .with("public_url", "https://gateway.example.com/"));
+        .with("GATEWAY_LINK_WEBHOOK_URL", "http://127.0.0.1:" + port + "/links")
+        .with("GATEWAY_PUBLIC_URL", "https://gateway.example.com/"));
     long account = gateway.admin.ok("POST", "/admin/accounts", new JsonObject().put("name", "acme")).getLong("id");
 
     JsonObject invited = SelfServiceUsers.invite(gateway, account, "ann@example.com", "owner");

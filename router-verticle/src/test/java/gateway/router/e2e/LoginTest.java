@@ -19,8 +19,8 @@ class LoginTest {
   @BeforeEach
   void start(Vertx vertx) {
     gateway = GatewayUnderTest.start(vertx, config -> config
-        .with("login_max_failures", 3)
-        .with("login_max_failures_per_address", 8));
+        .with("GATEWAY_LOGIN_MAX_FAILURES", 3)
+        .with("GATEWAY_LOGIN_MAX_FAILURES_PER_ADDRESS", 8));
     account = gateway.admin.ok("POST", "/admin/accounts", new JsonObject().put("name", "acme")).getLong("id");
   }
 

@@ -28,7 +28,7 @@ class SelfServiceApiTest {
   @BeforeEach
   void start(Vertx vertx) {
     this.vertx = vertx;
-    gateway = GatewayUnderTest.start(vertx, config -> config.with("redeem_max_failures", 3));
+    gateway = GatewayUnderTest.start(vertx, config -> config.with("GATEWAY_REDEEM_MAX_FAILURES", 3));
     gateway.openAiModel("model-a", "a", GatewayUnderTest.price("1", "2", null));
     gateway.openAiModel("model-b", "b", GatewayUnderTest.price("1", "2", null));
     account = gateway.admin.ok("POST", "/admin/accounts", new JsonObject().put("name", "acme")).getLong("id");

@@ -22,10 +22,10 @@ class SessionsTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    gateway = GatewayUnderTest.start(vertx, config -> config.with("signup", "open")
-        .with("signup_voucher_micros", 2_500_000L)
-        .with("signup_voucher_models", new JsonArray().add("gpt-*"))
-        .with("signup_voucher_days", 7));
+    gateway = GatewayUnderTest.start(vertx, config -> config.with("GATEWAY_SIGNUP", "open")
+        .with("GATEWAY_SIGNUP_VOUCHER_CREDITS", "2.5")
+        .with("GATEWAY_SIGNUP_VOUCHER_MODELS", "gpt-*")
+        .with("GATEWAY_SIGNUP_VOUCHER_DAYS", 7));
     account = gateway.admin.ok("POST", "/admin/accounts", new JsonObject().put("name", "acme")).getLong("id");
   }
 
@@ -63,7 +63,7 @@ class SessionsTest {
   @DisplayName("the session cookie is HttpOnly, SameSite=Lax, and Secure when GATEWAY_COOKIE_SECURE is set")
   void cookieFlags(Vertx vertx) {
     other = Vertx.vertx();
-    GatewayUnderTest secure = GatewayUnderTest.start(other, config -> config.with("cookie_secure", true));
+    GatewayUnderTest secure = GatewayUnderTest.start(other, config -> config.with("GATEWAY_COOKIE_SECURE", true));
     SelfServiceClient.Reply csrf = new SelfServiceClient(secure.baseUrl()).get("/api/csrf");
     String sessionCookie = csrf.raw().headers().allValues("set-cookie").stream()
         .filter(c -> c.startsWith("gateway.session=")).findFirst().orElseThrow();
