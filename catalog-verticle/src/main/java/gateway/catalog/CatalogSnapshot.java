@@ -74,7 +74,7 @@ record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, Mode
     }
     routes.sort(Comparator.comparingInt(Route::priority));
     return new ResolvedModel(model.alias(), model.type(), model.contextLength(), model.maxOutputTokens(),
-        model.price(), routes);
+        model.price(), routes, model.mediaPrice(), model.options());
   }
 
   private ModelDefinition find(String requested) {
@@ -114,7 +114,7 @@ record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, Mode
         .put("owned_by", m.extra().getString("owned_by", "gateway"))
         .put("model_type", m.type())
         .put("context_length", m.contextLength())
-        .put("pricing", m.price().toCreditsJson());
+        .put("pricing", MediaOptions.isMedia(m.type()) ? m.mediaPrice().toCreditsJson() : m.price().toCreditsJson());
     if (m.maxOutputTokens() != null) {
       entry.put("max_output_tokens", m.maxOutputTokens());
     }
@@ -155,7 +155,7 @@ record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, Mode
         .put("type", m.type())
         .put("context_length", m.contextLength())
         .put("max_output_tokens", m.maxOutputTokens())
-        .put("price", m.price().toCreditsJson())
+        .put("price", MediaOptions.isMedia(m.type()) ? m.mediaPrice().toCreditsJson() : m.price().toCreditsJson())
         .put("enabled", m.enabled())
         .put("listed", m.listed())
         .put("routes", routes)

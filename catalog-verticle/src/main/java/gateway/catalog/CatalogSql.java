@@ -8,7 +8,7 @@ final class CatalogSql {
           + "FROM catalog.channels ORDER BY name";
   static final String SELECT_MODELS =
       "SELECT alias, type, context_length, max_output_tokens, input_micros_per_mtok, output_micros_per_mtok, "
-          + "cache_read_micros_per_mtok, cache_write_micros_per_mtok, enabled, listed, extra, created_at "
+          + "cache_read_micros_per_mtok, cache_write_micros_per_mtok, enabled, listed, extra, media_price, created_at "
           + "FROM catalog.models ORDER BY alias";
   static final String SELECT_ROUTES =
       "SELECT alias, position, channel, upstream_model, priority, weight FROM catalog.model_routes "
@@ -29,8 +29,8 @@ final class CatalogSql {
   static final String UPSERT_MODEL = """
       INSERT INTO catalog.models (alias, type, context_length, max_output_tokens, input_micros_per_mtok,
                                   output_micros_per_mtok, cache_read_micros_per_mtok, cache_write_micros_per_mtok,
-                                  enabled, listed, extra)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                  enabled, listed, extra, media_price)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
       ON CONFLICT (alias) DO UPDATE SET
         type = EXCLUDED.type, context_length = EXCLUDED.context_length,
         max_output_tokens = EXCLUDED.max_output_tokens,
@@ -38,7 +38,8 @@ final class CatalogSql {
         output_micros_per_mtok = EXCLUDED.output_micros_per_mtok,
         cache_read_micros_per_mtok = EXCLUDED.cache_read_micros_per_mtok,
         cache_write_micros_per_mtok = EXCLUDED.cache_write_micros_per_mtok,
-        enabled = EXCLUDED.enabled, listed = EXCLUDED.listed, extra = EXCLUDED.extra, updated_at = now()""";
+        enabled = EXCLUDED.enabled, listed = EXCLUDED.listed, extra = EXCLUDED.extra,
+        media_price = EXCLUDED.media_price, updated_at = now()""";
 
   static final String DELETE_ROUTES = "DELETE FROM catalog.model_routes WHERE alias = $1";
   static final String INSERT_ROUTE =

@@ -2,6 +2,7 @@ package gateway.catalog;
 
 import gateway.catalog.ModelDefinition.RouteDefinition;
 import gateway.common.GatewayError;
+import gateway.common.money.MediaPrice;
 import gateway.common.money.Price;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -101,7 +102,7 @@ final class CatalogStore {
     Future<Void> chain = checkChannelsExist(tx, m)
         .compose(v -> tx.preparedQuery(CatalogSql.UPSERT_MODEL).execute(Tuple.from(new Object[] {
             m.alias(), m.type(), m.contextLength(), m.maxOutputTokens(), p.inputPerMtok(), p.outputPerMtok(),
-            p.cacheReadPerMtok(), p.cacheWritePerMtok(), m.enabled(), m.listed(), m.extra()})))
+            p.cacheReadPerMtok(), p.cacheWritePerMtok(), m.enabled(), m.listed(), m.extra(), m.mediaPrice().toJson()})))
         .compose(v -> tx.preparedQuery(CatalogSql.DELETE_ROUTES).execute(Tuple.of(m.alias())))
         .mapEmpty();
     for (int i = 0; i < m.routes().size(); i++) {
@@ -136,6 +137,7 @@ final class CatalogStore {
         row.getInteger("max_output_tokens"),
         new Price(row.getLong("input_micros_per_mtok"), row.getLong("output_micros_per_mtok"),
             row.getLong("cache_read_micros_per_mtok"), row.getLong("cache_write_micros_per_mtok")),
-        row.getBoolean("enabled"), row.getBoolean("listed"), (JsonObject) row.getValue("extra"), routes);
+        MediaPrice.fromJson((JsonObject) row.getValue("media_price")), row.getBoolean("enabled"),
+        row.getBoolean("listed"), (JsonObject) row.getValue("extra"), routes);
   }
 }

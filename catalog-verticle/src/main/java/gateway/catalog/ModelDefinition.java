@@ -2,6 +2,8 @@ package gateway.catalog;
 
 import gateway.catalog.ChannelDefinition.Fields;
 import gateway.common.GatewayError;
+import gateway.common.bus.ResolvedModel;
+import gateway.common.money.MediaPrice;
 import gateway.common.money.Price;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,10 +16,12 @@ import java.util.Set;
  * A model as the admin API and the catalog file write it. Fields without a column of
  * their own (allow-lists such as available_sizes, description, owned_by, {@code free}) are kept in
  * {@code extra} and shown in {@code /v1/models}. A billable model names its price or is marked
- * {@code free: true}.
+ * {@code free: true}: token prices for llm and embedding models, {@code per_image} for image models
+ * and {@code per_second} for video models (see {@link MediaOptions}).
  */
 record ModelDefinition(String alias, String type, Integer contextLength, Integer maxOutputTokens, Price price,
-                       boolean enabled, boolean listed, JsonObject extra, List<RouteDefinition> routes) {
+                       MediaPrice mediaPrice, boolean enabled, boolean listed, JsonObject extra,
+                       List<RouteDefinition> routes) {
   static final Set<String> TYPES = Set.of("llm", "text2image", "text2video", "embedding");
   /** The prices a billable type must name: embeddings are charged for their input only. */
   private static final Map<String, List<String>> PRICED_FIELDS = Map.of(
@@ -36,15 +40,27 @@ record ModelDefinition(String alias, String type, Integer contextLength, Integer
     if (!TYPES.contains(type)) {
       throw f.invalid("type", "must be one of llm, text2image, text2video, embedding");
     }
-    Price price = price(f, type, json);
     JsonObject extra = new JsonObject();
     json.forEach(entry -> {
       if (!COLUMNS.contains(entry.getKey())) {
         extra.put(entry.getKey(), entry.getValue());
       }
     });
+    Price price = MediaOptions.isMedia(type) ? Price.FREE : price(f, type, json);
+    MediaPrice mediaPrice = MediaOptions.isMedia(type) ? MediaOptions.price(f, type, json, extra) : MediaPrice.NONE;
     return new ModelDefinition(alias, type, positive(f, "context_length"), positive(f, "max_output_tokens"), price,
-        f.optionalBoolean("enabled", true), f.optionalBoolean("listed", true), extra, routes(f, json));
+        mediaPrice, f.optionalBoolean("enabled", true), f.optionalBoolean("listed", true), extra, routes(f, json));
+  }
+
+  /** The allow-lists the router checks requests against: the {@link ResolvedModel#OPTION_FIELDS} this model names. */
+  JsonObject options() {
+    JsonObject options = new JsonObject();
+    for (String field : ResolvedModel.OPTION_FIELDS) {
+      if (extra.getValue(field) != null) {
+        options.put(field, extra.getValue(field));
+      }
+    }
+    return options;
   }
 
   /**

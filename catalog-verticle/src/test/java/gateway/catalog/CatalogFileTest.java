@@ -84,7 +84,7 @@ class CatalogFileTest {
     }
     Path ok = write(channel + "models:\n  - {alias: e, type: embedding, price: {input_per_mtok: 0.1}}\n"
         + "  - {alias: z, price: {input_per_mtok: 0, output_per_mtok: 0}}\n"
-        + "  - {alias: img, type: text2image}\n");
+        + "  - {alias: img, type: text2image, price: {per_image: {\"1024x1024\": 4}}}\n");
     assertThat(CatalogFile.read(ok, Map.<String, String>of()::get).models()).hasSize(3);
   }
 

@@ -1,5 +1,6 @@
 package gateway.common.bus;
 
+import gateway.common.money.MediaPrice;
 import gateway.common.money.Price;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,12 +10,28 @@ import java.util.List;
 /**
  * The reply of {@code catalog.resolve}: what the requested name means, what it costs and
  * the routes that can serve it, lowest priority first.
+ *
+ * @param mediaPrice what an image or a video second costs (image and video models)
+ * @param options    the model's allow-lists as the catalog names them ({@code available_sizes},
+ *                   {@code available_qualities}, {@code max_n}, {@code available_resolutions},
+ *                   {@code available_ratios}, {@code available_durations}); empty when it has none
  */
 public record ResolvedModel(String alias, String type, Integer contextLength, Integer maxOutputTokens,
-                            Price price, List<Route> routes) {
+                            Price price, List<Route> routes, MediaPrice mediaPrice, JsonObject options) {
+  /** The allow-list fields a model may name. */
+  public static final List<String> OPTION_FIELDS = List.of("available_sizes", "available_qualities", "max_n",
+      "available_resolutions", "available_ratios", "available_durations");
 
   public ResolvedModel {
     routes = List.copyOf(routes);
+    mediaPrice = mediaPrice == null ? MediaPrice.NONE : mediaPrice;
+    options = options == null ? new JsonObject() : options.copy();
+  }
+
+  /** A model priced by tokens alone, without allow-lists. */
+  public ResolvedModel(String alias, String type, Integer contextLength, Integer maxOutputTokens, Price price,
+                       List<Route> routes) {
+    this(alias, type, contextLength, maxOutputTokens, price, routes, MediaPrice.NONE, new JsonObject());
   }
 
   public JsonObject toJson() {
@@ -26,6 +43,8 @@ public record ResolvedModel(String alias, String type, Integer contextLength, In
         .put("context_length", contextLength)
         .put("max_output_tokens", maxOutputTokens)
         .put("price", price.toJson())
+        .put("media_price", mediaPrice.toJson())
+        .put("options", options)
         .put("routes", routeArray);
   }
 
@@ -40,6 +59,8 @@ public record ResolvedModel(String alias, String type, Integer contextLength, In
         json.getInteger("context_length"),
         json.getInteger("max_output_tokens"),
         Price.fromJson(json.getJsonObject("price")),
-        routes);
+        routes,
+        MediaPrice.fromJson(json.getJsonObject("media_price")),
+        json.getJsonObject("options"));
   }
 }
