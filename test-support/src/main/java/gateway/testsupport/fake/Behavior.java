@@ -66,13 +66,47 @@ import java.util.Objects;
  *       stream) every {@code chunkDelay} (200 ms when none is set) until the client closes the connection, as a
  *       stuck provider behind a keep-alive proxy does. Gemini's last content chunk carries its finish reason, so
  *       there that chunk is held back too.</li>
+ * <h2>Media</h2>
+ * The fake also speaks the OpenAI Images API ({@code POST /v1/images/generations}, multipart
+ * {@code /v1/images/edits}), Gemini image output ({@code generateContent} whose {@code generationConfig}
+ * asks for {@code responseModalities} {@code IMAGE}), the OpenAI Videos API ({@code POST /v1/videos}, JSON or
+ * multipart; {@code GET /v1/videos/{id}}; {@code GET /v1/videos/{id}/content}) and DashScope's asynchronous video
+ * synthesis ({@code POST /api/v1/services/aigc/video-generation/video-synthesis} with {@code X-DashScope-Async:
+ * enable}; {@code GET /api/v1/tasks/{id}}). Behaviors there:
+ * <ul>
+ *   <li>{@link #images()} and its modifiers {@link #imageCount}, {@link #noImages()}, {@link #asUrls()},
+ *       {@link #asBase64()}, {@link #urlsExpireAfter}: real PNG bytes; URLs point at the fake itself
+ *       ({@code /files/...?expires=..&signature=..}), are counted per download
+ *       ({@link FakeUpstream#downloadsOf}) and answer 403 once expired, 404 when unknown.</li>
+ *   <li>{@link #videoJob()} and {@link #endsAfterPolls}, {@link #endsAfter}, {@link #jobFails},
+ *       {@link #jobCanceled()}, {@link #jobStalls()}, {@link #deliversSeconds}: the job's script is fixed when it
+ *       is created and kept in the fake's memory for the fake's lifetime, so a gateway restarted meanwhile finds
+ *       it where it left it; status polls are counted per job ({@link FakeUpstream#pollsOf}). The finished file is
+ *       a real MP4 whose header lasts the delivered seconds ({@link FakeMediaFiles#mp4}).</li>
+ *   <li>{@link #error(int, String)} renders each media API's own error: OpenAI's body; DashScope
+ *       {@code {"code", "message", "request_id"}} with its codes (400 {@code InvalidParameter}, 401
+ *       {@code InvalidApiKey}, 403 {@code AccessDenied}, 429 {@code Throttling.RateQuota}, 5xx
+ *       {@code InternalError}); Gemini's {@code google.rpc} status. {@link #firstByteDelay}, {@link #hang()} and
+ *       {@link #connectionReset()} work on the create and generation calls as on chat.</li>
+ *   <li>An unscripted model, or a {@link #reply} scripted on an OpenAI image or video endpoint or DashScope,
+ *       gets the default: {@code images()} or {@code videoJob()}. On Gemini a reply stays a text-only answer
+ *       (a model that drew nothing).</li>
  * </ul>
  */
 public final class Behavior {
 
-  enum Kind { REPLY, ERROR, HANG, RESET, RAW }
+  enum Kind { REPLY, ERROR, HANG, RESET, RAW, IMAGES, VIDEO_JOB }
 
   static final Duration DEFAULT_HEARTBEAT = Duration.ofMillis(200);
+
+  /** How images are handed back: as the request's {@code response_format} asks, or always one way. */
+  enum ImageDelivery { AS_REQUESTED, URL, BASE64 }
+
+  /** The end a video job comes to. */
+  enum JobEnd { SUCCEED, FAIL, CANCEL, STALL }
+
+  static final Duration DEFAULT_URL_TTL = Duration.ofHours(1);
+  static final int DEFAULT_POLLS_TO_FINISH = 2;
 
   record ToolCall(String name, String argumentsJson, JsonObject arguments) {}
 
@@ -106,6 +140,15 @@ public final class Behavior {
   final int noiseAfterChunks;
   final int noiseBytes;
   final boolean neverEnds;
+  final Integer imageCount;
+  final ImageDelivery imageDelivery;
+  final Duration urlTtl;
+  final JobEnd jobEnd;
+  final int pollsToEnd;
+  final Duration timeToEnd;
+  final String jobErrorCode;
+  final String jobErrorMessage;
+  final Integer deliveredSeconds;
 
   private Behavior(Builder b) {
     this.kind = b.kind;
@@ -138,6 +181,15 @@ public final class Behavior {
     this.noiseAfterChunks = b.noiseAfterChunks;
     this.noiseBytes = b.noiseBytes;
     this.neverEnds = b.neverEnds;
+    this.imageCount = b.imageCount;
+    this.imageDelivery = b.imageDelivery;
+    this.urlTtl = b.urlTtl;
+    this.jobEnd = b.jobEnd;
+    this.pollsToEnd = b.pollsToEnd;
+    this.timeToEnd = b.timeToEnd;
+    this.jobErrorCode = b.jobErrorCode;
+    this.jobErrorMessage = b.jobErrorMessage;
+    this.deliveredSeconds = b.deliveredSeconds;
   }
 
   /** The assistant answers with this text. */
@@ -187,6 +239,110 @@ public final class Behavior {
    */
   public static Behavior connectionReset() {
     return new Behavior(new Builder(Kind.RESET));
+  }
+
+  /**
+   * Media: an image answer with as many images as the request's {@code n} (1 without), each a real PNG of the
+   * requested {@code size} ({@link FakeMediaFiles#png}); as URLs or base64 as {@code response_format} asks
+   * (base64 when absent, like gpt-image-1). See "Media" in the class documentation.
+   */
+  public static Behavior images() {
+    return new Behavior(new Builder(Kind.IMAGES));
+  }
+
+  /** Media: a successful answer without any image (OpenAI {@code data: []}; Gemini a text-only candidate). */
+  public static Behavior noImages() {
+    return images().imageCount(0);
+  }
+
+  /** Media: exactly {@code count} images whatever {@code n} asked (fewer than asked, or none). */
+  public Behavior imageCount(int count) {
+    Builder b = copy();
+    b.imageCount = (int) nonNegative(count, "imageCount");
+    return new Behavior(b);
+  }
+
+  /** Media: images as URLs on the fake itself, whatever {@code response_format} asked (as dall-e-3 hosts do). */
+  public Behavior asUrls() {
+    Builder b = copy();
+    b.imageDelivery = ImageDelivery.URL;
+    return new Behavior(b);
+  }
+
+  /** Media: images as {@code b64_json}, whatever {@code response_format} asked (as gpt-image-1 always does). */
+  public Behavior asBase64() {
+    Builder b = copy();
+    b.imageDelivery = ImageDelivery.BASE64;
+    return new Behavior(b);
+  }
+
+  /**
+   * Media: URLs the fake hands out (image URLs, DashScope {@code video_url}, OpenAI video content) stop working
+   * this long after they were made: 403 like an expired signed URL. Default one hour.
+   */
+  public Behavior urlsExpireAfter(Duration ttl) {
+    Builder b = copy();
+    b.urlTtl = Objects.requireNonNull(ttl, "ttl");
+    return new Behavior(b);
+  }
+
+  /**
+   * Media: an asynchronous video job (OpenAI {@code POST /v1/videos}, DashScope video-synthesis) that is queued
+   * at creation and succeeds on its second status poll, delivering the requested duration.
+   */
+  public static Behavior videoJob() {
+    return new Behavior(new Builder(Kind.VIDEO_JOB));
+  }
+
+  /** Media: the job reaches its end (success, failure or cancel) on the {@code n}-th status poll (1 or more). */
+  public Behavior endsAfterPolls(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("a job ends on a poll, the first at the earliest: " + n);
+    }
+    Builder b = copy();
+    b.pollsToEnd = n;
+    b.timeToEnd = null;
+    return new Behavior(b);
+  }
+
+  /** Media: the job reaches its end once this much time has passed since its creation, however often it is polled. */
+  public Behavior endsAfter(Duration d) {
+    Builder b = copy();
+    b.timeToEnd = Objects.requireNonNull(d, "d");
+    return new Behavior(b);
+  }
+
+  /** Media: the job fails at its end with this provider error code and message. */
+  public Behavior jobFails(String code, String message) {
+    Builder b = copy();
+    b.jobEnd = JobEnd.FAIL;
+    b.jobErrorCode = Objects.requireNonNull(code, "code");
+    b.jobErrorMessage = Objects.requireNonNull(message, "message");
+    return new Behavior(b);
+  }
+
+  /** Media: the job is canceled at its end (DashScope {@code CANCELED}; OpenAI has no such state: {@code failed}). */
+  public Behavior jobCanceled() {
+    Builder b = copy();
+    b.jobEnd = JobEnd.CANCEL;
+    return new Behavior(b);
+  }
+
+  /** Media: the job never ends: it stays in progress however long and often it is polled. */
+  public Behavior jobStalls() {
+    Builder b = copy();
+    b.jobEnd = JobEnd.STALL;
+    return new Behavior(b);
+  }
+
+  /**
+   * Media: a successful job delivers (and reports) this many seconds instead of the requested duration, as an
+   * upstream that made 10 s when 4 were asked (new-api #5498); the MP4's own header says the same.
+   */
+  public Behavior deliversSeconds(int seconds) {
+    Builder b = copy();
+    b.deliveredSeconds = (int) nonNegative(seconds, "seconds");
+    return new Behavior(b);
   }
 
   /** Explicit provider-neutral totals; see the class documentation for how each protocol reports them. */
@@ -365,6 +521,9 @@ public final class Behavior {
       case RESET -> "Behavior[connectionReset]";
       case RAW -> "Behavior[raw " + rawStatus + " " + rawContentType + ", " + rawBody.length + " bytes]";
       case REPLY -> "Behavior[reply '" + text + "', " + toolCalls.size() + " tool call(s)]";
+      case IMAGES -> "Behavior[images " + (imageCount == null ? "n" : imageCount) + " " + imageDelivery + "]";
+      case VIDEO_JOB -> "Behavior[video job " + jobEnd + " after " + (timeToEnd != null ? timeToEnd : pollsToEnd + " polls")
+          + (deliveredSeconds != null ? ", " + deliveredSeconds + " s delivered" : "") + "]";
     };
   }
 
@@ -423,6 +582,15 @@ public final class Behavior {
     b.noiseAfterChunks = noiseAfterChunks;
     b.noiseBytes = noiseBytes;
     b.neverEnds = neverEnds;
+    b.imageCount = imageCount;
+    b.imageDelivery = imageDelivery;
+    b.urlTtl = urlTtl;
+    b.jobEnd = jobEnd;
+    b.pollsToEnd = pollsToEnd;
+    b.timeToEnd = timeToEnd;
+    b.jobErrorCode = jobErrorCode;
+    b.jobErrorMessage = jobErrorMessage;
+    b.deliveredSeconds = deliveredSeconds;
     return b;
   }
 
@@ -457,6 +625,15 @@ public final class Behavior {
     int noiseAfterChunks = -1;
     int noiseBytes;
     boolean neverEnds;
+    Integer imageCount;
+    ImageDelivery imageDelivery = ImageDelivery.AS_REQUESTED;
+    Duration urlTtl = DEFAULT_URL_TTL;
+    JobEnd jobEnd = JobEnd.SUCCEED;
+    int pollsToEnd = DEFAULT_POLLS_TO_FINISH;
+    Duration timeToEnd;
+    String jobErrorCode;
+    String jobErrorMessage;
+    Integer deliveredSeconds;
 
     Builder(Kind kind) {
       this.kind = kind;

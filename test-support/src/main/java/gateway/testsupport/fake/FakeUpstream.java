@@ -30,17 +30,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stand-in LLM provider for tests: a real HTTP server on 127.0.0.1 speaking the published wire formats of
  * OpenAI Chat Completions, OpenAI Responses, OpenAI Embeddings, Anthropic Messages and Google Gemini
  * (generateContent / streamGenerateContent), streaming included, with the providers' own auth failures and
- * error bodies. Tests script per upstream model what happens ({@link #script(String, Behavior...)}) and inspect
+ * error bodies; and the media APIs: OpenAI Images and Videos, Gemini image output and DashScope's asynchronous
+ * video synthesis (see "Media" in {@link Behavior}). Tests script per upstream model what happens ({@link #script(String, Behavior...)}) and inspect
  * what the gateway sent ({@link #requests()}).
  *
  * <p>Faithful to: paths, required headers and fields, response objects and their field names, stream event
  * names, order and framing ({@code \n\n} for OpenAI/Anthropic, {@code \r\n\r\n} for Gemini), {@code [DONE]}
  * only for chat completions, usage semantics per provider (see {@link Behavior}), error bodies and types.
  * Simplified: it never looks at the prompt beyond counting its characters; ids are random but well-shaped;
- * token counts are estimates unless scripted; one choice only ({@code n} is ignored); no logprobs, images,
+ * token counts are estimates unless scripted; one chat choice only ({@code n} is ignored); no logprobs,
  * audio, thinking blocks or server tools. Broken only where a test asks: {@link Behavior}'s garbage behaviors
  * (raw bodies, wrong statuses and content types, truncated bodies, noise in a stream, a stream that never ends)
  * and streaming faults; {@link #activeRequests()} tells a test afterwards whether every call was ended.
+ * Images are always PNG.
  *
  * <p>Every request runs on the server's event loop without blocking; with no delays scripted a request costs one
  * JSON parse and one encode. Recording keeps a copy of every request; a load benchmark can turn it off with
@@ -80,12 +82,14 @@ public final class FakeUpstream {
       }
     }
   };
+  private final MediaEndpoints media;
   private volatile HttpServer server;
   private volatile String expectedApiKey;
   private volatile boolean recording = true;
 
   private FakeUpstream(Vertx vertx) {
     this.vertx = vertx;
+    this.media = new MediaEndpoints(this);
   }
 
   /** Binds 127.0.0.1 on a random free port. */
@@ -124,6 +128,37 @@ public final class FakeUpstream {
   /** {@code http://127.0.0.1:<port>/v1beta}: {@code POST /v1beta/models/{m}:generateContent}. */
   public String geminiBaseUrl() {
     return "http://" + HOST + ":" + port() + "/v1beta";
+  }
+
+  /**
+   * {@code http://127.0.0.1:<port>/api/v1}, DashScope's API root: {@code POST
+   * /api/v1/services/aigc/video-generation/video-synthesis} and {@code GET /api/v1/tasks/{task_id}}.
+   */
+  public String dashScopeBaseUrl() {
+    return "http://" + HOST + ":" + port() + "/api/v1";
+  }
+
+  /** {@code http://127.0.0.1:<port>}: where the fake's own media URLs ({@code /files/...}) live. */
+  String origin() {
+    return "http://" + HOST + ":" + port();
+  }
+
+  /** Status polls a video job (OpenAI video id or DashScope task id) has had; 0 for an unknown job. */
+  public int pollsOf(String jobId) {
+    return media.pollsOf(jobId);
+  }
+
+  /**
+   * Downloads of one media URL the fake handed out (an image URL, a DashScope {@code video_url}, given whole or
+   * as its path), or of an OpenAI video's {@code /v1/videos/{id}/content}; expired and refused attempts count too.
+   */
+  public int downloadsOf(String url) {
+    return media.downloadsOf(url);
+  }
+
+  /** The ids of every video job created on this fake, oldest first. */
+  public List<String> videoJobIds() {
+    return media.jobIds();
   }
 
   /**
@@ -204,9 +239,10 @@ public final class FakeUpstream {
     return this;
   }
 
-  /** Forgets scripts, recorded requests and the cancelled-stream count; keeps the expected API key. */
+  /** Forgets scripts, recorded requests, video jobs, hosted files and the counters; keeps the expected API key. */
   public void reset() {
     scripts.clear();
+    media.reset();
     synchronized (requests) {
       requests.clear();
     }
@@ -224,6 +260,9 @@ public final class FakeUpstream {
     };
     request.response().endHandler(v -> finished.run());
     request.response().closeHandler(v -> finished.run());
+    if (media.handles(request)) {
+      return;
+    }
     Route route = route(request);
     request.body()
         .onSuccess(body -> dispatch(request, route, body, finished))
@@ -258,6 +297,10 @@ public final class FakeUpstream {
       send(request, refusal, null);
       return;
     }
+    if (wire == GeminiWire.SSE && !stream && GeminiImageWire.asksForImages(body)) {
+      media.geminiImages(request, body, model);
+      return;
+    }
     respond(request, wire, next(model), body, model, stream, finished);
   }
 
@@ -285,13 +328,34 @@ public final class FakeUpstream {
               () -> send(request, 200, wire.contentType(), answer, behavior));
         }
       }
+      case IMAGES, VIDEO_JOB -> send(request, wire.error(400, "this model makes media, not " + wire.protocol()),
+          behavior);
       default -> throw new IllegalStateException("unknown behavior " + behavior.kind);
     }
   }
 
   private Behavior next(String model) {
+    return nextOr(model, Behavior.reply("Hello from " + model));
+  }
+
+  /** The next scripted behavior for {@code model}, or {@code fallback} when it has no script. */
+  Behavior nextOr(String model, Behavior fallback) {
     Script script = scripts.get(model);
-    return script != null ? script.next() : Behavior.reply("Hello from " + model);
+    return script != null ? script.next() : fallback;
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  String expectedApiKey() {
+    return expectedApiKey;
+  }
+
+  void recordIfOn(RecordedRequest recorded) {
+    if (recording) {
+      record(recorded);
+    }
   }
 
   private void record(RecordedRequest recorded) {
@@ -412,6 +476,35 @@ public final class FakeUpstream {
         response.headers().add(header.getKey(), header.getValue());
       }
     }
+  }
+
+  /** For the media wires: like the chat paths' first-byte delay, on a response alone. */
+  void afterFirstByteDelay(HttpServerResponse response, Behavior behavior, Runnable action) {
+    long delay = StreamWriter.millis(behavior.firstByteDelay);
+    if (delay == 0) {
+      action.run();
+      return;
+    }
+    long timer = vertx.setTimer(delay, id -> {
+      if (!response.closed()) {
+        action.run();
+      }
+    });
+    response.closeHandler(v -> vertx.cancelTimer(timer));
+  }
+
+  /** For the media wires: a whole answer, as rendered (the garbage options are the chat paths'). */
+  static void send(HttpServerResponse response, ErrorResponse error, Behavior behavior) {
+    send(response, error.status(), error.contentType(), error.body(), behavior);
+  }
+
+  static void send(HttpServerResponse response, int status, String contentType, Buffer body, Behavior behavior) {
+    if (response.closed()) {
+      return;
+    }
+    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+    addHeaders(response, behavior);
+    response.end(body);
   }
 
   /** Closes the TCP connection; with {@code reset} an RST instead of a FIN where the transport allows it. */

@@ -1,0 +1,26 @@
+package gateway.router.media;
+
+/**
+ * Where an upstream video job stands, across providers: OpenAI {@code queued | in_progress | completed | failed};
+ * DashScope {@code PENDING | RUNNING | SUCCEEDED | FAILED | CANCELED | UNKNOWN}.
+ */
+public enum VideoJobStatus {
+  QUEUED(false),
+  RUNNING(false),
+  SUCCEEDED(true),
+  FAILED(true),
+  CANCELED(true),
+  /** The upstream does not know the job (DashScope: expired after 24 hours, or never existed). */
+  UNKNOWN(false);
+
+  private final boolean terminal;
+
+  VideoJobStatus(boolean terminal) {
+    this.terminal = terminal;
+  }
+
+  /** An end the job will not leave: success, failure or cancel. */
+  public boolean isTerminal() {
+    return terminal;
+  }
+}
