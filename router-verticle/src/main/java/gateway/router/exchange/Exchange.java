@@ -99,7 +99,12 @@ final class Exchange {
     }
     settlement.attempting(route);
     attempt = new UpstreamAttempt(services, call, route, adapter, translation, ctx.response(), settlement);
-    return attempt.run(plan.bound().outputLimit(), remainingMs());
+    return attempt.run(plan.bound().outputLimit(), remainingMs()).onSuccess(outcome -> {
+      if (outcome instanceof AttemptOutcome.Failed failed) {
+        LOG.atWarn().addKeyValue("request_id", requestId).log("request {}: channel '{}' failed (status {}): {}",
+            requestId, route.channel().name(), failed.error().status(), failed.error().message());
+      }
+    });
   }
 
   private void end(RouteLoop.Ending ending) {
