@@ -33,6 +33,7 @@ FAKE_JAVA_OPTS=${FAKE_JAVA_OPTS:-"-Xms256m -Xmx512m"}
 PROFILE=${PROFILE:-0}                     # 1: JFR on the gateway, hot-method summary at the end
 KEEP_TMP=${KEEP_TMP:-0}
 REBUILD=${REBUILD:-0}
+BASELINE_JAR=${BASELINE_JAR:-}            # another build's gateway.jar: measured as target "baseline" in the same run
 OUT=${BENCH_OUT:-"$BENCH/out/$(date +%Y%m%d-%H%M%S)"}
 
 GATEWAY_JAR="$ROOT/launcher/target/gateway.jar"
@@ -69,13 +70,18 @@ if [ "$REBUILD" = 1 ] || [ ! -f "$GATEWAY_JAR" ] || [ ! -f "$FAKE_JAR" ]; then
 fi
 [ -f "$GATEWAY_JAR" ] || die "$GATEWAY_JAR is missing after the build"
 [ -f "$FAKE_JAR" ] || die "$FAKE_JAR is missing after the build"
+if [ -n "$BASELINE_JAR" ]; then
+  [ -f "$BASELINE_JAR" ] || die "BASELINE_JAR=$BASELINE_JAR does not exist"
+  [ -n "${GATEWAY_PG_URL:-}" ] || die "BASELINE_JAR needs GATEWAY_PG_URL (each gateway gets a database of its own)"
+  case " $TARGETS " in *" baseline "*) ;; *) TARGETS="$TARGETS baseline" ;; esac
+fi
 
 # ---------------------------------------------------------------- processes and cleanup
 TMP=$(mktemp -d /tmp/gw-bench.XXXXXX)
 chmod 755 "$TMP"
 mkdir -p "$OUT"
 PIDS=()          # started processes, stopped in reverse order
-DB_CREATED=""
+DB_CREATED=""    # databases this run created, dropped at exit
 ADMIN_PG_URL=""  # where CREATE/DROP DATABASE run (GATEWAY_PG_URL's own database)
 
 stop_pid() {
@@ -102,11 +108,12 @@ cleanup() {
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
     stop_pid "${PIDS[$i]%%:*}" "${PIDS[$i]#*:}"
   done
-  if [ -n "$DB_CREATED" ]; then
-    psql -q -X "$ADMIN_PG_URL" -c "DROP DATABASE IF EXISTS \"$DB_CREATED\" WITH (FORCE)" >/dev/null 2>&1 \
-      && log "dropped database $DB_CREATED" || log "could not drop database $DB_CREATED: drop it by hand"
-  fi
-  for f in gateway.log fake.log nginx/error.log; do
+  local db
+  for db in $DB_CREATED; do
+    psql -q -X "$ADMIN_PG_URL" -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 \
+      && log "dropped database $db" || log "could not drop database $db: drop it by hand"
+  done
+  for f in gateway.log baseline.log fake.log nginx/error.log; do
     [ -f "$TMP/$f" ] && cp "$TMP/$f" "$OUT/$(basename "$f")" 2>/dev/null
   done
   if [ "$KEEP_TMP" = 1 ]; then
@@ -228,11 +235,14 @@ if [ -n "${GATEWAY_PG_URL:-}" ]; then
   hostpart=${base#*://}
   if [[ "$hostpart" == */* ]]; then prefix="${base%%://*}://${hostpart%%/*}"; else prefix=$base; fi
   PG_URL="$prefix/$BENCH_DB$query"
-  log "using the machine's Postgres: fresh database $BENCH_DB"
-  PGOPTIONS='-c client_min_messages=warning' psql -q -X -v ON_ERROR_STOP=1 "$ADMIN_PG_URL" \
-    -c "DROP DATABASE IF EXISTS \"$BENCH_DB\" WITH (FORCE)" >/dev/null
-  psql -q -X -v ON_ERROR_STOP=1 "$ADMIN_PG_URL" -c "CREATE DATABASE \"$BENCH_DB\"" >/dev/null
-  DB_CREATED=$BENCH_DB
+  fresh_db() {  # name
+    log "using the machine's Postgres: fresh database $1"
+    PGOPTIONS='-c client_min_messages=warning' psql -q -X -v ON_ERROR_STOP=1 "$ADMIN_PG_URL" \
+      -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null
+    psql -q -X -v ON_ERROR_STOP=1 "$ADMIN_PG_URL" -c "CREATE DATABASE \"$1\"" >/dev/null
+    DB_CREATED="$DB_CREATED $1"
+  }
+  fresh_db "$BENCH_DB"
   GW_ENV+=(GATEWAY_PG_URL="$PG_URL")
 else
   log "no GATEWAY_PG_URL: the gateway runs its embedded Postgres"
@@ -266,10 +276,11 @@ fi
 log "gateway ready (Postgres: ${PG_URL:-unknown})"
 
 # ---------------------------------------------------------------- account, credits, key
+ADMIN_PORT=$GATEWAY_PORT  # which gateway admin() talks to
 admin() {  # method path [json]
   local args=(-fsS -X "$1" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json')
   [ $# -ge 3 ] && args+=(-d "$3")
-  curl "${args[@]}" "http://127.0.0.1:$GATEWAY_PORT/admin$2"
+  curl "${args[@]}" "http://127.0.0.1:$ADMIN_PORT/admin$2"
 }
 ACCOUNT_IDS=()
 API_KEYS=()
@@ -288,17 +299,55 @@ BENCH_KEYS=$(IFS=,; echo "${API_KEYS[*]}")
 export BENCH_KEYS
 log "$ACCOUNTS account(s) with $CREDITS credits each, a key for $MODEL each"
 
+# ---------------------------------------------------------------- baseline: another build, same set-up
+BASELINE_PID=""; BASELINE_PORT=""; BASELINE_PG_URL=""; BASELINE_KEYS=""
+if [ -n "$BASELINE_JAR" ]; then
+  BASELINE_PORT=$(free_port)
+  BASELINE_PG_URL="$prefix/${BENCH_DB}_baseline$query"
+  fresh_db "${BENCH_DB}_baseline"
+  mkdir -p "$TMP/baseline-data"
+  log "starting the baseline gateway ($BASELINE_JAR) on 127.0.0.1:$BASELINE_PORT"
+  # shellcheck disable=SC2086
+  start_bg baseline "$TMP/baseline.log" env "${GW_ENV[@]}" GATEWAY_HTTP_PORT="$BASELINE_PORT" \
+    GATEWAY_DATA_DIR="$TMP/baseline-data" GATEWAY_PG_URL="$BASELINE_PG_URL" GATEWAY_METRICS_PORT="$(free_port)" java $GATEWAY_JAVA_OPTS -jar "$BASELINE_JAR"
+  BASELINE_PID=$LAST_PID
+  for i in $(seq 1800); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$BASELINE_PORT/health/ready" 2>/dev/null && break
+    alive_or_die "$BASELINE_PID" "the baseline gateway" "$TMP/baseline.log"
+    sleep 0.1
+  done
+  curl -fsS -o /dev/null "http://127.0.0.1:$BASELINE_PORT/health/ready" || die "the baseline was not ready within 180 s"
+  ADMIN_PORT=$BASELINE_PORT
+  keys=()
+  for n in $(seq "$ACCOUNTS"); do
+    id=$(admin POST /accounts "{\"name\":\"bench-$n\"}" | jq -er .id) || die "baseline: could not create an account"
+    admin POST "/accounts/$id/credits" "{\"amount_credits\": $CREDITS, \"note\": \"bench\"}" >/dev/null \
+      || die "baseline: could not add credits"
+    keys+=("$(admin POST "/accounts/$id/keys" "{\"name\":\"bench\",\"models\":[\"$MODEL\"]}" | jq -er .key)") \
+      || die "baseline: could not create a key"
+  done
+  BASELINE_KEYS=$(IFS=,; echo "${keys[*]}")
+  ADMIN_PORT=$GATEWAY_PORT
+  log "baseline ready, $ACCOUNTS account(s) of its own"
+fi
+is_gateway() { [ "$1" = gateway ] || [ "$1" = baseline ]; }
+pid_of() { if [ "$1" = baseline ]; then echo "$BASELINE_PID"; else echo "$GATEWAY_PID"; fi; }
+pg_of() { if [ "$1" = baseline ]; then echo "$BASELINE_PG_URL"; else echo "$PG_URL"; fi; }
+keys_of() { if [ "$1" = baseline ]; then echo "$BASELINE_KEYS"; else echo "$BENCH_KEYS"; fi; }
+
 url_of() {
   case $1 in
     direct) echo "http://127.0.0.1:$FAKE_PORT" ;;
     nginx) echo "http://127.0.0.1:$NGINX_PORT" ;;
     gateway) echo "http://127.0.0.1:$GATEWAY_PORT" ;;
+    baseline) echo "http://127.0.0.1:$BASELINE_PORT" ;;
   esac
 }
 
 # ---------------------------------------------------------------- sanity: every target answers right
 for target in $TARGETS; do
   base=$(url_of "$target")
+  API_KEY=$(keys_of "$target"); API_KEY=${API_KEY%%,*}
   body=$(curl -fsS "$base/v1/chat/completions" -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' \
     -d "{\"model\":\"$MODEL\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}") \
     || die "$target: the non-stream request failed"
@@ -310,6 +359,7 @@ for target in $TARGETS; do
   grep -q '^data: \[DONE\]' <<<"$stream" || die "$target: the stream did not end with [DONE]: $stream"
   grep -q '"usage":{' <<<"$stream" || die "$target: the stream carried no usage: $stream"
 done
+API_KEY=${API_KEYS[0]}
 log "every target answers non-stream and stream requests"
 
 # ---------------------------------------------------------------- measuring
@@ -329,18 +379,20 @@ proc_ticks() {  # sum of utime+stime of the given pids
 }
 # The Postgres backends serving the gateway's database (not the server's background processes,
 # nor other clients of a shared server).
-pg_pids() {
-  [ -n "$PG_URL" ] || return 0
-  psql -X -At "$PG_URL" -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" 2>/dev/null || true
+pg_pids() {  # [pg url]
+  local url=${1:-$PG_URL}
+  [ -n "$url" ] || return 0
+  psql -X -At "$url" -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" 2>/dev/null || true
 }
 nginx_pids() { echo "$NGINX_PID"; pgrep -P "$NGINX_PID" || true; }
 machine_ticks() { awk '/^cpu /{busy=$2+$3+$4+$7+$8; print busy, busy+$5+$6}' /proc/stat; }
 
 # The gateway answers before it settles: after a gateway run, wait (30 s at most) until every
 # hold is settled, so its billing backlog does not land on the next target's round. Prints ms.
-total_held() {  # what is held over every bench account ("0" when nothing): one query, else the admin API
-  if [ -n "$PG_URL" ]; then
-    psql -X -At "$PG_URL" -c "SELECT COALESCE(sum(held_micros), 0) FROM billing.balances" 2>/dev/null || echo unknown
+total_held() {  # [pg url]: what is held over every bench account ("0" when nothing): one query, else the admin API
+  local url=${1:-$PG_URL}
+  if [ -n "$url" ]; then
+    psql -X -At "$url" -c "SELECT COALESCE(sum(held_micros), 0) FROM billing.balances" 2>/dev/null || echo unknown
     return
   fi
   local id h
@@ -351,11 +403,11 @@ total_held() {  # what is held over every bench account ("0" when nothing): one 
   echo 0
 }
 
-drain_holds() {
+drain_holds() {  # [pg url]
   local t0 t1 held i
   t0=$(date +%s%N)
   for i in $(seq 3000); do
-    held=$(total_held)
+    held=$(total_held "${1:-}")
     [ "$held" = 0 ] && break
     sleep 0.01
   done
@@ -365,9 +417,9 @@ drain_holds() {
 }
 
 # Per-thread CPU ticks of the gateway as "name ticks" lines (digits in names folded to N).
-thread_ticks() {
+thread_ticks() {  # [pid]
   local f
-  for f in /proc/"$GATEWAY_PID"/task/*/stat; do
+  for f in /proc/"${1:-$GATEWAY_PID}"/task/*/stat; do
     sed -E 's/^[0-9]+ \((.*)\) [A-Z] (.*)$/\1\t\2/' "$f" 2>/dev/null
   done | awk -F '\t' '{ split($2, a, " "); name = $1; gsub(/[0-9]+/, "N", name); t[name] += a[11] + a[12] }
     END { for (n in t) print n "\t" t[n] }'
@@ -378,21 +430,23 @@ run_wrk() {  # phase mode target round connections threads duration delay_ms
   local stream=false
   [ "$mode" = stream ] && stream=true
   local g0 p0 f0 n0 m0 g1 p1 f1 n1 m1 out result backends threads0=""
-  backends=$(pg_pids)
+  local gw_pid pg_url
+  gw_pid=$(pid_of "$target"); pg_url=$(pg_of "$target")
+  backends=$(pg_pids "$pg_url")
   if [ "$PROFILE" = 1 ] && [ "$target" = gateway ] && [ "$phase" = loaded ]; then threads0=$(thread_ticks); fi
   # shellcheck disable=SC2086
-  g0=$(proc_ticks "$GATEWAY_PID"); p0=$(proc_ticks $backends); f0=$(proc_ticks "$FAKE_PID")
+  g0=$(proc_ticks "$gw_pid"); p0=$(proc_ticks $backends); f0=$(proc_ticks "$FAKE_PID")
   n0=$(proc_ticks $(nginx_pids)); read -r mb0 mt0 < <(machine_ticks)
-  out=$(BENCH_DELAY_MS=$delay wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s -s "$LUA" \
-    "$(url_of "$target")" -- "$API_KEY" "$stream" "$MODEL" 2>&1) || { echo "$out" >&2; die "wrk failed"; }
+  out=$(BENCH_KEYS=$(keys_of "$target") BENCH_DELAY_MS=$delay wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s -s "$LUA" \
+    "$(url_of "$target")" -- "$(keys_of "$target" | cut -d, -f1)" "$stream" "$MODEL" 2>&1) || { echo "$out" >&2; die "wrk failed"; }
   # shellcheck disable=SC2086
-  g1=$(proc_ticks "$GATEWAY_PID"); p1=$(proc_ticks $backends); f1=$(proc_ticks "$FAKE_PID")
+  g1=$(proc_ticks "$gw_pid"); p1=$(proc_ticks $backends); f1=$(proc_ticks "$FAKE_PID")
   n1=$(proc_ticks $(nginx_pids)); read -r mb1 mt1 < <(machine_ticks)
   if [ -n "$threads0" ]; then  # where the gateway's CPU went during this round, by thread
     { echo "$threads0" | sed 's/^/0\t/'; thread_ticks | sed 's/^/1\t/'; } >>"$OUT/gateway-threads.raw"
   fi
   local drain_ms=0
-  if [ "$target" = gateway ]; then drain_ms=$(drain_holds); fi
+  if is_gateway "$target"; then drain_ms=$(drain_holds "$pg_url"); fi
   result=$(grep '^RESULT ' <<<"$out" | tail -n1)
   [ -n "$result" ] || { echo "$out" >&2; die "wrk printed no RESULT line"; }
   # shellcheck disable=SC2086
@@ -557,8 +611,8 @@ SUMMARY="$OUT/summary.txt"
           for (t = 1; t <= nt; t++) {
             k = ph SUBSEP M[m] SUBSEP T[t]
             if (vals[k SUBSEP "rps"] == "") continue
-            gw = T[t] == "gateway" && ph == "loaded" ? sprintf("%.0f", median(k SUBSEP "gwcpu")) : "-"
-            pg = T[t] == "gateway" && ph == "loaded" ? sprintf("%.0f", median(k SUBSEP "pgcpu")) : "-"
+            gw = (T[t] == "gateway" || T[t] == "baseline") && ph == "loaded" ? sprintf("%.0f", median(k SUBSEP "gwcpu")) : "-"
+            pg = (T[t] == "gateway" || T[t] == "baseline") && ph == "loaded" ? sprintf("%.0f", median(k SUBSEP "pgcpu")) : "-"
             n = split(vals[k SUBSEP "non2xx"], e, " "); errs = 0; for (i = 1; i <= n; i++) errs += e[i]
             printf "  %-10s %-8s %10.0f %9s %9s %10s %10s %6s %7s %7d\n", M[m], T[t], median(k SUBSEP "rps"), ms(median(k SUBSEP "p50")), ms(median(k SUBSEP "p99")), gw, pg, median(k SUBSEP "busy"), median(k SUBSEP "others"), errs
           }
@@ -570,6 +624,12 @@ SUMMARY="$OUT/summary.txt"
             if (ph == "loaded") {
               printf "  %-10s gateway req/s = %.2f x direct", M[m], median(g SUBSEP "rps") / median(d SUBSEP "rps")
               if (vals[x SUBSEP "rps"] != "") printf ", %.2f x nginx", median(g SUBSEP "rps") / median(x SUBSEP "rps")
+              printf "\n"
+            }
+            b = ph SUBSEP M[m] SUBSEP "baseline"
+            if (vals[b SUBSEP "rps"] != "") {
+              printf "  %-10s baseline added: p50 %+.3f ms, p99 %+.3f ms vs direct", M[m], (median(b SUBSEP "p50") - median(d SUBSEP "p50")) / 1000, (median(b SUBSEP "p99") - median(d SUBSEP "p99")) / 1000
+              if (ph == "loaded") printf "; req/s = %.2f x direct; gateway req/s = %.2f x baseline", median(b SUBSEP "rps") / median(d SUBSEP "rps"), median(g SUBSEP "rps") / median(b SUBSEP "rps")
               printf "\n"
             }
             if (vals[x SUBSEP "rps"] != "") {
