@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 public final class RouterMetrics {
   private static final MeterRegistry REGISTRY = Metrics.globalRegistry;
   private static final Map<String, Integer> BREAKER_STATES = new ConcurrentHashMap<>();
+  private static final Map<RequestLabels, RequestMeters> REQUEST_METERS = new ConcurrentHashMap<>();
+  private static final Map<String, Counter> ATTEMPTS = new ConcurrentHashMap<>();
+  private static final Map<String, Timer> BUS_REPLIES = new ConcurrentHashMap<>();
   private static final Duration[] LATENCY_SLOS = {
       Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofMillis(250),
       Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
@@ -28,37 +31,63 @@ public final class RouterMetrics {
   private RouterMetrics() {
   }
 
-  /** One finished chat-shaped request: its status, outcome, latency, tokens and cost. */
+  /**
+   * One finished request: its status, outcome, latency, tokens and cost. The meters of one label set are
+   * looked up once and kept (the registry's own lookup builds tags and hashes them on every call, which
+   * showed in the benchmark's profile); label sets are bounded, so the cache is too.
+   */
   public static void requestFinished(String model, String channel, int status, RequestOutcome outcome,
                                      long latencyNanos, Usage usage, long costMicros) {
     String channelTag = channel == null ? "none" : channel;
-    String statusTag = Integer.toString(status);
-    Counter.builder("gateway.requests").description("chat-shaped requests that reached an upstream route")
-        .tags("model", model, "channel", channelTag, "status", statusTag, "outcome", outcome.wire)
-        .register(REGISTRY).increment();
-    Timer.builder("gateway.request.duration").description("time from request to its last byte")
-        .tags("model", model, "channel", channelTag, "status", statusTag)
-        .serviceLevelObjectives(LATENCY_SLOS)
-        .register(REGISTRY).record(latencyNanos, TimeUnit.NANOSECONDS);
-    tokens(model, channelTag, "input", usage.inputTokens());
-    tokens(model, channelTag, "cache_read", usage.cacheReadTokens());
-    tokens(model, channelTag, "cache_write", usage.cacheWriteTokens());
-    tokens(model, channelTag, "output", usage.outputTokens());
-    Counter.builder("gateway.cost.micros").description("micro-credits priced, before balance caps")
-        .tags("model", model, "channel", channelTag).register(REGISTRY).increment(costMicros);
+    RequestMeters meters = REQUEST_METERS.computeIfAbsent(new RequestLabels(model, channelTag, status, outcome),
+        RequestMeters::register);
+    meters.requests.increment();
+    meters.duration.record(latencyNanos, TimeUnit.NANOSECONDS);
+    add(meters.input, usage.inputTokens());
+    add(meters.cacheRead, usage.cacheReadTokens());
+    add(meters.cacheWrite, usage.cacheWriteTokens());
+    add(meters.output, usage.outputTokens());
+    meters.cost.increment(costMicros);
   }
 
-  private static void tokens(String model, String channel, String kind, long count) {
+  private static void add(Counter counter, long count) {
     if (count > 0) {
-      Counter.builder("gateway.tokens").tags("model", model, "channel", channel, "kind", kind)
-          .register(REGISTRY).increment(count);
+      counter.increment(count);
+    }
+  }
+
+  private record RequestLabels(String model, String channel, int status, RequestOutcome outcome) {
+  }
+
+  private record RequestMeters(Counter requests, Timer duration, Counter input, Counter cacheRead,
+                               Counter cacheWrite, Counter output, Counter cost) {
+    static RequestMeters register(RequestLabels labels) {
+      String statusTag = Integer.toString(labels.status());
+      return new RequestMeters(
+          Counter.builder("gateway.requests").description("chat-shaped requests that reached an upstream route")
+              .tags("model", labels.model(), "channel", labels.channel(), "status", statusTag,
+                  "outcome", labels.outcome().wire)
+              .register(REGISTRY),
+          Timer.builder("gateway.request.duration").description("time from request to its last byte")
+              .tags("model", labels.model(), "channel", labels.channel(), "status", statusTag)
+              .serviceLevelObjectives(LATENCY_SLOS)
+              .register(REGISTRY),
+          tokens(labels, "input"), tokens(labels, "cache_read"), tokens(labels, "cache_write"),
+          tokens(labels, "output"),
+          Counter.builder("gateway.cost.micros").description("micro-credits priced, before balance caps")
+              .tags("model", labels.model(), "channel", labels.channel()).register(REGISTRY));
+    }
+
+    private static Counter tokens(RequestLabels labels, String kind) {
+      return Counter.builder("gateway.tokens").tags("model", labels.model(), "channel", labels.channel(), "kind", kind)
+          .register(REGISTRY);
     }
   }
 
   /** One call to a provider: {@code ok}, {@code failed} (counted against the channel) or {@code rejected} (the request's fault). */
   public static void upstreamAttempt(String channel, String result) {
-    Counter.builder("gateway.upstream.attempts").tags("channel", channel, "result", result)
-        .register(REGISTRY).increment();
+    ATTEMPTS.computeIfAbsent(channel + '\u0000' + result, k -> Counter.builder("gateway.upstream.attempts")
+        .tags("channel", channel, "result", result).register(REGISTRY)).increment();
   }
 
   /** A 429 the gateway gave, by the scope whose limit was full. */
@@ -86,7 +115,8 @@ public final class RouterMetrics {
 
   /** Time from an event-bus request to its reply, as the router saw it. */
   public static void busReply(String address, boolean ok, long nanos) {
-    Timer.builder("gateway.bus.reply").tags("address", address, "ok", Boolean.toString(ok))
-        .publishPercentileHistogram(false).register(REGISTRY).record(nanos, TimeUnit.NANOSECONDS);
+    BUS_REPLIES.computeIfAbsent(address + (ok ? "\u0000ok" : "\u0000failed"), k -> Timer.builder("gateway.bus.reply")
+        .tags("address", address, "ok", Boolean.toString(ok)).publishPercentileHistogram(false).register(REGISTRY))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 }
