@@ -23,6 +23,7 @@ NGINX_WORKERS=${NGINX_WORKERS:-auto}
 PROMPT_TOKENS=${PROMPT_TOKENS:-20}        # fixed usage the fake reports, priced by the gateway
 COMPLETION_TOKENS=${COMPLETION_TOKENS:-10}
 UPSTREAM_DELAY_MS=${UPSTREAM_DELAY_MS:-0} # the fake waits this long before answering (a slower provider)
+CHUNK_DELAY_MS=${CHUNK_DELAY_MS:-0}       # the fake waits this long between stream chunks (slow streams)
 INPUT_PER_MTOK=${INPUT_PER_MTOK:-15}      # catalog price, credits per million tokens
 OUTPUT_PER_MTOK=${OUTPUT_PER_MTOK:-60}
 CREDITS=${CREDITS:-1000000}               # per account
@@ -157,7 +158,7 @@ log "starting the fake upstream"
 # shellcheck disable=SC2086
 start_bg fake-upstream "$TMP/fake.log" java $FAKE_JAVA_OPTS -jar "$FAKE_JAR" \
   --port-file "$TMP/fake.port" --models "$MODEL" \
-  --prompt-tokens "$PROMPT_TOKENS" --completion-tokens "$COMPLETION_TOKENS" --first-byte-delay-ms "$UPSTREAM_DELAY_MS"
+  --prompt-tokens "$PROMPT_TOKENS" --completion-tokens "$COMPLETION_TOKENS" --first-byte-delay-ms "$UPSTREAM_DELAY_MS" --chunk-delay-ms "$CHUNK_DELAY_MS"
 FAKE_PID=$LAST_PID
 for i in $(seq 300); do  # 30 s
   [ -s "$TMP/fake.port" ] && break
@@ -437,9 +438,24 @@ run_wrk() {  # phase mode target round connections threads duration delay_ms
   # shellcheck disable=SC2086
   g0=$(proc_ticks "$gw_pid"); p0=$(proc_ticks $backends); f0=$(proc_ticks "$FAKE_PID")
   n0=$(proc_ticks $(nginx_pids)); read -r mb0 mt0 < <(machine_ticks)
+  local heap_sampler=""
+  if is_gateway "$target" && [ "$phase" = loaded ] && command -v jstat >/dev/null; then
+    # heap in use (young + old, KiB) every 500 ms: the round's peak goes in the table
+    jstat -gc "$gw_pid" 500 >"$TMP/heap.$target.$mode.$round" 2>/dev/null &
+    heap_sampler=$!
+  fi
   out=$(BENCH_KEYS=$(keys_of "$target") BENCH_DELAY_MS=$delay wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s -s "$LUA" \
     "$(url_of "$target")" -- "$(keys_of "$target" | cut -d, -f1)" "$stream" "$MODEL" 2>&1) || { echo "$out" >&2; die "wrk failed"; }
   # shellcheck disable=SC2086
+  local heap_mb=-
+  if [ -n "$heap_sampler" ]; then
+    kill "$heap_sampler" 2>/dev/null; wait "$heap_sampler" 2>/dev/null || true
+    heap_mb=$(awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+      { used = $col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]; if (used > peak) peak = used }
+      END { printf "%.0f", peak / 1024 }' "$TMP/heap.$target.$mode.$round")
+    log "$target $mode round $round: peak heap in use ${heap_mb} MB"
+    echo "$phase	$mode	$target	$round	$heap_mb" >>"$OUT/heap.tsv"
+  fi
   g1=$(proc_ticks "$gw_pid"); p1=$(proc_ticks $backends); f1=$(proc_ticks "$FAKE_PID")
   n1=$(proc_ticks $(nginx_pids)); read -r mb1 mt1 < <(machine_ticks)
   if [ -n "$threads0" ]; then  # where the gateway's CPU went during this round, by thread

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -jar bench/target/fake-upstream.jar --port-file /tmp/fake.port \
  *     [--models bench-model,other] [--reply "text"] [--prompt-tokens 20] [--completion-tokens 10]
- *     [--first-byte-delay-ms 0]
+ *     [--first-byte-delay-ms 0] [--chunk-delay-ms 0]
  * </pre>
  *
  * <p>{@link FakeUpstream#start(Vertx)} binds a free port of its own choosing (it has no port
@@ -49,6 +49,7 @@ public final class FakeUpstreamMain {
     long promptTokens = Long.parseLong(options.getOrDefault("prompt-tokens", "20"));
     long completionTokens = Long.parseLong(options.getOrDefault("completion-tokens", "10"));
     long delayMs = Long.parseLong(options.getOrDefault("first-byte-delay-ms", "0"));
+    long chunkDelayMs = Long.parseLong(options.getOrDefault("chunk-delay-ms", "0"));
     String portFile = options.get("port-file");
 
     // One event loop serves the fake (FakeUpstream binds its server from this thread); a few
@@ -59,6 +60,9 @@ public final class FakeUpstreamMain {
     Behavior behavior = Behavior.reply(reply).usage(promptTokens, completionTokens);
     if (delayMs > 0) {
       behavior = behavior.firstByteDelay(Duration.ofMillis(delayMs));
+    }
+    if (chunkDelayMs > 0) { // slow streams: each SSE chunk this long after the one before
+      behavior = behavior.chunkDelay(Duration.ofMillis(chunkDelayMs));
     }
     for (String model : models) {
       fake.script(model, behavior);
@@ -96,7 +100,7 @@ public final class FakeUpstreamMain {
       String arg = args[i];
       if (!arg.startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("usage: --port-file F --models a,b --reply TEXT "
-            + "--prompt-tokens N --completion-tokens N --first-byte-delay-ms N (got '" + arg + "')");
+            + "--prompt-tokens N --completion-tokens N --first-byte-delay-ms N --chunk-delay-ms N (got '" + arg + "')");
       }
       options.put(arg.substring(2), args[++i]);
     }

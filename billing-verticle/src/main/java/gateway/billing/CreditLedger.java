@@ -47,7 +47,7 @@ final class CreditLedger {
   CreditLedger(Pool pool, Pool holds) {
     this.pool = pool;
     this.holds = holds;
-    this.settles = new SettleBatch(pool, BillingSql.SETTLE);
+    this.settles = new SettleBatch(pool, BillingSql.SETTLE, 1);
   }
 
   /**

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SettleBatchTest {
   private static final String STATEMENT = """
       INSERT INTO settled (request_id, amount) SELECT $1::text, $2::bigint WHERE $2::bigint >= 0
-      RETURNING request_id, amount, txid_current() AS tx""";
+      RETURNING request_id, amount, txid_current() AS tx, nextval('settle_order') AS seq""";
 
   private Vertx vertx;
   private Pool pool;
@@ -50,8 +50,9 @@ class SettleBatchTest {
     this.vertx = vertx;
     pool = PgDatabase.pool(vertx, new PgSettings(TestServices.freshDatabase(), 4), "settle-batch-test");
     result(pool.query("CREATE TABLE settled (request_id text PRIMARY KEY, amount bigint NOT NULL)").execute());
+    result(pool.query("CREATE SEQUENCE settle_order").execute());
     loop = vertx.getOrCreateContext();
-    batch = new SettleBatch(pool, STATEMENT);
+    batch = new SettleBatch(pool, STATEMENT, 1); // the amount stands for the account here
   }
 
   @AfterEach
@@ -133,6 +134,28 @@ class SettleBatchTest {
     assertThat(count()).as("'first', 'a', 'b' and the earlier 'replayed', once each").isEqualTo(4);
     assertThat(result(pool.query("SELECT amount FROM settled WHERE request_id = 'replayed'").execute())
         .iterator().next().getLong(0)).as("the replay changed nothing").isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("within a batch the settles run in account order (two batchers never lock accounts in opposite "
+      + "orders, so they cannot deadlock), and are still answered in arrival order")
+  void batchRunsInAccountOrder() {
+    List<Tuple> settles = new ArrayList<>();
+    settles.add(Tuple.of("alone", 100L));
+    for (long account = 10; account >= 1; account--) {
+      settles.add(Tuple.of("r" + account, account));
+    }
+    List<Submitted> submitted = submitAtOnce(settles);
+
+    List<Row> batched = submitted.subList(1, submitted.size()).stream().map(s -> s.reply().result()).toList();
+    assertThat(batched).extracting(r -> r.getLong("tx")).as("one batch").containsOnly(batched.get(0).getLong("tx"));
+    List<Long> executionOrder = batched.stream()
+        .sorted(java.util.Comparator.comparingLong(r -> r.getLong("seq"))).map(r -> r.getLong("amount")).toList();
+    assertThat(executionOrder).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+    for (Submitted s : submitted) {
+      assertThat(s.reply().result().getString("request_id")).isEqualTo(s.requestId());
+    }
+    assertThat(replyOrder).isEqualTo(submitted.stream().map(Submitted::requestId).toList());
   }
 
   private long count() {
