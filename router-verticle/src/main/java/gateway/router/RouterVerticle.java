@@ -3,6 +3,8 @@ package gateway.router;
 import gateway.common.bus.AuthBus;
 import gateway.common.bus.CatalogBus;
 import gateway.common.bus.RouterBus;
+import gateway.media.storage.MediaStore;
+import gateway.media.storage.MediaStores;
 import gateway.ops.HealthEndpoints;
 import gateway.router.admin.AdminApi;
 import gateway.router.exchange.BillingClient;
@@ -60,6 +62,7 @@ public final class RouterVerticle extends VerticleBase {
   private ConnectionGuard connections;
   private long shutdownGraceSeconds;
   private SelfServiceApi selfService;
+  private MediaStore media;
 
   public RouterVerticle(RouterConfig config) {
     this.config = config;
@@ -71,6 +74,13 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private Future<?> start(TokenCounter tokens) {
+    return MediaStores.create(vertx, config.media()).compose(store -> {
+      media = store;
+      return start(tokens, store);
+    });
+  }
+
+  private Future<?> start(TokenCounter tokens, MediaStore store) {
     EventBus bus = vertx.eventBus();
     upstream = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(true),
@@ -94,7 +104,7 @@ public final class RouterVerticle extends VerticleBase {
     selfService = new SelfServiceApi(vertx, config, redis);
     ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus), chat, countTokens,
         new ModelsHandler(bus), new AdminApi(bus), new HealthEndpoints(vertx, config.process().roles()), connections,
-        selfService);
+        selfService, store);
     return Future.all(List.of(
             bus.<JsonObject>consumer(AuthBus.KEYS_CHANGED, m -> {
               keys.keysChanged(m.body());
@@ -144,6 +154,7 @@ public final class RouterVerticle extends VerticleBase {
             : billing.drained().timeout(SETTLE_DRAIN_SECONDS, TimeUnit.SECONDS).recover(e -> Future.succeededFuture()))
         .compose(v -> upstream == null ? Future.succeededFuture() : upstream.close())
         .compose(v -> selfService == null ? Future.succeededFuture() : selfService.close())
+        .compose(v -> media == null ? Future.succeededFuture() : media.close())
         .onComplete(v -> {
           if (redis != null) {
             redis.close();
