@@ -77,8 +77,12 @@ final class ImageOptions {
     return "'" + (value.length() > 64 ? value.substring(0, 64) + "…" : value) + "'";
   }
 
+  /**
+   * The request as sent upstream: {@code response_format} is the gateway's concern, not the upstream's (gpt-image
+   * models refuse it; the gateway reads URLs and base64 alike and answers the client in the format it asked).
+   */
   private static ImageRequest with(ImageRequest r, String size, String quality) {
-    return new ImageRequest(r.model(), r.prompt(), r.n(), size, quality, r.responseFormat(), r.outputFormat(),
+    return new ImageRequest(r.model(), r.prompt(), r.n(), size, quality, null, r.outputFormat(),
         r.extra(), r.images(), r.mask());
   }
 
