@@ -3,6 +3,8 @@ package gateway.router;
 import gateway.common.bus.AuthBus;
 import gateway.common.bus.CatalogBus;
 import gateway.common.bus.RouterBus;
+import gateway.media.storage.LocalMediaStore;
+import gateway.media.storage.MediaRetentionSweeper;
 import gateway.media.storage.MediaStore;
 import gateway.media.storage.MediaStores;
 import gateway.ops.HealthEndpoints;
@@ -38,6 +40,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
+import java.time.Clock;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +66,7 @@ public final class RouterVerticle extends VerticleBase {
   private long shutdownGraceSeconds;
   private SelfServiceApi selfService;
   private MediaStore media;
+  private MediaRetentionSweeper sweeper;
 
   public RouterVerticle(RouterConfig config) {
     this.config = config;
@@ -76,6 +80,11 @@ public final class RouterVerticle extends VerticleBase {
   private Future<?> start(TokenCounter tokens) {
     return MediaStores.create(vertx, config.media()).compose(store -> {
       media = store;
+      if (store instanceof LocalMediaStore local) {
+        // every instance sweeps (deletes are idempotent); nothing runs with the default retention 0
+        sweeper = new MediaRetentionSweeper(vertx, local, config.media().retentionDays(), Clock.systemUTC())
+            .start(MediaRetentionSweeper.DEFAULT_INTERVAL);
+      }
       return start(tokens, store);
     });
   }
@@ -154,7 +163,12 @@ public final class RouterVerticle extends VerticleBase {
             : billing.drained().timeout(SETTLE_DRAIN_SECONDS, TimeUnit.SECONDS).recover(e -> Future.succeededFuture()))
         .compose(v -> upstream == null ? Future.succeededFuture() : upstream.close())
         .compose(v -> selfService == null ? Future.succeededFuture() : selfService.close())
-        .compose(v -> media == null ? Future.succeededFuture() : media.close())
+        .compose(v -> {
+          if (sweeper != null) {
+            sweeper.stop();
+          }
+          return media == null ? Future.succeededFuture() : media.close();
+        })
         .onComplete(v -> {
           if (redis != null) {
             redis.close();

@@ -121,7 +121,7 @@ class ImagesTest {
     assertThat(later.body()).isEqualTo(first);
     assertThat(later.headers().firstValue("content-type")).hasValue("image/png");
     assertThat(later.headers().firstValue("cache-control").orElseThrow()).contains("immutable");
-    HttpResponse<byte[]> part = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+    HttpResponse<byte[]> part = FETCH.send(HttpRequest.newBuilder(
         URI.create(data.get(0).url().orElseThrow())).header("Range", "bytes=0-3").build(),
         HttpResponse.BodyHandlers.ofByteArray());
     assertThat(part.statusCode()).isEqualTo(206);
@@ -372,8 +372,11 @@ class ImagesTest {
     return row;
   }
 
+  private static final HttpClient FETCH = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
   static HttpResponse<byte[]> fetch(String url) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+    return FETCH.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
