@@ -299,6 +299,32 @@ class ImagesTest {
   }
 
   @Test
+  @DisplayName("hostile forms: a broken multipart body and a form larger than the body limit are 4xx, never a hang or a 500")
+  void hostileForms() throws Exception {
+    HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpResponse<String> broken = raw.send(HttpRequest.newBuilder(URI.create(gateway.v1() + "/images/edits"))
+        .header("Authorization", "Bearer " + customer.key()).header("Content-Type", "multipart/form-data; boundary=abc")
+        .timeout(Duration.ofSeconds(20))
+        .POST(HttpRequest.BodyPublishers.ofString("--abc\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nx"
+            + "\r\n--abc\r\nContent-Disposition: garbage\r\n\r\n\u0000\u0001--ab")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(broken.statusCode()).as(broken.body()).isBetween(400, 499);
+    assertThat(broken.body()).doesNotContain("java.", "Exception");
+
+    byte[] big = new byte[21 * 1024 * 1024];
+    MultipartBody form = new MultipartBody().field("model", PAINTER).field("prompt", "x")
+        .file("image", new MediaInput("big.png", "image/png", Buffer.buffer(big)));
+    HttpResponse<String> tooLarge = raw.send(HttpRequest.newBuilder(URI.create(gateway.v1() + "/images/edits"))
+        .header("Authorization", "Bearer " + customer.key()).header("Content-Type", form.contentType())
+        .timeout(Duration.ofSeconds(20))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(form.build().getBytes())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(gateway.fake.requests()).isEmpty();
+    assertThat(gateway.usageRowCount(customer.accountId())).isZero();
+  }
+
+  @Test
   @DisplayName("Gemini: one generateContent call per image, inlineData stored and charged per image")
   void gemini() {
     HttpResponse<String> response = http.post("/images/generations", customer.key(), new JsonObject()
