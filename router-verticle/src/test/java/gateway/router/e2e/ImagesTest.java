@@ -380,6 +380,20 @@ class ImagesTest {
     assertThat(gateway.fake.requestsFor("second-painter")).hasSize(1);
   }
 
+  @Test
+  @DisplayName("/v1/models (public) shows the image model's type, per-image prices and allow-lists")
+  void listedWithPricesAndAllowLists() {
+    HttpResponse<String> models = http.get("/models", null);
+
+    JsonObject painter = new JsonObject(models.body()).getJsonArray("data").stream().map(JsonObject.class::cast)
+        .filter(m -> PAINTER.equals(m.getString("id"))).findFirst().orElseThrow();
+    assertThat(painter.getString("model_type")).isEqualTo("text2image");
+    assertThat(painter.getJsonObject("pricing").getJsonObject("per_image").getValue("1536x1024").toString())
+        .isEqualTo("6");
+    assertThat(painter.getJsonArray("available_sizes")).containsExactly("1024x1024", "1536x1024");
+    assertThat(painter.getInteger("max_n")).isEqualTo(4);
+  }
+
   private JsonObject refused(JsonObject body) {
     HttpResponse<String> response = http.post("/images/generations", customer.key(), body.encode());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
