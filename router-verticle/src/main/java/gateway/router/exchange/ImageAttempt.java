@@ -47,6 +47,7 @@ final class ImageAttempt {
   private final Route route;
   private final ImageRequest request;
   private final List<UpstreamCall> calls = new ArrayList<>();
+  private long deadlineNanos;
 
   ImageAttempt(ExchangeServices services, Route route, ImageRequest request) {
     this.services = services;
@@ -55,6 +56,7 @@ final class ImageAttempt {
   }
 
   Future<AttemptOutcome> run(long remainingMs) {
+    deadlineNanos = System.nanoTime() + remainingMs * 1_000_000;
     if (request.mask() != null && !ImageProviders.takesMask(route.channel())) {
       return Future.succeededFuture(new AttemptOutcome.Refused(GatewayError.INVALID_VALUE.exception("channel '"
           + route.channel().name() + "' (type " + route.channel().type() + ") cannot take a 'mask'", "mask")));
@@ -167,7 +169,9 @@ final class ImageAttempt {
           String type = response.getHeader("content-type");
           return BoundedBody.read(response, MAX_IMAGE_BYTES, false).map(bytes -> new Downloaded(bytes, type));
         })
-        .timeout(DOWNLOAD_TOTAL_MS, TimeUnit.MILLISECONDS)
+        // within the request's life too, so its settle lands while its hold still exists
+        .timeout(Math.max(1, Math.min(DOWNLOAD_TOTAL_MS, (deadlineNanos - System.nanoTime()) / 1_000_000)),
+            TimeUnit.MILLISECONDS)
         .onComplete(ar -> {
           if (ar.succeeded()) {
             done.complete(ar.result());

@@ -124,7 +124,8 @@ final class ImageExchange {
       return;
     }
     Priced priced = new Priced(usage == null ? Usage.ZERO : usage, order.costMicros(images.size()));
-    protocol.answer(order, images, priced).onComplete(answered -> guard(() -> {
+    protocol.answer(order, images, priced).timeout(Math.max(1, remainingMs()), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .onComplete(answered -> guard(() -> {
       if (answered.failed()) {
         LOG.atError().addKeyValue("request_id", requestId).setCause(answered.cause())
             .log("request {}: the images could not be stored", requestId);

@@ -381,6 +381,22 @@ class ImagesTest {
   }
 
   @Test
+  @DisplayName("a client gone before its images were answered is charged nothing: the hold is released")
+  void clientGoneIsFree() {
+    gateway.fake.script(UPSTREAM, Behavior.images().firstByteDelay(Duration.ofSeconds(2)));
+    String body = new JsonObject().put("model", PAINTER).put("prompt", "a slow picture").encode();
+    RawSocket socket = RawSocket.open(gateway.config.httpPort()).send(RawSocket.head("POST", "/v1/images/generations",
+        "Authorization: Bearer " + customer.key() + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + body.length() + "\r\n") + body);
+    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.fake.requestsFor(UPSTREAM).size() == 1);
+    socket.close();
+
+    JsonObject row = awaitRow("failed");
+    assertThat(row.getLong("cost_micros")).isZero();
+    assertThat(gateway.balanceMicros(customer.accountId())).isEqualTo(START_MICROS);
+  }
+
+  @Test
   @DisplayName("/v1/models (public) shows the image model's type, per-image prices and allow-lists")
   void listedWithPricesAndAllowLists() {
     HttpResponse<String> models = http.get("/models", null);
