@@ -40,6 +40,11 @@ public final class ImageEditForm {
           "An image edit is sent as multipart/form-data with the 'image' file and a 'prompt'."));
       return;
     }
+    String declared = request.getHeader("content-length");
+    if (declared != null && declared.strip().matches("\\d{1,18}") && Long.parseLong(declared.strip()) > maxBytes) {
+      ctx.fail(GatewayError.REQUEST_TOO_LARGE.exception("The form is larger than " + maxBytes + " bytes."));
+      return;
+    }
     if (request.isEnded()) {
       ctx.fail(GatewayError.INVALID_VALUE.exception("The form is empty: 'image' and 'prompt' are required.", "image"));
       return;
