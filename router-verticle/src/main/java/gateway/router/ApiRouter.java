@@ -15,6 +15,10 @@ import gateway.router.edge.ModelsHandler;
 import gateway.router.edge.RequestBodies;
 import gateway.router.edge.RequestIds;
 import gateway.router.inbound.embeddings.EmbeddingsHandler;
+import gateway.router.inbound.images.ImageEditForm;
+import gateway.router.inbound.images.ImagesHandler;
+import gateway.media.storage.MediaStore;
+import gateway.media.storage.StoredMediaHandler;
 import gateway.router.inbound.messages.CountTokensHandler;
 import gateway.router.inbound.messages.MessagesHandler;
 import gateway.router.inbound.responses.ResponsesHandler;
@@ -42,10 +46,11 @@ final class ApiRouter {
   private final HealthEndpoints health;
   private final ConnectionGuard connections;
   private final SelfServiceApi selfService;
+  private final MediaStore media;
 
   ApiRouter(Vertx vertx, RouterConfig config, KeyAuthenticator keys, AdminAuthenticator admins, ExchangeHandler exchanges,
             CountTokensHandler countTokens, ModelsHandler models, AdminApi adminApi, HealthEndpoints health,
-            ConnectionGuard connections, SelfServiceApi selfService) {
+            ConnectionGuard connections, SelfServiceApi selfService, MediaStore media) {
     this.vertx = vertx;
     this.config = config;
     this.keys = keys;
@@ -57,6 +62,7 @@ final class ApiRouter {
     this.health = health;
     this.connections = connections;
     this.selfService = selfService;
+    this.media = media;
   }
 
   Router router() {
@@ -83,6 +89,8 @@ final class ApiRouter {
     v1.route().handler(keys);
     v1.post("/messages/count_tokens").handler(countTokens::limit);
     v1.route().method(HttpMethod.POST).handler(bodies::budget);
+    // an edit's form keeps its files: read here, in place of the JSON body handler (which drops file parts)
+    v1.post("/images/edits").handler(new ImageEditForm(config.maxBodyBytes())::read);
     v1.post("/messages/count_tokens").handler(bodyHandler(config.countTokensMaxBodyBytes()));
     v1.route().method(HttpMethod.POST).handler(bodyHandler(config.maxBodyBytes()));
     v1.post("/chat/completions").handler(new ChatCompletionsHandler(exchanges));
@@ -90,6 +98,9 @@ final class ApiRouter {
     v1.post("/messages").handler(new MessagesHandler(exchanges));
     v1.post("/messages/count_tokens").handler(countTokens);
     v1.post("/embeddings").handler(new EmbeddingsHandler(exchanges));
+    ImagesHandler images = new ImagesHandler(exchanges, media, config.selfService().publicUrl());
+    v1.post("/images/generations").handler(images::generations);
+    v1.post("/images/edits").handler(images::edits);
     v1.get("/models").handler(models::list);
     v1.get("/models/:id").handler(models::get);
     v1.get("/me").handler(selfService::keyHolder);
@@ -109,6 +120,8 @@ final class ApiRouter {
     MethodGate.install(admin);
     root.route("/admin/*").subRouter(admin);
     root.route("/api/*").subRouter(selfService.router());
+    // stored images and videos: no key, the unguessable id is the capability (so URLs can be hot-linked)
+    StoredMediaHandler.mount(root, config.media().servePath(), media);
 
     root.route().last().handler(ctx -> ctx.fail(GatewayError.NOT_FOUND.exception(
         "Unknown path " + ctx.request().method() + " " + ctx.request().path())));

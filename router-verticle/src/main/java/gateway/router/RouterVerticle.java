@@ -3,6 +3,10 @@ package gateway.router;
 import gateway.common.bus.AuthBus;
 import gateway.common.bus.CatalogBus;
 import gateway.common.bus.RouterBus;
+import gateway.media.storage.LocalMediaStore;
+import gateway.media.storage.MediaRetentionSweeper;
+import gateway.media.storage.MediaStore;
+import gateway.media.storage.MediaStores;
 import gateway.ops.HealthEndpoints;
 import gateway.router.admin.AdminApi;
 import gateway.router.exchange.BillingClient;
@@ -36,6 +40,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
+import java.time.Clock;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +65,8 @@ public final class RouterVerticle extends VerticleBase {
   private ConnectionGuard connections;
   private long shutdownGraceSeconds;
   private SelfServiceApi selfService;
+  private MediaStore media;
+  private MediaRetentionSweeper sweeper;
 
   public RouterVerticle(RouterConfig config) {
     this.config = config;
@@ -71,6 +78,18 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private Future<?> start(TokenCounter tokens) {
+    return MediaStores.create(vertx, config.media()).compose(store -> {
+      media = store;
+      if (store instanceof LocalMediaStore local) {
+        // every instance sweeps (deletes are idempotent); nothing runs with the default retention 0
+        sweeper = new MediaRetentionSweeper(vertx, local, config.media().retentionDays(), Clock.systemUTC())
+            .start(MediaRetentionSweeper.DEFAULT_INTERVAL);
+      }
+      return start(tokens, store);
+    });
+  }
+
+  private Future<?> start(TokenCounter tokens, MediaStore store) {
     EventBus bus = vertx.eventBus();
     upstream = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(true),
@@ -94,7 +113,7 @@ public final class RouterVerticle extends VerticleBase {
     selfService = new SelfServiceApi(vertx, config, redis);
     ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus), chat, countTokens,
         new ModelsHandler(bus), new AdminApi(bus), new HealthEndpoints(vertx, config.process().roles()), connections,
-        selfService);
+        selfService, store);
     return Future.all(List.of(
             bus.<JsonObject>consumer(AuthBus.KEYS_CHANGED, m -> {
               keys.keysChanged(m.body());
@@ -144,6 +163,12 @@ public final class RouterVerticle extends VerticleBase {
             : billing.drained().timeout(SETTLE_DRAIN_SECONDS, TimeUnit.SECONDS).recover(e -> Future.succeededFuture()))
         .compose(v -> upstream == null ? Future.succeededFuture() : upstream.close())
         .compose(v -> selfService == null ? Future.succeededFuture() : selfService.close())
+        .compose(v -> {
+          if (sweeper != null) {
+            sweeper.stop();
+          }
+          return media == null ? Future.succeededFuture() : media.close();
+        })
         .onComplete(v -> {
           if (redis != null) {
             redis.close();

@@ -49,7 +49,10 @@ public final class TestServices {
         .with("GATEWAY_HTTP_PORT", freePort())
         .with("GATEWAY_METRICS_PORT", freePort())
         .with("GATEWAY_HTTP_HOST", "127.0.0.1")
-        .with("GATEWAY_PG_POOL_SIZE", 4);
+        .with("GATEWAY_PG_POOL_SIZE", 4)
+        // stored media of each test under target/, never in the module's ./data
+        .with("GATEWAY_MEDIA_DIR", java.nio.file.Path.of("target", "test-media", UUID.randomUUID().toString())
+            .toAbsolutePath().toString());
   }
 
   /** Creates an empty database on the test server and returns its URL. */

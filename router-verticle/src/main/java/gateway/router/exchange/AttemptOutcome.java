@@ -28,6 +28,11 @@ sealed interface AttemptOutcome {
   record Refused(GatewayException error) implements AttemptOutcome {
   }
 
+  /** An image call's answer: the images drawn (their bytes in hand, none stored yet), or none and why. */
+  record Drawn(java.util.List<gateway.router.media.DrawnImage> images, Usage usage, String refusal)
+      implements AttemptOutcome {
+  }
+
   /** The client left before a whole answer came, and none came within the grace: the provider had the prompt. */
   record Left() implements AttemptOutcome {
   }

@@ -46,6 +46,12 @@ public record ClientCall(ApiFormat format, String model, JsonObject body, ChatFo
         Delivery.WHOLE, OutputBound.NONE, Map.of());
   }
 
+  /** {@code /v1/images/*}: sent to image APIs only, whole, priced per image; the prompt is what counts. */
+  public static ClientCall images(JsonObject body, String model, String prompt) {
+    return new ClientCall(ApiFormat.IMAGES, model, body, new ChatForm.None("images have no chat form",
+        new JsonObject().put("input", prompt)), Delivery.WHOLE, OutputBound.NONE, Map.of());
+  }
+
   public boolean streamed() {
     return delivery == Delivery.STREAMED;
   }

@@ -14,6 +14,7 @@ import gateway.router.edge.RequestIds;
 import gateway.router.fields.JsonFields;
 import gateway.router.observe.RouterMetrics;
 import gateway.router.provider.ApiFormat;
+import gateway.router.provider.ImageProviders;
 import gateway.router.provider.ProviderAdapter;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -105,6 +106,13 @@ public final class ExchangeHandler {
           + call.model() + "' has an embeddings endpoint: embeddings need an OpenAI-compatible channel"
           + " (type openai).", "model"));
     }
+    // Bounded before any limit is taken: a call whose bound is out of range is a 400 holding nothing.
+    return admitOn(ctx, call, principal, model, requestId, able, services.holds().bound(call, model));
+  }
+
+  /** The breaker and rate-limit checks of a call whose servable routes and bound are known. */
+  private Future<ExchangePlan> admitOn(RoutingContext ctx, ClientCall call, Principal principal, ResolvedModel model,
+                                       String requestId, List<Route> able, HoldEstimator.Bound bound) {
     List<Route> routes = services.routeSelector().order(able).stream()
         .filter(route -> !services.breakers().isOpen(route.channel()))
         .toList();
@@ -113,8 +121,6 @@ public final class ExchangeHandler {
           ? "No channel serves the model '" + call.model() + "'."
           : "Every channel serving the model '" + call.model() + "' is failing right now; retry shortly."));
     }
-    // Bounded before any limit is taken: a call whose bound is out of range is a 400 holding nothing.
-    HoldEstimator.Bound bound = services.holds().bound(call, model);
     return services.limiter().admit(requestId, principal, routes, bound.totalTokens()).compose(admission -> {
       admission.headers().applyTo(ctx.response());
       if (!admission.admitted()) {
@@ -125,6 +131,46 @@ public final class ExchangeHandler {
       return Future.succeededFuture(
           new ExchangePlan(model, routes.subList(admission.firstRoute(), routes.size()), admission, bound));
     });
+  }
+
+  /**
+   * Serves one image call ({@code /v1/images/*}): the model resolved in the key's scope, the request fitted to its
+   * allow-lists and priced by {@code protocol} (a 400 naming the field otherwise), held at {@code n} × the price of
+   * one image, limited like every call, and handed to an {@link ImageExchange}.
+   */
+  public void serveImages(RoutingContext ctx, ClientCall call, ImageProtocol protocol) {
+    Principal principal = KeyAuthenticator.principal(ctx);
+    String requestId = RequestIds.of(ctx);
+    ImageOrder[] order = new ImageOrder[1];
+    resolver.resolve(call.model(), pinnedChannel(ctx), principal)
+        .compose(model -> {
+          if (!ApiFormat.IMAGES.modelType().equals(model.type())) {
+            return Future.failedFuture(GatewayError.INVALID_VALUE.exception("The model '" + call.model() + "' is a "
+                + model.type() + " model, not an image (text2image) model.", "model"));
+          }
+          order[0] = protocol.order(model);
+          List<Route> able = model.routes().stream().filter(r -> ImageProviders.speaks(r.channel())).toList();
+          if (able.isEmpty() && !model.routes().isEmpty()) {
+            return Future.failedFuture(GatewayError.INVALID_VALUE.exception("No channel serving the model '"
+                + call.model() + "' has an image API: images need a channel of type openai or gemini.", "model"));
+          }
+          return admitOn(ctx, call, principal, model, requestId, able, order[0].bound());
+        })
+        .compose(plan -> reserve(call, principal, plan, requestId))
+        .onSuccess(plan -> {
+          ImageExchange exchange;
+          try {
+            exchange = new ImageExchange(ctx, call, principal, plan, order[0], protocol, services, requestId);
+          } catch (RuntimeException e) {
+            plan.admission().lease().finish(0);
+            services.billing().release(new UsageReport(requestId, principal.accountId(), principal.keyId(),
+                call.model(), null, Usage.ZERO, 0, RequestOutcome.FAILED, 0, 0, "the gateway could not start the request"));
+            ctx.fail(e);
+            return;
+          }
+          exchange.start();
+        })
+        .onFailure(ctx::fail);
   }
 
   /** The routes whose channel relays this format itself, for formats with no chat translation. */

@@ -16,7 +16,9 @@ public enum ApiFormat {
   /** {@code POST /v1/messages}: Anthropic Messages. */
   MESSAGES("llm", true, true, List.of("max_tokens")),
   /** {@code POST /v1/embeddings}: passed through to OpenAI-compatible channels only. */
-  EMBEDDINGS("embedding", false, false, List.of());
+  EMBEDDINGS("embedding", false, false, List.of()),
+  /** {@code POST /v1/images/generations} and {@code /v1/images/edits}: sent to image APIs only, priced per image. */
+  IMAGES("text2image", false, false, List.of());
 
   private final String modelType;
   private final boolean translatesThroughChat;

@@ -23,8 +23,11 @@ final class BaseBodies {
       case COUNT_TOKENS -> messages();
       case EMBEDDINGS -> new JsonObject().put("input", new JsonArray().add("hello").add("world"))
           .put("encoding_format", "float").put("user", "u-1");
+      case IMAGES -> new JsonObject().put("prompt", "a red square").put("n", 2).put("size", "1024x1024")
+          .put("quality", "high").put("response_format", "b64_json").put("output_format", "png").put("user", "u-1");
     };
-    body.put("model", endpoint == Endpoint.EMBEDDINGS ? "embed" : target.alias);
+    body.put("model", endpoint == Endpoint.EMBEDDINGS ? "embed" : endpoint == Endpoint.IMAGES ? "fuzz-painter"
+        : target.alias);
     if (stream) {
       body.put("stream", true);
     }

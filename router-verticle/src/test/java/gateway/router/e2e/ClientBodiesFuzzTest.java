@@ -56,7 +56,7 @@ class ClientBodiesFuzzTest {
 
   enum Endpoint {
     CHAT("/chat/completions"), RESPONSES("/responses"), MESSAGES("/messages"), COUNT_TOKENS("/messages/count_tokens"),
-    EMBEDDINGS("/embeddings");
+    EMBEDDINGS("/embeddings"), IMAGES("/images/generations");
 
     final String path;
 
@@ -98,6 +98,10 @@ class ClientBodiesFuzzTest {
         .put("price", GatewayUnderTest.price("15", "0", null))
         .put("routes", new JsonArray().add(new JsonObject().put("channel", Upstream.OPENAI_CHAT.channel)
             .put("model", "up-embed"))));
+    gateway.admin.ok("PUT", "/admin/models/fuzz-painter", new JsonObject().put("type", "text2image")
+        .put("price", new JsonObject().put("per_image", new JsonObject().put("1024x1024", 4).put("1536x1024", 6)))
+        .put("routes", new JsonArray().add(new JsonObject().put("channel", Upstream.OPENAI_CHAT.channel)
+            .put("model", "up-painter"))));
     customer = gateway.customer(START_CREDITS, "*");
     client = new FuzzClient(gateway.baseUrl());
   }
@@ -131,6 +135,11 @@ class ClientBodiesFuzzTest {
 
   @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
   void embeddings(@ForAll("embeddings") Case request) {
+    send(request);
+  }
+
+  @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
+  void images(@ForAll("images") Case request) {
     send(request);
   }
 
@@ -171,9 +180,14 @@ class ClientBodiesFuzzTest {
     return cases(Endpoint.EMBEDDINGS, Arbitraries.just(Upstream.OPENAI_CHAT));
   }
 
+  @Provide
+  Arbitrary<Case> images() {
+    return cases(Endpoint.IMAGES, Arbitraries.just(Upstream.OPENAI_CHAT));
+  }
+
   private static Arbitrary<Case> cases(Endpoint endpoint, Arbitrary<Upstream> targets) {
     Arbitrary<Boolean> stream = endpoint == Endpoint.COUNT_TOKENS || endpoint == Endpoint.EMBEDDINGS
-        ? Arbitraries.just(false) : Arbitraries.of(true, false);
+        || endpoint == Endpoint.IMAGES ? Arbitraries.just(false) : Arbitraries.of(true, false);
     return Combinators.combine(targets, stream, HostileBodies.mutations(), HostileBodies.shapes(),
         Arbitraries.integers().between(0, 5_000), queries()).as(
             (target, streams, mutations, shape, cut, query) ->
