@@ -19,6 +19,8 @@ import gateway.router.inbound.messages.CountTokensHandler;
 import gateway.router.inbound.messages.MessagesHandler;
 import gateway.router.inbound.responses.ResponsesHandler;
 import gateway.router.selfservice.SelfServiceApi;
+import gateway.router.videos.Videos;
+import gateway.media.storage.StoredMediaHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
@@ -42,10 +44,11 @@ final class ApiRouter {
   private final HealthEndpoints health;
   private final ConnectionGuard connections;
   private final SelfServiceApi selfService;
+  private final Videos videos;
 
   ApiRouter(Vertx vertx, RouterConfig config, KeyAuthenticator keys, AdminAuthenticator admins, ExchangeHandler exchanges,
             CountTokensHandler countTokens, ModelsHandler models, AdminApi adminApi, HealthEndpoints health,
-            ConnectionGuard connections, SelfServiceApi selfService) {
+            ConnectionGuard connections, SelfServiceApi selfService, Videos videos) {
     this.vertx = vertx;
     this.config = config;
     this.keys = keys;
@@ -57,6 +60,7 @@ final class ApiRouter {
     this.health = health;
     this.connections = connections;
     this.selfService = selfService;
+    this.videos = videos;
   }
 
   Router router() {
@@ -93,6 +97,7 @@ final class ApiRouter {
     v1.get("/models").handler(models::list);
     v1.get("/models/:id").handler(models::get);
     v1.get("/me").handler(selfService::keyHolder);
+    videos.api().mount(v1);
     MethodGate.install(v1);
     root.route("/v1/*").subRouter(v1);
 
@@ -109,6 +114,8 @@ final class ApiRouter {
     MethodGate.install(admin);
     root.route("/admin/*").subRouter(admin);
     root.route("/api/*").subRouter(selfService.router());
+    // Stored images and videos: public (hot-linkable), their unguessable id the only key.
+    StoredMediaHandler.mount(root, config.media().servePath(), videos.store());
 
     root.route().last().handler(ctx -> ctx.fail(GatewayError.NOT_FOUND.exception(
         "Unknown path " + ctx.request().method() + " " + ctx.request().path())));

@@ -58,7 +58,8 @@ final class GatewayUnderTest {
 
     /** Runs the migrations of auth, catalog and billing, once, as the launcher does before deploying. */
     StackConfig migrated() {
-      PgDatabase.migrate(billing.pg(), CatalogVerticle.SCHEMA, AuthVerticle.SCHEMA, BillingVerticle.SCHEMA);
+      PgDatabase.migrate(billing.pg(), CatalogVerticle.SCHEMA, AuthVerticle.SCHEMA, BillingVerticle.SCHEMA,
+          gateway.router.videos.Videos.SCHEMA);
       return this;
     }
 
