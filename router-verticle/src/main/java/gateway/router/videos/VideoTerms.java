@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * A video request checked against its model: the duration, resolution and ratio from the model's allow-lists
  * ({@code available_durations}, {@code available_resolutions}, {@code available_ratios}), each refused with a 400
  * naming the field and listing what is allowed; the price per second of the resolution; the hold. The seconds held
- * are the seconds sent upstream: a missing duration takes the model's shortest allowed one, sent explicitly.
+ * are the seconds sent upstream: a missing duration takes the model's shortest allowed one (4 without a list), and
+ * OpenAI's create without a size the model's cheapest resolution, both sent explicitly.
  *
  * @param seconds     sent upstream, held and (at most) billed
  * @param resolution  the priced tier ({@code 720P}), derived from an OpenAI {@code size} when that is what came
@@ -51,12 +52,15 @@ record VideoTerms(int seconds, String resolution, String ratio, String size, lon
     if (resolution == null && size != null) {
       resolution = price.secondMicros(size) != null ? size : tierOf(size);
     }
+    if (resolution == null && size == null && "seconds".equals(ask.durationField())) {
+      resolution = cheapest(model, price);
+    }
     if (resolution == null) {
       List<String> allowed = allowedStrings(model, "available_resolutions", List.copyOf(price.perSecond().keySet()));
       throw GatewayError.MISSING_FIELD.exception("'resolution' is required; allowed: " + String.join(", ", allowed),
           "resolution");
     }
-    String field = ask.resolution() != null ? "resolution" : "size";
+    String field = ask.resolution() != null || size == null ? "resolution" : "size";
     List<String> allowed = allowedStrings(model, "available_resolutions", sorted(price.perSecond().keySet()));
     if (!allowed.contains(resolution) || price.secondMicros(resolution) == null) {
       throw invalid(field, "'" + field + "' " + quoted(ask.resolution() != null ? resolution : size)
@@ -66,6 +70,14 @@ record VideoTerms(int seconds, String resolution, String ratio, String size, lon
       size = sizeOf(resolution, ratio);
     }
     return new VideoTerms(seconds, resolution, ratio, size, price.secondMicros(resolution));
+  }
+
+  /** OpenAI's create names no size by default: the model's cheapest allowed resolution, sent explicitly. */
+  private static String cheapest(ResolvedModel model, MediaPrice price) {
+    return allowedStrings(model, "available_resolutions", sorted(price.perSecond().keySet())).stream()
+        .filter(r -> price.secondMicros(r) != null)
+        .min(java.util.Comparator.comparingLong((String r) -> price.secondMicros(r)).thenComparing(r -> r))
+        .orElse(null);
   }
 
   private static int seconds(ResolvedModel model, VideoAsk ask) {
