@@ -89,7 +89,8 @@ public final class RouterVerticle extends VerticleBase {
         selector, breakers, limiter);
     KeyAuthenticator keys = new KeyAuthenticator(bus, config.authCacheSeconds(), ApiRouter::anonymousAllowed);
     ModelResolver resolver = new ModelResolver(bus);
-    return Videos.open(vertx, config.videos(), config.media(), upstream, resolver, billing, breakers, selector)
+    return Videos.open(vertx, config.videos(), config.media(), upstream, resolver, billing, breakers, selector,
+            limiter)
         .compose(opened -> {
           videos = opened;
           return start(tokens, bus, breakers, limiter, services, keys, resolver);

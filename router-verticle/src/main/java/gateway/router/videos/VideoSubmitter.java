@@ -19,6 +19,9 @@ import gateway.router.media.VideoJobStatus;
 import gateway.router.provider.UpstreamError;
 import gateway.router.routing.ChannelBreakers;
 import gateway.router.routing.RouteSelector;
+import gateway.router.limits.RateLimiter;
+import gateway.router.observe.RouterMetrics;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -47,12 +50,14 @@ final class VideoSubmitter {
   private final BillingClient billing;
   private final ChannelBreakers breakers;
   private final RouteSelector selector;
+  private final RateLimiter limiter;
   private final MediaHttp http;
   private final VideoJobs jobs;
   private final VideoJobsConfig config;
 
   VideoSubmitter(ModelResolver resolver, BillingClient billing, ChannelBreakers breakers, RouteSelector selector,
-                 MediaHttp http, VideoJobs jobs, VideoJobsConfig config) {
+                 RateLimiter limiter, MediaHttp http, VideoJobs jobs, VideoJobsConfig config) {
+    this.limiter = limiter;
     this.resolver = resolver;
     this.billing = billing;
     this.breakers = breakers;
@@ -62,28 +67,52 @@ final class VideoSubmitter {
     this.config = config;
   }
 
-  Future<VideoJobRow> submit(Principal principal, Submission submission) {
+  /**
+   * Submits the job; {@code response} gets the rate-limit headers (and {@code Retry-After} on a 429). The submit is
+   * a request like any other to the key's, account's and channel's limits; the job's later life counts against none.
+   */
+  Future<VideoJobRow> submit(Principal principal, Submission submission, HttpServerResponse response) {
     return resolver.resolve(submission.model(), submission.channel(), principal).compose(model -> {
       if (!TYPE.equals(model.type())) {
         return Future.failedFuture(GatewayError.INVALID_VALUE.exception("model '" + model.alias()
             + "' is not a video model (type " + model.type() + ")", "model"));
       }
       VideoTerms terms = VideoTerms.of(model, submission.ask());
+      List<Route> routes = selector.order(model.routes()).stream()
+          .filter(route -> !breakers.isOpen(route.channel())).toList();
+      if (routes.isEmpty()) {
+        return Future.failedFuture(GatewayError.NO_AVAILABLE_CHANNEL.exception(model.routes().isEmpty()
+            ? "No channel serves the model '" + model.alias() + "'."
+            : "Every channel serving the model '" + model.alias() + "' is failing right now; retry shortly."));
+      }
       String id = newId();
-      Hold hold = new Hold(id, principal.accountId(), principal.keyId(), model.alias(), terms.holdMicros(),
-          principal.voucherIds(), principal.spendsCash(), config.holdLifeSeconds());
-      return billing.reserve(hold).compose(held -> create(id, principal, model, terms, submission)
-          .onFailure(e -> billing.release(new UsageReport(id, principal.accountId(), principal.keyId(),
-              model.alias(), null, Usage.ZERO, 0, RequestOutcome.FAILED, 0, 1, e.getMessage()))));
+      return limiter.admit(id, principal, routes, 0).compose(admission -> {
+        admission.headers().applyTo(response);
+        if (!admission.admitted()) {
+          RouterMetrics.rateLimitRefused(admission.refusedBy());
+          response.putHeader("retry-after", Long.toString(admission.retryAfterSeconds()));
+          return Future.failedFuture(admission.refusal());
+        }
+        return hold(id, principal, model, terms, submission, routes.subList(admission.firstRoute(), routes.size()))
+            .onComplete(done -> admission.lease().finish(0));
+      });
     });
   }
 
+  private Future<VideoJobRow> hold(String id, Principal principal, ResolvedModel model, VideoTerms terms,
+                                   Submission submission, List<Route> routes) {
+    Hold hold = new Hold(id, principal.accountId(), principal.keyId(), model.alias(), terms.holdMicros(),
+        principal.voucherIds(), principal.spendsCash(), config.holdLifeSeconds());
+    return billing.reserve(hold).compose(held -> create(id, principal, model, terms, submission, routes)
+        .onFailure(e -> billing.release(new UsageReport(id, principal.accountId(), principal.keyId(),
+            model.alias(), null, Usage.ZERO, 0, RequestOutcome.FAILED, 0, 1, e.getMessage()))));
+  }
+
   private Future<VideoJobRow> create(String id, Principal principal, ResolvedModel model, VideoTerms terms,
-                                     Submission submission) {
+                                     Submission submission, List<Route> routes) {
     VideoAsk ask = submission.ask();
     VideoJobRequest request = new VideoJobRequest(model.alias(), ask.prompt(), terms.seconds(), terms.size(),
         terms.resolution(), terms.ratio(), ask.imageUrl(), submission.inputReference(), submission.extra());
-    List<Route> routes = selector.order(model.routes());
     Promise<VideoJobRow> created = Promise.promise();
     tryRoute(routes, 0, null, request, route -> state -> jobs.insert(new VideoJobs.NewJob(id,
         principal.accountId(), principal.keyId(), model.alias(), route.channel().name(), route.upstreamModel(),
@@ -125,7 +154,6 @@ final class VideoSubmitter {
         try {
           state = provider.read(sent.result().body(), route);
         } catch (UnreadableAnswerException e) {
-          state = null;
           error = e.error();
           breaker.tryFail("unreadable answer");
           tryRoute(routes, index + 1, error, request, insert, created);

@@ -8,6 +8,7 @@ import gateway.router.edge.ModelResolver;
 import gateway.router.exchange.BillingClient;
 import gateway.router.routing.ChannelBreakers;
 import gateway.router.routing.RouteSelector;
+import gateway.router.limits.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -36,12 +37,13 @@ public final class Videos {
 
   public static Future<Videos> open(Vertx vertx, VideoJobsConfig config, MediaStorageConfig media,
                                     HttpClient upstream, ModelResolver resolver, BillingClient billing,
-                                    ChannelBreakers breakers, RouteSelector selector) {
+                                    ChannelBreakers breakers, RouteSelector selector, RateLimiter limiter) {
     Pool pool = PgDatabase.pool(vertx, config.pg(), SCHEMA);
     return pool.query("SELECT 1").execute().compose(checked -> MediaStores.create(vertx, media)).map(store -> {
       VideoJobs jobs = new VideoJobs(pool, config);
       MediaHttp http = new MediaHttp(upstream, DOWNLOAD_IDLE_MS);
-      VideoSubmitter submitter = new VideoSubmitter(resolver, billing, breakers, selector, http, jobs, config);
+      VideoSubmitter submitter = new VideoSubmitter(resolver, billing, breakers, selector, limiter, http,
+          jobs, config);
       VideoPoller poller = new VideoPoller(vertx, config, jobs, http, store, new JobLedger(vertx));
       poller.start();
       return new Videos(pool, store, new VideosApi(vertx, submitter, jobs, store, config), poller);

@@ -50,7 +50,7 @@ public final class VideosApi {
 
   private void create(RoutingContext ctx) {
     VideoSubmitter.Submission submission = VideoBodies.job(ctx);
-    submitter.submit(principal(ctx), submission)
+    submitter.submit(principal(ctx), submission, ctx.response())
         .onSuccess(job -> json(ctx, 200, VideoObjects.video(job, null)))
         .onFailure(ctx::fail);
   }
@@ -58,7 +58,7 @@ public final class VideosApi {
   private void generate(RoutingContext ctx) {
     VideoSubmitter.Submission submission = VideoBodies.generation(ctx);
     Principal principal = principal(ctx);
-    submitter.submit(principal, submission)
+    submitter.submit(principal, submission, ctx.response())
         .compose(job -> awaitEnd(ctx, job.id(), principal.accountId(),
             System.currentTimeMillis() + (config.jobTimeoutSeconds() + config.leaseSeconds()) * 1000 + 60_000))
         .onSuccess(job -> {

@@ -31,6 +31,13 @@ final class VideoClient {
     return json(send(request, HttpResponse.BodyHandlers.ofString()));
   }
 
+  Reply postRaw(String path, String key, String body) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(v1 + path)).timeout(TIMEOUT)
+        .header("authorization", "Bearer " + key).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    return json(send(request, HttpResponse.BodyHandlers.ofString()));
+  }
+
   Reply get(String path, String key) {
     HttpRequest request = HttpRequest.newBuilder(URI.create(v1 + path)).timeout(TIMEOUT)
         .header("authorization", "Bearer " + key).GET().build();

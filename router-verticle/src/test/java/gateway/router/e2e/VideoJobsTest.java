@@ -366,4 +366,36 @@ class VideoJobsTest {
     assertThat(sent.getString("size")).isEqualTo("720x1280");
     gateway.awaitBalance(customer.accountId(), START - 8 * CREDIT);
   }
+
+  @Test
+  @DisplayName("a key's rpm limits video submits (429 with Retry-After); malformed bodies, ids and paging are 4xx naming the field")
+  void limitsAndHostileInput(Vertx vertx) {
+    start(vertx);
+    JsonObject limited = gateway.admin.ok("POST", "/admin/accounts/" + customer.accountId() + "/keys",
+        new JsonObject().put("name", "slow").put("models", new JsonArray().add(SORA)).put("rpm", 1));
+    String slowKey = limited.getString("key");
+    JsonObject body = new JsonObject().put("model", SORA).put("prompt", "x");
+
+    assertThat(http.post("/videos", slowKey, body).status()).isEqualTo(200);
+    Reply refused = http.post("/videos", slowKey, body);
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.body().getJsonObject("error").getString("code")).isEqualTo("rate_limit_exceeded");
+
+    Reply notJson = http.postRaw("/videos", customer.key(), "{\"model\":");
+    assertThat(notJson.status()).isEqualTo(400);
+    assertThat(notJson.body().getJsonObject("error").getString("code")).isEqualTo("invalid_json");
+    Reply noPrompt = http.post("/videos/generations", customer.key(),
+        new JsonObject().put("model", WAN).put("resolution", "720P").put("duration", 5));
+    assertThat(noPrompt.body().getJsonObject("error").getString("param")).isEqualTo("prompt");
+    Reply badSeconds = http.post("/videos", customer.key(), body.copy().put("seconds", "eight"));
+    assertThat(badSeconds.body().getJsonObject("error").getString("param")).isEqualTo("seconds");
+    Reply notVideo = http.post("/videos", customer.key(), body.copy().put("model", "no-such-model"));
+    assertThat(notVideo.status()).isIn(403, 404);
+    assertThat(http.get("/videos/video_%27%20OR%201=1", customer.key()).status()).isEqualTo(404);
+    assertThat(http.get("/videos?limit=0", customer.key()).body().getJsonObject("error").getString("param"))
+        .isEqualTo("limit");
+    assertThat(http.get("/videos?after=x", customer.key()).body().getJsonObject("error").getString("param"))
+        .isEqualTo("after");
+    assertThat(http.get("/videos", "sk-wrong").status()).isEqualTo(401);
+  }
 }
