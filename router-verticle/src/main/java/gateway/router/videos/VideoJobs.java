@@ -97,6 +97,10 @@ final class VideoJobs {
     return changed(VideoJobsSql.FAIL, Tuple.of(id, owner, code, message));
   }
 
+  Future<Void> releaseLeases(String owner) {
+    return pool.preparedQuery(VideoJobsSql.RELEASE_LEASES).execute(Tuple.of(owner)).mapEmpty();
+  }
+
   private Future<Boolean> changed(String statement, Tuple values) {
     return pool.preparedQuery(statement).execute(values).map(rows -> rows.rowCount() == 1);
   }

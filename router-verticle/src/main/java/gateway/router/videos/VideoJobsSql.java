@@ -69,6 +69,11 @@ final class VideoJobsSql {
           lease_owner = NULL, lease_expires_at = NULL, completed_at = now(), updated_at = now()
       WHERE id = $1 AND lease_owner = $2 AND status IN ('queued', 'in_progress')""";
 
+  /** $1 owner: a stopping router lets its jobs go, so another takes them over at once rather than after the lease. */
+  static final String RELEASE_LEASES = """
+      UPDATE videos.jobs SET lease_owner = NULL, lease_expires_at = NULL
+      WHERE lease_owner = $1 AND status IN ('queued', 'in_progress')""";
+
   /** $1 id: the job's row as it is now, whoever holds it. */
   static final String SELECT = "SELECT " + COLUMNS + " FROM videos.jobs WHERE id = $1";
 

@@ -53,11 +53,19 @@ final class VideoPoller {
     timer = vertx.setPeriodic(config.tickMs(), id -> tick());
   }
 
-  void stop() {
+  /**
+   * Stops claiming and lets this router's leases go. A step still in flight may finish after that; whatever it
+   * writes is fenced by its lease (now gone), and a charge it sends is idempotent.
+   */
+  Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
     }
+    return jobs.releaseLeases(owner).recover(e -> {
+      LOG.warn("video poller {} could not let its leases go (they lapse on their own): {}", owner, e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   private void tick() {

@@ -60,7 +60,6 @@ public final class Videos {
   }
 
   public Future<Void> close() {
-    poller.stop();
-    return store.close().eventually(() -> pool.close());
+    return poller.stop().eventually(store::close).eventually(pool::close);
   }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
+import gateway.common.PgUrl;
 import gateway.common.config.Env;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -60,7 +61,7 @@ class VideoJobsTest {
         .with("GATEWAY_VIDEO_POLL_INTERVAL_MS", 50)
         .with("GATEWAY_VIDEO_POLL_MAX_INTERVAL_MS", 200)
         .with("GATEWAY_VIDEO_POLLER_TICK_MS", 50)
-        .with("GATEWAY_VIDEO_LEASE_SECONDS", 2)));
+        .with("GATEWAY_VIDEO_LEASE_SECONDS", 30)));
     gateway.channel("fake-openai", new JsonObject().put("type", "openai").put("base_url", gateway.fake.openAiBaseUrl())
         .put("api_key", GatewayUnderTest.CHANNEL_KEY));
     gateway.channel("fake-dashscope", new JsonObject().put("type", "dashscope")
@@ -287,7 +288,7 @@ class VideoJobsTest {
   }
 
   @Test
-  @DisplayName("a job submitted before the routers restart is completed after it and charged once")
+  @DisplayName("a job submitted before the routers restart, and claimed meanwhile by a router that died, is completed once that lease lapsed and charged once")
   void jobAcrossRestart(Vertx vertx) {
     start(vertx);
     gateway.fake.script(SORA_UPSTREAM, Behavior.videoJob().endsAfter(Duration.ofSeconds(3)));
@@ -301,6 +302,9 @@ class VideoJobsTest {
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
         .until(() -> gateway.fake.pollsOf(upstreamId) == pollsWhileDown);
     assertThat(gateway.heldMicros(customer.accountId())).isEqualTo(12 * CREDIT);
+    // a router that crashed while it held the job: its lease must lapse before anyone polls again
+    execute("UPDATE videos.jobs SET lease_owner = 'router-dead', lease_expires_at = now() + interval '2 seconds' "
+        + "WHERE id = '" + id + "'");
     gateway.startRouters();
 
     assertThat(awaitEnded(id).body().getString("status")).isEqualTo("completed");
@@ -308,6 +312,16 @@ class VideoJobsTest {
     assertThat(gateway.sql("SELECT count(*) FROM billing.ledger WHERE kind = 'charge' AND account_id = ?",
         customer.accountId())).isEqualTo(1);
     assertThat(gateway.fake.downloadsOf("/v1/videos/" + upstreamId + "/content")).isEqualTo(1);
+  }
+
+  private void execute(String statement) {
+    PgUrl url = PgUrl.parse(gateway.config.pgUrl());
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+         java.sql.Statement s = c.createStatement()) {
+      s.executeUpdate(statement);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
