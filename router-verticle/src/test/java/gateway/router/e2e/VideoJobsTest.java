@@ -411,5 +411,37 @@ class VideoJobsTest {
     assertThat(http.get("/videos?after=x", customer.key()).body().getJsonObject("error").getString("param"))
         .isEqualTo("after");
     assertThat(http.get("/videos", "sk-wrong").status()).isEqualTo(401);
+
+    Customer poor = gateway.customer("1", WAN);
+    Reply broke = http.post("/videos/generations", poor.key(), generation(WAN, "1080P", 10, null));
+    assertThat(broke.status()).isEqualTo(402);
+    assertThat(gateway.heldMicros(poor.accountId())).isZero();
+    assertThat(gateway.fake.requestsFor(WAN_UPSTREAM)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a channel failing the create falls back to the next route; an upstream refusing the request is a 400 to the client, free")
+  void fallbackAndRefusal(Vertx vertx) {
+    start(vertx);
+    gateway.admin.ok("PUT", "/admin/models/mixed", new JsonObject()
+        .put("type", "text2video")
+        .put("available_durations", new JsonArray().add(5))
+        .put("price", new JsonObject().put("per_second", new JsonObject().put("720P", 1)))
+        .put("routes", new JsonArray()
+            .add(new JsonObject().put("channel", "fake-openai").put("model", "sora-down").put("priority", 0))
+            .add(new JsonObject().put("channel", "fake-dashscope").put("model", WAN_UPSTREAM).put("priority", 1))));
+    Customer mixed = gateway.customer("100", "mixed", SORA);
+    gateway.fake.script("sora-down", Behavior.error(500, "upstream on fire"));
+    gateway.fake.script(SORA_UPSTREAM, Behavior.error(400, "Your prompt was rejected."));
+
+    Reply served = http.post("/videos/generations", mixed.key(), generation("mixed", "720P", 5, null));
+    Reply refused = http.post("/videos", mixed.key(), new JsonObject().put("model", SORA).put("prompt", "x"));
+
+    assertThat(served.status()).as(String.valueOf(served.body())).isEqualTo(200);
+    assertThat(gateway.fake.requestsFor("sora-down")).hasSize(1);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.body().getJsonObject("error").getString("message")).contains("rejected");
+    gateway.awaitBalance(mixed.accountId(), START - 5 * CREDIT);
+    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.usageRowCount(mixed.accountId()) == 2);
   }
 }
