@@ -12,6 +12,10 @@ final class BillingSql {
    */
   static final String RESERVE = "SELECT outcome, hold_micros FROM billing.reserve($1, $2, $3, $4, $5, $6, $7)";
 
+  /** As {@link #RESERVE}, $8 the hold's life in seconds: it is swept only after that (V8). */
+  static final String RESERVE_FOR =
+      "SELECT outcome, hold_micros FROM billing.reserve_for($1, $2, $3, $4, $5, $6, $7, $8)";
+
   static final String ENSURE_BALANCE_ROW =
       "INSERT INTO billing.balances (account_id) VALUES ($1) ON CONFLICT (account_id) DO NOTHING";
 
@@ -53,7 +57,7 @@ final class BillingSql {
   static final String SELECT_BALANCE =
       "SELECT balance_micros, held_micros FROM billing.balances WHERE account_id = $1";
 
-  /** $1 max age in seconds. Releases expired holds from every pot; a row per hold. */
+  /** $1 max age in seconds of a hold without its own expiry. Releases expired holds from every pot; a row per hold. */
   static final String SWEEP_EXPIRED_HOLDS = "SELECT account_id, total FROM billing.sweep_holds($1)";
 
   /** $1 account or null for all, $2 limit. */

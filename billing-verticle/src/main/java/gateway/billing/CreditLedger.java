@@ -62,7 +62,12 @@ final class CreditLedger {
     Long[] vouchers = hold.voucherIds() == null ? null : hold.voucherIds().toArray(Long[]::new);
     Tuple parameters = Tuple.of(hold.requestId(), hold.accountId(), hold.keyId(), StorableText.of(hold.model()),
         hold.amountMicros()).addArrayOfLong(vouchers).addBoolean(hold.cashAllowed());
-    return holds.preparedQuery(BillingSql.RESERVE).execute(parameters).compose(rows -> {
+    String statement = BillingSql.RESERVE;
+    if (hold.lifeSeconds() != null) {
+      parameters.addLong(hold.lifeSeconds());
+      statement = BillingSql.RESERVE_FOR;
+    }
+    return holds.preparedQuery(statement).execute(parameters).compose(rows -> {
       Row row = rows.iterator().next();
       String outcome = row.getString("outcome");
       switch (outcome) {

@@ -263,6 +263,29 @@ class CreditLedgerTest {
         .getLong("balance_micros")).isEqualTo(1_000_000);
   }
 
+  @Test
+  @DisplayName("a hold with its own life (a video job's) outlives the sweeper's maximum age, and is swept once that life is over")
+  void holdsWithTheirOwnLife() {
+    Vertx otherVertx = Vertx.vertx();
+    try {
+      deployWith(otherVertx, TestServices.env().with("GATEWAY_HOLD_MAX_AGE_SECONDS", 0)
+          .with("GATEWAY_HOLD_SWEEP_INTERVAL_SECONDS", 1));
+      call(otherVertx, BillingBus.TOPUP, topUp(1_000_000, null));
+      call(otherVertx, BillingBus.RESERVE, new Hold("job", ACCOUNT, KEY, "m", 300_000, null, true, 3600L).toJson());
+      call(otherVertx, BillingBus.RESERVE, hold("request", 100_000).toJson());
+      call(otherVertx, BillingBus.RESERVE, new Hold("short-job", ACCOUNT, KEY, "m", 50_000, null, true, 1L).toJson());
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(call(otherVertx, BillingBus.BALANCE, new JsonObject().put("account_id", ACCOUNT))
+              .getLong("held_micros")).isEqualTo(300_000));
+      call(otherVertx, BillingBus.SETTLE, report("job", 200_000, RequestOutcome.COMPLETED).toJson());
+      JsonObject after = call(otherVertx, BillingBus.BALANCE, new JsonObject().put("account_id", ACCOUNT));
+      assertThat(after.getLong("held_micros")).isZero();
+      assertThat(after.getLong("balance_micros")).isEqualTo(800_000);
+    } finally {
+      result(otherVertx.close());
+    }
+  }
+
   private static JsonObject topUp(long micros, String idempotencyKey) {
     return new JsonObject().put("account_id", ACCOUNT).put("amount_micros", micros)
         .put("idempotency_key", idempotencyKey);

@@ -9,6 +9,7 @@ import gateway.common.config.Env;
 import gateway.ops.ProcessConfig;
 import gateway.ops.OpsServers;
 import gateway.router.RouterVerticle;
+import gateway.router.videos.Videos;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -93,6 +94,9 @@ public final class Gateway implements AutoCloseable {
     }
     if (config.has(Role.BILLING)) {
       schemas.add(BillingVerticle.SCHEMA);
+    }
+    if (config.has(Role.ROUTER)) {
+      schemas.add(Videos.SCHEMA);
     }
     return schemas;
   }

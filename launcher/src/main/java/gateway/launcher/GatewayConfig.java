@@ -52,8 +52,8 @@ public record GatewayConfig(ProcessConfig process, String dataDir, int routerIns
     return process.has(role);
   }
 
-  /** Whether a role of this process keeps its data in Postgres. */
+  /** Whether a role of this process keeps its data in Postgres (the router: its video jobs). */
   public boolean needsPostgres() {
-    return has(Role.AUTH) || has(Role.CATALOG) || has(Role.BILLING);
+    return has(Role.AUTH) || has(Role.CATALOG) || has(Role.BILLING) || has(Role.ROUTER);
   }
 }

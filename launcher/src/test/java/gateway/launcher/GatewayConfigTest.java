@@ -104,9 +104,9 @@ class GatewayConfigTest {
   @Test
   @DisplayName("the launcher migrates exactly the schemas of the roles its process runs")
   void schemasOfTheRoles() {
-    assertThat(Gateway.schemas(GatewayConfig.defaults())).containsExactly("catalog", "auth", "billing");
-    assertThat(Gateway.schemas(GatewayConfig.fromEnv(Map.of("GATEWAY_ROLES", "router")))).isEmpty();
+    assertThat(Gateway.schemas(GatewayConfig.defaults())).containsExactly("catalog", "auth", "billing", "videos");
+    assertThat(Gateway.schemas(GatewayConfig.fromEnv(Map.of("GATEWAY_ROLES", "router")))).containsExactly("videos");
     assertThat(Gateway.schemas(GatewayConfig.fromEnv(Map.of("GATEWAY_ROLES", "billing,router"))))
-        .containsExactly("billing");
+        .containsExactly("billing", "videos");
   }
 }

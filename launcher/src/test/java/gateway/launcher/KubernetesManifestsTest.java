@@ -239,13 +239,9 @@ class KubernetesManifestsTest {
       assertThat(config.cluster().tlsPassword()).as("%s: GATEWAY_CLUSTER_TLS_PASSWORD", role).isNotBlank();
       assertThat(ClusterSetup.eventBusOptions(config.cluster()).isSsl()).as("%s: event bus over TLS", role).isTrue();
 
-      boolean needsPostgres = role != Role.ROUTER;
-      if (needsPostgres) {
-        assertThat(config.pg().url()).as("%s: GATEWAY_PG_URL", role).isNotNull();
-        assertThat(PgUrl.parse(config.pg().url()).host()).as("%s: GATEWAY_PG_URL host", role).isNotBlank();
-      } else {
-        assertThat(config.pg().url()).as("%s: no database URL where none is used", role).isNull();
-      }
+      // every role keeps data in Postgres: the router its video jobs
+      assertThat(config.pg().url()).as("%s: GATEWAY_PG_URL", role).isNotNull();
+      assertThat(PgUrl.parse(config.pg().url()).host()).as("%s: GATEWAY_PG_URL host", role).isNotBlank();
       if (role == Role.ROUTER) {
         assertThat(URI.create(config.router().redisUrl()).getScheme()).as("router: GATEWAY_REDIS_URL").isIn("redis", "rediss");
       } else {

@@ -23,6 +23,8 @@ import gateway.router.inbound.messages.CountTokensHandler;
 import gateway.router.inbound.messages.MessagesHandler;
 import gateway.router.inbound.responses.ResponsesHandler;
 import gateway.router.selfservice.SelfServiceApi;
+import gateway.router.videos.Videos;
+import gateway.media.storage.StoredMediaHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
@@ -47,10 +49,11 @@ final class ApiRouter {
   private final ConnectionGuard connections;
   private final SelfServiceApi selfService;
   private final MediaStore media;
+  private final Videos videos;
 
   ApiRouter(Vertx vertx, RouterConfig config, KeyAuthenticator keys, AdminAuthenticator admins, ExchangeHandler exchanges,
             CountTokensHandler countTokens, ModelsHandler models, AdminApi adminApi, HealthEndpoints health,
-            ConnectionGuard connections, SelfServiceApi selfService, MediaStore media) {
+            ConnectionGuard connections, SelfServiceApi selfService, MediaStore media, Videos videos) {
     this.vertx = vertx;
     this.config = config;
     this.keys = keys;
@@ -63,6 +66,7 @@ final class ApiRouter {
     this.connections = connections;
     this.selfService = selfService;
     this.media = media;
+    this.videos = videos;
   }
 
   Router router() {
@@ -104,6 +108,7 @@ final class ApiRouter {
     v1.get("/models").handler(models::list);
     v1.get("/models/:id").handler(models::get);
     v1.get("/me").handler(selfService::keyHolder);
+    videos.api().mount(v1);
     MethodGate.install(v1);
     root.route("/v1/*").subRouter(v1);
 

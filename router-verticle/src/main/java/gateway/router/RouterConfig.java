@@ -2,6 +2,7 @@ package gateway.router;
 
 import gateway.media.storage.MediaStorageConfig;
 import gateway.router.selfservice.SelfServiceConfig;
+import gateway.router.videos.VideoJobsConfig;
 
 import gateway.common.bus.RateLimits;
 import gateway.common.config.Env;
@@ -23,7 +24,8 @@ import gateway.ops.ProcessConfig;
  * @param usageGraceMs         {@code GATEWAY_USAGE_GRACE_MS}: how long a stream whose client left waits for usage
  * @param http2Cleartext       {@code GATEWAY_HTTP2_CLEARTEXT}: accept h2c upgrades
  * @param selfService          users, sessions and the self-service API
- * @param media                where returned images (and videos) are stored and how they are served
+ * @param media                where generated images and videos are stored and served from
+ * @param videos               video jobs: their database, polling and timeout
  */
 public record RouterConfig(
     ProcessConfig process,
@@ -54,7 +56,8 @@ public record RouterConfig(
     int countTokensPerMinute,
     boolean http2Cleartext,
     SelfServiceConfig selfService,
-    MediaStorageConfig media) {
+    MediaStorageConfig media,
+    VideoJobsConfig videos) {
 
   /** What a rate limit does while Redis cannot answer in time (Envoy's {@code failure_mode_deny}). */
   public enum RedisFailure implements Env.Choice {
@@ -119,7 +122,8 @@ public record RouterConfig(
         env.integer("GATEWAY_COUNT_TOKENS_PER_MINUTE", 300),
         env.bool("GATEWAY_HTTP2_CLEARTEXT", false),
         SelfServiceConfig.fromEnv(env),
-        MediaStorageConfig.fromEnv(env.asMap()));
+        MediaStorageConfig.fromEnv(env.asMap()),
+        VideoJobsConfig.fromEnv(env));
   }
 
   /**

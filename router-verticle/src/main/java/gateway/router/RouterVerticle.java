@@ -27,6 +27,7 @@ import gateway.router.limits.RateLimiter;
 import gateway.router.provider.AdapterRegistry;
 import gateway.router.routing.ChannelBreakers;
 import gateway.router.selfservice.SelfServiceApi;
+import gateway.router.videos.Videos;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -67,6 +68,7 @@ public final class RouterVerticle extends VerticleBase {
   private SelfServiceApi selfService;
   private MediaStore media;
   private MediaRetentionSweeper sweeper;
+  private Videos videos;
 
   public RouterVerticle(RouterConfig config) {
     this.config = config;
@@ -100,11 +102,22 @@ public final class RouterVerticle extends VerticleBase {
     RateLimiter limiter = new RateLimiter(RedisAPI.api(redis), config);
     billing = new BillingClient(vertx, config.reserveTimeoutMs());
     shutdownGraceSeconds = config.shutdownGraceSeconds();
+    RouteSelector selector = new RouteSelector(new SplittableRandom());
     ExchangeServices services = new ExchangeServices(vertx, config, upstream, AdapterRegistry.standard(), billing, tokens,
         new HoldEstimator(config.defaultMaxOutputTokens(), config.defaultContextTokens()),
-        new RouteSelector(new SplittableRandom()), breakers, limiter);
+        selector, breakers, limiter);
     KeyAuthenticator keys = new KeyAuthenticator(bus, config.authCacheSeconds(), ApiRouter::anonymousAllowed);
     ModelResolver resolver = new ModelResolver(bus);
+    return Videos.open(vertx, config.videos(), store, upstream, resolver, billing, breakers, selector,
+            limiter)
+        .compose(opened -> {
+          videos = opened;
+          return start(tokens, bus, breakers, limiter, services, keys, resolver);
+        });
+  }
+
+  private Future<?> start(TokenCounter tokens, EventBus bus, ChannelBreakers breakers, RateLimiter limiter,
+                          ExchangeServices services, KeyAuthenticator keys, ModelResolver resolver) {
     ExchangeHandler chat = new ExchangeHandler(resolver, services);
     CountTokensHandler countTokens = new CountTokensHandler(chat,
         new FreeCallLimit(RedisAPI.api(redis), config, config.countTokensPerMinute()));
@@ -113,7 +126,7 @@ public final class RouterVerticle extends VerticleBase {
     selfService = new SelfServiceApi(vertx, config, redis);
     ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus), chat, countTokens,
         new ModelsHandler(bus), new AdminApi(bus), new HealthEndpoints(vertx, config.process().roles()), connections,
-        selfService, store);
+        selfService, media, videos);
     return Future.all(List.of(
             bus.<JsonObject>consumer(AuthBus.KEYS_CHANGED, m -> {
               keys.keysChanged(m.body());
@@ -163,6 +176,7 @@ public final class RouterVerticle extends VerticleBase {
             : billing.drained().timeout(SETTLE_DRAIN_SECONDS, TimeUnit.SECONDS).recover(e -> Future.succeededFuture()))
         .compose(v -> upstream == null ? Future.succeededFuture() : upstream.close())
         .compose(v -> selfService == null ? Future.succeededFuture() : selfService.close())
+        .compose(v -> videos == null ? Future.succeededFuture() : videos.close())
         .compose(v -> {
           if (sweeper != null) {
             sweeper.stop();

@@ -10,12 +10,22 @@ import java.util.List;
  *
  * @param voucherIds the vouchers the key may spend, null for any of the account's
  * @param cashAllowed whether the account's cash may pay (false for a key bound to vouchers)
+ * @param lifeSeconds how long the hold lives before billing's sweeper may release it, for a hold that outlives
+ *                    a request (a video job's); null for the sweeper's default age
  */
 public record Hold(String requestId, long accountId, long keyId, String model, long amountMicros,
-                   List<Long> voucherIds, boolean cashAllowed) {
+                   List<Long> voucherIds, boolean cashAllowed, Long lifeSeconds) {
 
   public Hold {
     voucherIds = voucherIds == null ? null : List.copyOf(voucherIds);
+    if (lifeSeconds != null && lifeSeconds <= 0) {
+      throw new IllegalArgumentException("a hold's life must be positive: " + lifeSeconds);
+    }
+  }
+
+  public Hold(String requestId, long accountId, long keyId, String model, long amountMicros,
+              List<Long> voucherIds, boolean cashAllowed) {
+    this(requestId, accountId, keyId, model, amountMicros, voucherIds, cashAllowed, null);
   }
 
   /** A hold any of the account's pots may pay. */
@@ -31,7 +41,8 @@ public record Hold(String requestId, long accountId, long keyId, String model, l
         .put("model", model)
         .put("amount_micros", amountMicros)
         .put("voucher_ids", voucherIds == null ? null : new JsonArray(new ArrayList<>(voucherIds)))
-        .put("cash_allowed", cashAllowed);
+        .put("cash_allowed", cashAllowed)
+        .put("life_seconds", lifeSeconds);
   }
 
   public static Hold fromJson(JsonObject json) {
@@ -49,6 +60,7 @@ public record Hold(String requestId, long accountId, long keyId, String model, l
         json.getString("model"),
         json.getLong("amount_micros"),
         vouchers,
-        json.getBoolean("cash_allowed", true));
+        json.getBoolean("cash_allowed", true),
+        json.getLong("life_seconds"));
   }
 }

@@ -44,6 +44,9 @@ final class GatewayUnderTest {
   final AdminClient admin;
   /** Deployment ids of the catalog replicas, in the order they were deployed. */
   final List<String> catalogDeployments = new java.util.ArrayList<>();
+  /** The deployment of the router instances, for {@link #restartRouters}. */
+  private String routerDeployment;
+  private int routerInstances = 1;
 
   /** An account with credits and a key. */
   record Customer(long accountId, long keyId, String key) {
@@ -58,7 +61,8 @@ final class GatewayUnderTest {
 
     /** Runs the migrations of auth, catalog and billing, once, as the launcher does before deploying. */
     StackConfig migrated() {
-      PgDatabase.migrate(billing.pg(), CatalogVerticle.SCHEMA, AuthVerticle.SCHEMA, BillingVerticle.SCHEMA);
+      PgDatabase.migrate(billing.pg(), CatalogVerticle.SCHEMA, AuthVerticle.SCHEMA, BillingVerticle.SCHEMA,
+          gateway.router.videos.Videos.SCHEMA);
       return this;
     }
 
@@ -97,12 +101,25 @@ final class GatewayUnderTest {
     }
     result(vertx.deployVerticle(new AuthVerticle(config.auth())));
     result(vertx.deployVerticle(() -> new BillingVerticle(config.billing()), new DeploymentOptions().setInstances(2)));
-    result(vertx.deployVerticle(() -> new RouterVerticle(config.router()),
+    String routers = result(vertx.deployVerticle(() -> new RouterVerticle(config.router()),
         new DeploymentOptions().setInstances(routerInstances)));
     FakeUpstream fake = result(FakeUpstream.start(vertx)).expectApiKey(CHANNEL_KEY);
     GatewayUnderTest gateway = new GatewayUnderTest(vertx, config, fake);
     gateway.catalogDeployments.addAll(catalogs);
+    gateway.routerDeployment = routers;
+    gateway.routerInstances = routerInstances;
     return gateway;
+  }
+
+  /** Stops the router instances (they drain as on a shutdown); {@link #startRouters} brings them back. */
+  void stopRouters() {
+    result(vertx.undeploy(routerDeployment));
+    routerDeployment = null;
+  }
+
+  void startRouters() {
+    routerDeployment = result(vertx.deployVerticle(() -> new RouterVerticle(config.router()),
+        new DeploymentOptions().setInstances(routerInstances)));
   }
 
   String baseUrl() {

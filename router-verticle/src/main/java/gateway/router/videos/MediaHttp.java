@@ -1,0 +1,85 @@
+package gateway.router.videos;
+
+import gateway.media.storage.MediaStore;
+import gateway.media.storage.StoredObject;
+import gateway.router.media.MediaCall;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * Sends the calls the media mappers build. JSON answers are read whole (bounded); a download streams into the
+ * {@link MediaStore} as it arrives, never held in memory.
+ */
+final class MediaHttp {
+  private static final long MAX_JSON_BYTES = 1024 * 1024;
+  private static final long CONNECT_MS = 10_000;
+
+  /** A JSON call's answer: its status and body. */
+  record Answer(int status, Buffer body) {
+    boolean ok() {
+      return status / 100 == 2;
+    }
+  }
+
+  /** A download that did not succeed: the upstream's status and what it said (status 0: no answer). */
+  static final class DownloadFailed extends RuntimeException {
+    final int status;
+    final Buffer body;
+
+    DownloadFailed(int status, Buffer body, String message) {
+      super(message);
+      this.status = status;
+      this.body = body;
+    }
+  }
+
+  private final HttpClient client;
+  private final long idleMs;
+
+  MediaHttp(HttpClient client, long idleMs) {
+    this.client = client;
+    this.idleMs = idleMs;
+  }
+
+  Future<Answer> send(MediaCall call) {
+    return client.request(options(call)).compose(request -> {
+      Future<HttpClientResponse> sent = call.body() == null ? request.send() : request.send(call.body());
+      return sent.compose(response -> readBounded(response).map(body -> new Answer(response.statusCode(), body)));
+    });
+  }
+
+  /** Streams the file into the store; fails with {@link DownloadFailed} on a non-2xx answer. */
+  Future<StoredObject> download(MediaCall call, MediaStore store) {
+    return client.request(options(call)).compose(request -> request.send().compose(response -> {
+      if (response.statusCode() / 100 != 2) {
+        return readBounded(response).compose(body -> Future.failedFuture(new DownloadFailed(response.statusCode(),
+            body, "the download answered " + response.statusCode())));
+      }
+      String type = response.getHeader("content-type");
+      String contentType = type == null || !type.toLowerCase().startsWith("video/") ? "video/mp4" : type;
+      response.pause();
+      return store.put(response, contentType);
+    }));
+  }
+
+  private RequestOptions options(MediaCall call) {
+    return new RequestOptions().setMethod(call.method()).setAbsoluteURI(call.url()).setHeaders(call.headers())
+        .setConnectTimeout(CONNECT_MS).setIdleTimeout(idleMs);
+  }
+
+  private static Future<Buffer> readBounded(HttpClientResponse response) {
+    Buffer body = Buffer.buffer();
+    io.vertx.core.Promise<Buffer> done = io.vertx.core.Promise.promise();
+    response.handler(chunk -> {
+      if (body.length() < MAX_JSON_BYTES) {
+        body.appendBuffer(chunk);
+      }
+    });
+    response.exceptionHandler(done::tryFail);
+    response.endHandler(v -> done.tryComplete(body));
+    return done.future();
+  }
+}
