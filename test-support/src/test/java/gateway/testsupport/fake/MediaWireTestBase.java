@@ -34,8 +34,8 @@ abstract class MediaWireTestBase extends FakeUpstreamTestBase {
     for (int i = 0; i < headers.length; i += 2) {
       options.addHeader(headers[i], headers[i + 1]);
     }
-    return client.sendRaw(options, body == null ? Buffer.buffer() : body)
-        .compose(response -> response.body().map(b -> new Got(response.statusCode(), response.headers(), b)));
+    return client.sendRaw(options, body == null ? Buffer.buffer() : body,
+        (response, b) -> new Got(response.statusCode(), response.headers(), b));
   }
 
   Future<Got> get(String uri, String... headers) {
