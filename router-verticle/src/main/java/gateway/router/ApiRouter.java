@@ -3,6 +3,7 @@ package gateway.router;
 import gateway.common.GatewayError;
 import gateway.ops.HealthEndpoints;
 import gateway.ops.MetricsEndpoint;
+import gateway.console.ConsolePages;
 import gateway.router.admin.AdminApi;
 import gateway.router.exchange.ExchangeHandler;
 import gateway.router.inbound.chat.ChatCompletionsHandler;
@@ -109,6 +110,7 @@ final class ApiRouter {
     MethodGate.install(admin);
     root.route("/admin/*").subRouter(admin);
     root.route("/api/*").subRouter(selfService.router());
+    ConsolePages.mount(root);
 
     root.route().last().handler(ctx -> ctx.fail(GatewayError.NOT_FOUND.exception(
         "Unknown path " + ctx.request().method() + " " + ctx.request().path())));
