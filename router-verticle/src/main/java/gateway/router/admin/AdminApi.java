@@ -39,6 +39,7 @@ public final class AdminApi {
     admin.route().handler(audit::handle);
     admin.route().failureHandler(audit::failed);
     admin.post("/accounts").handler(this::createAccount);
+    admin.get("/accounts").handler(this::searchAccounts);
     admin.get("/accounts/:id").handler(this::getAccount);
     admin.patch("/accounts/:id").handler(ctx -> reply(ctx,
         call(AuthBus.ACCOUNTS_UPDATE, body(ctx).put("id", id(ctx, "id")))));
@@ -197,6 +198,27 @@ public final class AdminApi {
       request.put("limit", (int) Math.min(parseId(limit, "limit"), Integer.MAX_VALUE));
     }
     reply(ctx, call(BillingBus.USAGE, request));
+  }
+
+  /** {@code GET /admin/accounts?q=&limit=&before_id=}: the console's account search (see {@code AuthBus.ACCOUNTS_SEARCH}). */
+  private void searchAccounts(RoutingContext ctx) {
+    JsonObject request = new JsonObject();
+    String q = ctx.queryParams().get("q");
+    if (q != null) {
+      if (q.length() > 200) {
+        throw GatewayError.INVALID_VALUE.exception("'q' must be at most 200 characters", "q");
+      }
+      request.put("q", q);
+    }
+    String limit = ctx.queryParams().get("limit");
+    if (limit != null) {
+      request.put("limit", (int) Math.min(parseId(limit, "limit"), 100));
+    }
+    String before = ctx.queryParams().get("before_id");
+    if (before != null) {
+      request.put("before_id", parseId(before, "before_id"));
+    }
+    reply(ctx, call(AuthBus.ACCOUNTS_SEARCH, request));
   }
 
   private void usageSummary(RoutingContext ctx) {
