@@ -33,7 +33,14 @@ public final class ConsolePages {
     }
     XFrameHandler frames = XFrameHandler.create(XFrameHandler.DENY);
     for (String base : new String[] {"/dashboard", "/console"}) {
-      root.route(base).method(HttpMethod.GET).handler(ctx -> ctx.redirect(base + "/"));
+      // Vert.x matches "/dashboard" for "/dashboard/" too: only the bare path is sent to the folder.
+      root.route(base).method(HttpMethod.GET).handler(ctx -> {
+        if (ctx.request().path().equals(base)) {
+          ctx.redirect(base + "/");
+        } else {
+          ctx.next();
+        }
+      });
       root.route(base + "/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(csp).handler(frames)
           .handler(ConsolePages::headers);
     }

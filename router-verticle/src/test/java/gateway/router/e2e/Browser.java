@@ -12,6 +12,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -84,7 +85,8 @@ final class Browser implements AutoCloseable {
   }
 
   WebElement find(String css) {
-    return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class)
+        .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
   }
 
   List<WebElement> all(String css) {
@@ -93,7 +95,8 @@ final class Browser implements AutoCloseable {
 
   /** Waits until an element matching {@code css} shows {@code text} (e.g. a table row after a reload). */
   WebElement findWithText(String css, String text) {
-    return new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector(css)).stream()
+    return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class)
+        .withMessage("an element " + css + " showing \"" + text + "\"").until(d -> d.findElements(By.cssSelector(css)).stream()
         .filter(e -> e.isDisplayed() && e.getText().contains(text)).findFirst().orElse(null));
   }
 
@@ -113,7 +116,9 @@ final class Browser implements AutoCloseable {
 
   /** Waits for the page to finish its loading text, then saves a PNG named after the test and the page. */
   void screenshot(String page) {
-    new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.xpath("//main/p[text()='Loading…']")).isEmpty());
+    if (!page.equals("last")) {
+      new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.xpath("//main/p[text()='Loading…']")).isEmpty());
+    }
     try {
       Files.createDirectories(SCREENSHOTS);
       byte[] png = driver.getScreenshotAs(OutputType.BYTES);

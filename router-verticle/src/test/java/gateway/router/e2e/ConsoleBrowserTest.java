@@ -40,6 +40,7 @@ class ConsoleBrowserTest {
   @AfterEach
   void close() {
     if (browser != null) {
+      browser.screenshot("last");
       browser.close();
     }
   }
