@@ -110,8 +110,13 @@ final class Browser implements AutoCloseable {
     input.sendKeys(text);
   }
 
+  /** Clicks the element, again if the page redrew it in between. */
   void click(String css) {
-    find(css).click();
+    new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).withMessage("clicking " + css)
+        .until(d -> {
+          find(css).click();
+          return true;
+        });
   }
 
   /** Waits for the page to finish its loading text, then saves a PNG named after the test and the page. */
