@@ -89,15 +89,15 @@ const Market = (() => {
     const origin = base.replace(/\/v1$/, "");
     if (model.model_type === "text2image") {
       return [["curl", `curl ${base}/images/generations \\\n  -H "Authorization: Bearer $GATEWAY_API_KEY" \\\n  -H "Content-Type: application/json" \\\n  -d '{"model": ${JSON.stringify(id)}, "prompt": "a lighthouse at dawn", "size": ${JSON.stringify((model.available_sizes || ["1024x1024"])[0])}}'`],
-        ["Python (openai)", `from openai import OpenAI\n\nclient = OpenAI(base_url="${base}", api_key="$GATEWAY_API_KEY")\nimage = client.images.generate(model=${JSON.stringify(id)}, prompt="a lighthouse at dawn")\nprint(image.data[0].url)`]];
+        ["Python (openai)", `import os\nfrom openai import OpenAI\n\nclient = OpenAI(base_url="${base}", api_key=os.environ["GATEWAY_API_KEY"])\nimage = client.images.generate(model=${JSON.stringify(id)}, prompt="a lighthouse at dawn")\nprint(image.data[0].url)`]];
     }
     if (model.model_type === "embedding") {
       return [["curl", `curl ${base}/embeddings \\\n  -H "Authorization: Bearer $GATEWAY_API_KEY" \\\n  -H "Content-Type: application/json" \\\n  -d '{"model": ${JSON.stringify(id)}, "input": "hello"}'`],
-        ["Python (openai)", `from openai import OpenAI\n\nclient = OpenAI(base_url="${base}", api_key="$GATEWAY_API_KEY")\nprint(client.embeddings.create(model=${JSON.stringify(id)}, input="hello").data[0].embedding[:4])`]];
+        ["Python (openai)", `import os\nfrom openai import OpenAI\n\nclient = OpenAI(base_url="${base}", api_key=os.environ["GATEWAY_API_KEY"])\nprint(client.embeddings.create(model=${JSON.stringify(id)}, input="hello").data[0].embedding[:4])`]];
     }
     return [
       ["curl", `curl ${base}/chat/completions \\\n  -H "Authorization: Bearer $GATEWAY_API_KEY" \\\n  -H "Content-Type: application/json" \\\n  -d '{"model": ${JSON.stringify(id)}, "messages": [{"role": "user", "content": "Hello"}]}'`],
-      ["Python (openai)", `from openai import OpenAI\n\nclient = OpenAI(base_url="${base}", api_key="$GATEWAY_API_KEY")\nanswer = client.chat.completions.create(\n    model=${JSON.stringify(id)},\n    messages=[{"role": "user", "content": "Hello"}],\n)\nprint(answer.choices[0].message.content)`],
+      ["Python (openai)", `import os\nfrom openai import OpenAI\n\nclient = OpenAI(base_url="${base}", api_key=os.environ["GATEWAY_API_KEY"])\nanswer = client.chat.completions.create(\n    model=${JSON.stringify(id)},\n    messages=[{"role": "user", "content": "Hello"}],\n)\nprint(answer.choices[0].message.content)`],
       ["Node (openai)", `import OpenAI from "openai";\n\nconst client = new OpenAI({ baseURL: "${base}", apiKey: process.env.GATEWAY_API_KEY });\nconst answer = await client.chat.completions.create({\n  model: ${JSON.stringify(id)},\n  messages: [{ role: "user", content: "Hello" }],\n});\nconsole.log(answer.choices[0].message.content);`],
       ["Cursor", t("snippet.cursor", base, id)],
       ["Cline", t("snippet.cline", base, id)],

@@ -1,4 +1,4 @@
-/* Building blocks of both consoles: elements from data without innerHTML, the page text, formats, dialogs. */
+/* Building blocks of both consoles: elements built node by node (never from markup strings), the page text, formats, dialogs. */
 "use strict";
 const UI = (() => {
   /** The page text (strings.js); "{0}" marks are replaced by the arguments. A missing key shows itself. */
@@ -124,7 +124,7 @@ const UI = (() => {
   /** table(columns, rows): columns [{label, num?, cell(row) -> node|string}]. */
   function table(columns, rows, emptyText, foot) {
     const head = h("tr", {}, columns.map(c => h("th", {class: c.num ? "num" : null, scope: "col", text: c.label})));
-    const body = rows.length ? rows.map(row => h("tr", {}, columns.map(c => h("td", {class: c.num ? "num" : null}, c.cell(row)))))
+    const body = rows.length ? rows.map(row => h("tr", {}, columns.map(c => h("td", {class: c.num ? "num" : null, "data-label": c.label}, c.cell(row)))))
       : [h("tr", {}, h("td", {colspan: columns.length, class: "empty", text: emptyText || t("table.empty")}))];
     return h("div", {class: "table-wrap"}, h("table", {}, h("thead", {}, head), h("tbody", {}, body),
       foot ? h("tfoot", {}, foot) : null));

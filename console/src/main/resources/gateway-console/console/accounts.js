@@ -91,7 +91,7 @@ const Accounts = (() => {
       h("h2", {text: t("keys.title")}),
       UI.table([
         {label: t("keys.name"), cell: k => k.name},
-        {label: t("keys.prefix"), cell: k => h("code", {text: k.prefix + "…"})},
+        {label: t("keys.prefix"), cell: k => h("code", {text: k.prefix.endsWith("…") ? k.prefix : k.prefix + "…"})},
         {label: t("keys.models"), cell: k => (k.models || []).map(m => UI.badge(m))},
         {label: t("keys.created"), cell: k => UI.dateTime(k.created_at)},
         {label: t("keys.status"), cell: k => k.disabled ? UI.badge(t("status.disabled"), "off") : UI.badge(t("status.active"), "ok")},
@@ -101,7 +101,7 @@ const Accounts = (() => {
         {label: t("usage.time"), cell: r => UI.dateTime(r.created_at)},
         {label: t("usage.model"), cell: r => r.model},
         {label: t("reports.channel"), cell: r => r.channel || "—"},
-        {label: t("usage.outcome"), cell: r => UI.badge(r.outcome, r.outcome === "ok" ? "ok" : "off")},
+        {label: t("usage.outcome"), cell: r => UI.badge(r.outcome, r.outcome === "completed" ? "ok" : "off")},
         {label: t("usage.input"), num: true, cell: r => UI.integer(r.input_tokens)},
         {label: t("usage.output"), num: true, cell: r => UI.integer(r.output_tokens)},
         {label: t("usage.costCol"), num: true, cell: r => UI.credits(r.cost_credits)},

@@ -21,7 +21,7 @@ const Keys = (() => {
       status,
       UI.table([
         {label: t("keys.name"), cell: k => k.name},
-        {label: t("keys.prefix"), cell: k => h("code", {text: k.prefix + "…"})},
+        {label: t("keys.prefix"), cell: k => h("code", {text: k.prefix.endsWith("…") ? k.prefix : k.prefix + "…"})},
         {label: t("keys.models"), cell: k => (k.models || []).map(m => UI.badge(m))},
         {label: t("keys.limits"), cell: k => limitsText(k)},
         {label: t("keys.created"), cell: k => UI.dateTime(k.created_at)},

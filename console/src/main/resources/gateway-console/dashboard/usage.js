@@ -53,12 +53,12 @@ const Usage = (() => {
       rows = rows.concat(page.data);
       cursor = page.next_cursor;
       more.classList.toggle("hidden", !cursor);
-      const shown = outcome.value ? rows.filter(r => (r.outcome === "ok") === (outcome.value === "ok")) : rows;
+      const shown = outcome.value ? rows.filter(r => succeeded(r) === (outcome.value === "ok")) : rows;
       clear(results, UI.table([
         {label: t("usage.time"), cell: r => UI.dateTime(r.created_at)},
         {label: t("usage.key"), cell: r => names.get(r.key_id) || ("#" + r.key_id)},
         {label: t("usage.model"), cell: r => r.model},
-        {label: t("usage.outcome"), cell: r => UI.badge(r.outcome, r.outcome === "ok" ? "ok" : "off")},
+        {label: t("usage.outcome"), cell: r => UI.badge(r.outcome, succeeded(r) ? "ok" : "off")},
         {label: t("usage.input"), num: true, cell: r => UI.integer(r.input_tokens)},
         {label: t("usage.cachedCol"), num: true, cell: r => UI.integer(r.cache_read_tokens)},
         {label: t("usage.output"), num: true, cell: r => UI.integer(r.output_tokens)},
@@ -77,5 +77,10 @@ const Usage = (() => {
     await load(true);
   }
 
-  return {render};
+  /** A request the customer got an answer for (a stream the client broke off was still answered and charged). */
+  function succeeded(row) {
+    return row.outcome === "completed" || row.outcome === "ok";
+  }
+
+  return {render, succeeded};
 })();

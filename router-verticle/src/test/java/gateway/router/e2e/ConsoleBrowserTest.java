@@ -198,6 +198,8 @@ class ConsoleBrowserTest {
     WebElement submit = browser.find("form[data-test=top-up-form] button[type=submit]");
     new Actions(browser.driver).doubleClick(submit).perform();
     browser.findWithText("[data-test=available] .value", "15");
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> topUpsByOperator().size() == 2);
+    assertThat(topUpsByOperator().stream().map(e -> e.getInteger("status"))).containsOnly(200);
     assertThat(new BigDecimal(gateway.account(account).getValue("available_credits").toString()))
         .isEqualByComparingTo("15");
     browser.screenshot("account-topped-up");
@@ -226,6 +228,13 @@ class ConsoleBrowserTest {
     assertThat(card.getText()).contains("32,000").contains("3 cr").contains("12 cr").contains("$0.03").contains("$0.12");
     assertThat(browser.all("article[data-model=model-a]")).isEmpty();
     browser.screenshot("market-new-model");
+  }
+
+  private java.util.List<JsonObject> topUpsByOperator() {
+    return gateway.admin.ok("GET", "/admin/audit?action=accounts.credit", null).getJsonArray("data").stream()
+        .map(JsonObject.class::cast)
+        .filter(e -> "ops@example.com".equals(e.getJsonObject("actor").getString("email")))
+        .toList();
   }
 
   /** Waits for the request's settlement and returns its cost in credits as the page writes it. */
