@@ -118,9 +118,20 @@ class ConsoleBrowserTest {
     browser.findWithText("[data-test=available] .value", "14.994");
     assertThat(gateway.account(account).getValue("available_credits").toString()).isEqualTo("14.994");
 
+    mediaModels();
     browser.click("a[data-page=models]");
     browser.find("article[data-model=model-a]");
+    WebElement image = browser.find("article[data-model=picture-model]");
+    assertThat(image.getText()).contains("Image").contains("1024x1024 · high").contains("4.5 cr · $0.045")
+        .contains("1536x1024").contains("6 cr · $0.06");
+    WebElement video = browser.find("article[data-model=movie-model]");
+    assertThat(video.getText()).contains("Video").contains("720P").contains("6 cr · $0.06").contains("5 s, 10 s")
+        .contains("16:9");
     browser.screenshot("models");
+    new org.openqa.selenium.support.ui.Select(browser.find("select[name=type]")).selectByValue("text2video");
+    browser.waitUntil("only the video model shown", () -> browser.all("article.model-card").size() == 1);
+    assertThat(browser.all("article[data-model=movie-model]")).hasSize(1);
+    new org.openqa.selenium.support.ui.Select(browser.find("select[name=type]")).selectByValue("");
     browser.click("article[data-model=model-a] h3 a");
     browser.findWithText("pre.snippet", gateway.baseUrl() + "/v1");
     browser.screenshot("model-detail");
@@ -228,6 +239,23 @@ class ConsoleBrowserTest {
     assertThat(card.getText()).contains("32,000").contains("3 cr").contains("12 cr").contains("$0.03").contains("$0.12");
     assertThat(browser.all("article[data-model=model-a]")).isEmpty();
     browser.screenshot("market-new-model");
+  }
+
+  /** An image model priced per image by size and quality, and a video model per second by resolution. */
+  private void mediaModels() {
+    JsonArray route = new JsonArray().add(new JsonObject().put("channel", "fake-openai").put("model", "media"));
+    gateway.admin.ok("PUT", "/admin/models/picture-model", new JsonObject().put("type", "text2image")
+        .put("available_sizes", new JsonArray().add("1024x1024").add("1536x1024"))
+        .put("available_qualities", new JsonArray().add("low").add("high"))
+        .put("price", new JsonObject().put("per_image", new JsonObject()
+            .put("1024x1024", new JsonObject().put("low", 1).put("high", "4.5")).put("1536x1024", 6)))
+        .put("routes", route));
+    gateway.admin.ok("PUT", "/admin/models/movie-model", new JsonObject().put("type", "text2video")
+        .put("available_resolutions", new JsonArray().add("480P").add("720P"))
+        .put("available_durations", new JsonArray().add(5).add(10))
+        .put("available_ratios", new JsonArray().add("16:9"))
+        .put("price", new JsonObject().put("per_second", new JsonObject().put("480P", 3).put("720P", 6)))
+        .put("routes", route));
   }
 
   private java.util.List<JsonObject> topUpsByOperator() {
