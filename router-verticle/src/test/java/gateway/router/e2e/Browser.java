@@ -126,10 +126,26 @@ final class Browser implements AutoCloseable {
     }
     try {
       Files.createDirectories(SCREENSHOTS);
-      byte[] png = driver.getScreenshotAs(OutputType.BYTES);
+      byte[] png = fullPage();
       Files.write(SCREENSHOTS.resolve(String.format("%s-%02d-%s.png", test, ++shots, page)), png);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The whole page, not only the window: Chromium's capture beyond the viewport, clipped to the content. */
+  @SuppressWarnings("unchecked")
+  private byte[] fullPage() {
+    try {
+      Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+      Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
+      double width = ((Number) size.get("width")).doubleValue();
+      double height = Math.min(6000, ((Number) size.get("height")).doubleValue());
+      Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+          "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+      return java.util.Base64.getDecoder().decode((String) shot.get("data"));
+    } catch (RuntimeException e) {
+      return driver.getScreenshotAs(OutputType.BYTES);
     }
   }
 
