@@ -6,7 +6,8 @@ const Catalog = (() => {
   const MODEL_TYPES = ["llm", "embedding", "text2image", "text2video"];
 
   async function channels(main, me) {
-    const list = await API.get("/admin/channels");
+    const [list, health] = await Promise.all([API.get("/admin/channels"), API.get("/admin/channel-breakers")]);
+    const breakers = new Map(health.data.map(b => [b.name, b.state]));
     const status = h("div", {"aria-live": "polite"});
     const again = () => channels(main, me);
     const canWrite = me.user.role === "admin";
@@ -25,6 +26,8 @@ const Catalog = (() => {
         {label: t("channels.priority"), num: true, cell: c => c.priority},
         {label: t("channels.weight"), num: true, cell: c => c.weight},
         {label: t("channels.status"), cell: c => c.enabled === false ? UI.badge(t("status.disabled"), "off") : UI.badge(t("status.enabled"), "ok")},
+        {label: t("channels.breaker"), cell: c => breakers.get(c.name) ? UI.badge(t("breaker." + breakers.get(c.name)),
+          breakers.get(c.name) === "closed" ? "ok" : breakers.get(c.name) === "open" ? "off" : "warn") : "—"},
         {label: t("channels.actions"), cell: c => canWrite ? h("div", {class: "actions"},
           h("button", {type: "button", class: "small", text: t("action.edit"), onclick: () => editChannel(c, again)}),
           UI.action(c.enabled === false ? t("action.enable") : t("action.disable"), async () => {

@@ -62,6 +62,8 @@ class ConsoleAdminCallsTest {
     assertThat(new RawHttp(gateway.v1()).post("/chat/completions", customer.key(), new JsonObject().put("model", "m")
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))).encode())
         .statusCode()).isEqualTo(200);
+    assertThat(gateway.admin.ok("GET", "/admin/channel-breakers", null).getJsonArray("data"))
+        .containsExactly(new JsonObject().put("name", "fake-openai").put("state", "closed"));
     gateway.admin.ok("PUT", "/admin/channels/fake-openai", shown.put("api_key", ""));
     assertThat(gateway.admin.ok("GET", "/admin/channels", null).getJsonArray("data").getJsonObject(0)
         .getBoolean("api_key_set")).isFalse();
