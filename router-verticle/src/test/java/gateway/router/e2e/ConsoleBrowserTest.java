@@ -148,6 +148,8 @@ class ConsoleBrowserTest {
     browser.screenshot("keys-phone");
     browser.phoneWidth(false);
 
+    keyLifecycle(copied);
+
     browser.click("[data-test=signout]");
     browser.find("form[data-test=signin]");
     browser.go(gateway.baseUrl() + "/dashboard/#/keys");
@@ -181,6 +183,14 @@ class ConsoleBrowserTest {
     assertThat(channel.getText()).contains("set");
     assertThat(browser.driver.getPageSource()).doesNotContain(GatewayUnderTest.CHANNEL_KEY);
     browser.screenshot("channels-after");
+    clickInRow("second-openai", "Disable");
+    browser.findWithText("tbody tr", "disabled");
+    clickInRow("second-openai", "Enable");
+    browser.waitUntil("second-openai enabled again", () -> browser.all("tbody tr").stream()
+        .anyMatch(r -> r.getText().contains("second-openai") && r.getText().contains("enabled")));
+    assertThat(gateway.admin.ok("GET", "/admin/channels", null).getJsonArray("data").stream()
+        .map(JsonObject.class::cast).filter(c -> c.getString("name").equals("second-openai")).findFirst().orElseThrow()
+        .getBoolean("api_key_set")).isTrue();
 
     browser.click("a[data-page=models]");
     browser.click("[data-test=new-model]");
@@ -239,6 +249,54 @@ class ConsoleBrowserTest {
     assertThat(card.getText()).contains("32,000").contains("3 cr").contains("12 cr").contains("$0.03").contains("$0.12");
     assertThat(browser.all("article[data-model=model-a]")).isEmpty();
     browser.screenshot("market-new-model");
+  }
+
+  /** Disable, enable, regenerate (the new secret shown once, the old one refused) and delete, on the keys page. */
+  private void keyLifecycle(String secret) {
+    browser.click("a[data-page=keys]");
+    browser.findWithText("tbody tr", "laptop");
+    clickInRow("laptop", "Disable");
+    browser.findWithText("tbody tr", "disabled");
+    assertThat(status(secret)).isEqualTo(401);
+    clickInRow("laptop", "Enable");
+    browser.findWithText("tbody tr", "active");
+    assertThat(status(secret)).isEqualTo(200);
+    clickInRow("laptop", "Regenerate");
+    browser.click("dialog [data-test=confirm]");
+    String renewed = browser.find("[data-test=secret]").getText();
+    assertThat(renewed).startsWith("sk-").isNotEqualTo(secret);
+    browser.screenshot("key-regenerated");
+    browser.click("[data-test=done]");
+    assertThat(status(secret)).isEqualTo(401);
+    assertThat(status(renewed)).isEqualTo(200);
+    clickInRow("laptop", "Delete");
+    browser.find("dialog [data-test=confirm]");
+    browser.screenshot("key-delete-confirm");
+    browser.click("dialog [data-test=confirm]");
+    browser.findWithText("tbody td", "No keys yet");
+    assertThat(status(renewed)).isEqualTo(401);
+  }
+
+  private void clickInRow(String rowText, String button) {
+    browser.waitUntil("a " + button + " button in the row " + rowText, () -> {
+      for (WebElement row : browser.all("tbody tr")) {
+        if (row.getText().contains(rowText)) {
+          for (WebElement b : row.findElements(org.openqa.selenium.By.tagName("button"))) {
+            if (b.getText().equals(button)) {
+              b.click();
+              return true;
+            }
+          }
+        }
+      }
+      return false;
+    });
+  }
+
+  private int status(String key) {
+    return new RawHttp(gateway.v1()).post("/chat/completions", key, new JsonObject().put("model", "model-a")
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))).encode())
+        .statusCode();
   }
 
   /** An image model priced per image by size and quality, and a video model per second by resolution. */
