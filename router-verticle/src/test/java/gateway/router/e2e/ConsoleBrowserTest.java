@@ -225,8 +225,32 @@ class ConsoleBrowserTest {
         .isEqualByComparingTo("15");
     browser.screenshot("account-topped-up");
 
+    browser.click("[data-test=grant-voucher]");
+    browser.type("dialog input[name=amount_credits]", "2");
+    browser.type("dialog input[name=models]", "fresh-*");
+    browser.click("dialog button[type=submit]");
+    browser.findWithText("tbody tr", "fresh-*");
+    browser.click("[data-test=invite]");
+    browser.type("dialog input[name=email]", "carol@example.com");
+    browser.click("dialog button[type=submit]");
+    String link = browser.find("[data-test=secret]").getText();
+    assertThat(link).startsWith(gateway.baseUrl() + "/console/invitation#token=");
+    browser.click("[data-test=done]");
+    browser.findWithText("tbody tr", "carol@example.com");
+    browser.screenshot("account-voucher-invited");
+
     browser.click("a[data-page=codes]");
-    browser.find("[data-test=new-batch]");
+    browser.click("[data-test=new-batch]");
+    browser.type("form[data-test=batch-form] input[name=name]", "spring");
+    browser.type("form[data-test=batch-form] input[name=count]", "3");
+    browser.type("form[data-test=batch-form] input[name=amount_credits]", "1");
+    browser.click("form[data-test=batch-form] button[type=submit]");
+    String codes = browser.find("[data-test=codes]").getText();
+    assertThat(codes.lines().filter(l -> !l.isBlank()).count()).isEqualTo(3);
+    assertThat(browser.find("[data-test=codes-csv]").getAttribute("href")).startsWith("blob:");
+    browser.screenshot("codes-made");
+    browser.click("dialog button");
+    browser.findWithText("tbody tr", "spring");
     browser.screenshot("codes");
     browser.click("a[data-page=reports]");
     browser.find("tfoot");
