@@ -36,6 +36,8 @@ const Shell = (() => {
       UI.field(t("signin.email"), email),
       UI.field(t("signin.password"), password),
       h("button", {type: "submit", class: "primary", text: t("signin.submit")}),
+      app.signUp ? h("p", {}, t("signup.question"), " ",
+        h("button", {type: "button", class: "small", "data-test": "to-signup", text: t("signup.link"), onclick: () => signUp(app)})) : null,
       app.footer ? app.footer() : null);
     form.addEventListener("submit", async event => {
       event.preventDefault();
@@ -48,6 +50,33 @@ const Shell = (() => {
       } catch (e) {
         clear(status, UI.notice("error", e.status === 401 ? t("signin.wrong") : UI.errorText(e)));
       }
+    });
+    clear(document.body, h("main", {}, form));
+    email.focus();
+  }
+
+  /** Self sign-up, which the gateway allows only with GATEWAY_SIGNUP=open (otherwise its 403 is shown). */
+  function signUp(app) {
+    const email = h("input", {type: "email", name: "email", autocomplete: "username", required: true});
+    const name = h("input", {type: "text", name: "display_name", autocomplete: "name", maxlength: 100});
+    const company = h("input", {type: "text", name: "account_name", autocomplete: "organization", maxlength: 100});
+    const password = h("input", {type: "password", name: "password", autocomplete: "new-password", required: true, minlength: 10});
+    const status = h("div", {"aria-live": "polite"});
+    const form = h("form", {class: "panel signin", "data-test": "signup"},
+      h("h1", {text: t("signup.title")}), status,
+      UI.field(t("signin.email"), email), UI.field(t("link.name"), name), UI.field(t("signup.account"), company),
+      UI.field(t("account.new"), password, t("account.new.hint")),
+      h("button", {type: "submit", class: "primary", text: t("signup.submit")}), " ",
+      h("button", {type: "button", text: t("signup.back"), onclick: () => signIn(app)}));
+    form.addEventListener("submit", async event => {
+      event.preventDefault();
+      const body = {email: email.value.trim(), password: password.value};
+      if (name.value.trim()) body.display_name = name.value.trim();
+      if (company.value.trim()) body.account_name = company.value.trim();
+      try {
+        await API.post("/api/signup", body);
+        await start(app);
+      } catch (e) { clear(status, UI.notice("error", UI.errorText(e))); }
     });
     clear(document.body, h("main", {}, form));
     email.focus();

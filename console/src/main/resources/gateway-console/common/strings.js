@@ -25,6 +25,12 @@ const STRINGS = {
   "signin.customer": "Customer?",
   "signin.customer.link": "Open the dashboard",
   "signout": "Sign out",
+  "signup.question": "No account yet?",
+  "signup.link": "Sign up",
+  "signup.title": "Create an account",
+  "signup.account": "Company or project (optional)",
+  "signup.submit": "Create the account",
+  "signup.back": "Back to sign-in",
 
   "nav.label": "Pages",
   "nav.overview": "Overview",

@@ -79,6 +79,7 @@
   document.addEventListener("DOMContentLoaded", () => Shell.start({
     title: t("dashboard.title"),
     accept: me => (me.account ? null : t("dashboard.operator")),
+    signUp: true,
     footer: () => h("p", {class: "muted"}, t("signin.operator"), " ", h("a", {href: "/console/", text: t("signin.operator.link")})),
     pages: [
       {id: "overview", label: t("nav.overview"), render: Overview.render},
