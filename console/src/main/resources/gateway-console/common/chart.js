@@ -12,7 +12,7 @@ const Chart = (() => {
     const plotW = width - left - right, plotH = height - top - bottom;
     const slot = plotW / Math.max(1, days.length), bar = Math.max(2, slot * 0.7);
     const svg = h("svg:svg", {viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": t("chart.label")});
-    for (let i = 0; i <= 4; i++) {
+    for (let i = 0; i <= (max === 0 ? 0 : 4); i++) {
       const y = top + plotH - (plotH * i) / 4;
       svg.appendChild(h("svg:line", {x1: left, x2: width - right, y1: y, y2: y, stroke: "#e4e7ec"}));
       svg.appendChild(h("svg:text", {x: left - 6, y: y + 4, "text-anchor": "end", "font-size": 11, fill: "#5c6779"},

@@ -75,7 +75,7 @@ const STRINGS = {
   "overview.title": "{0}",
   "overview.available": "Available",
   "overview.balance": "Cash balance",
-  "overview.cash": "credits",
+  "overview.cash.sub": "{0} not held",
   "overview.held": "Held",
   "overview.held.sub": "reserved by requests in flight",
   "overview.vouchers": "Vouchers",

@@ -27,13 +27,16 @@ const Overview = (() => {
     }
     const last7 = series.reduce((sum, s) => sum + s.values.slice(-7).reduce((a, b) => a + b, 0), 0);
     const perDay = last7 / 7;
-    const runway = perDay > 0 ? Math.floor(account.available_credits / perDay) : null;
+    // What can be spent now: the cash not held plus what the live vouchers have left (each for its models).
+    const spendable = Number(account.available_credits) + Number(account.voucher_available_credits || 0);
+    const runway = perDay > 0 ? Math.floor(spendable / perDay) : null;
 
     clear(main,
       h("h1", {text: t("overview.title", account.name)}),
       h("div", {class: "cards"},
-        UI.card(t("overview.available"), UI.credits(account.available_credits), UI.usd(account.available_credits), "available"),
-        UI.card(t("overview.balance"), UI.credits(account.balance_credits), t("overview.cash"), "balance"),
+        UI.card(t("overview.available"), UI.credits(spendable), UI.usd(spendable), "available"),
+        UI.card(t("overview.balance"), UI.credits(account.balance_credits),
+          t("overview.cash.sub", UI.credits(account.available_credits)), "balance"),
         UI.card(t("overview.held"), UI.credits(account.held_credits), t("overview.held.sub"), "held"),
         UI.card(t("overview.vouchers"), UI.credits(account.voucher_available_credits),
           t("overview.vouchers.sub", account.vouchers.length), "vouchers"),

@@ -39,6 +39,8 @@ class ConsoleSignUpBrowserTest {
     browser.click("form[data-test=signup] button[type=submit]");
     browser.findWithText("h1", "Dora's lab");
     browser.findWithText("[data-test=vouchers] .value", "3");
+    browser.findWithText("[data-test=available] .value", "3");
+    browser.findWithText("[data-test=balance] .value", "0");
     browser.findWithText("tbody tr", "active");
     browser.screenshot("overview-voucher");
 
