@@ -102,6 +102,7 @@ const STRINGS = {
   "keys.title": "API keys",
   "keys.create": "Create a key",
   "keys.create.submit": "Create the key",
+  "keys.edit": "Edit the key {0}",
   "keys.name": "Name",
   "keys.prefix": "Key",
   "keys.models": "Models",

@@ -29,7 +29,7 @@ const Keys = (() => {
           ? t("keys.used30.value", UI.integer(used.get(k.id).requests), UI.credits(used.get(k.id).cost_credits)) : "—"},
         {label: t("keys.expires"), cell: k => UI.dateTime(k.expires_at)},
         {label: t("keys.status"), cell: k => k.disabled ? UI.badge(t("status.disabled"), "off") : UI.badge(t("status.active"), "ok")},
-        {label: t("keys.actions"), cell: k => actions(k, status, rerender)},
+        {label: t("keys.actions"), cell: k => actions(k, status, rerender, allowed)},
       ], keys.data, t("keys.none")));
   }
 
@@ -44,9 +44,10 @@ const Keys = (() => {
     return parts.length ? parts.join(", ") : h("span", {class: "muted", text: t("keys.noLimits")});
   }
 
-  function actions(key, status, rerender) {
+  function actions(key, status, rerender, allowed) {
     const fail = e => clear(status, UI.notice("error", UI.errorText(e)));
     return h("div", {class: "actions"},
+      h("button", {type: "button", class: "small", text: t("action.edit"), onclick: () => form(allowed, rerender, key)}),
       UI.action(t("keys.regenerate"), async () => {
         if (!(await UI.confirm(t("keys.regenerate.title"), t("keys.regenerate.text", key.name), t("keys.regenerate")))) return;
         try {
@@ -71,11 +72,18 @@ const Keys = (() => {
   }
 
   function create(allowed, rerender) {
-    return UI.dialog(t("keys.create"), close => {
-      const name = h("input", {type: "text", name: "name", required: true, maxlength: 100});
-      const models = multiSelect(allowed, t("keys.models.search"));
-      const expires = h("input", {type: "date", name: "expires"});
-      const limits = LIMITS.map(l => h("input", {type: "number", min: 0, step: 1, name: l, inputmode: "numeric"}));
+    return form(allowed, rerender, null);
+  }
+
+  /** The create form, or with `key` the edit form (PATCH of what changed; the secret stays as it is). */
+  function form(allowed, rerender, key) {
+    return UI.dialog(key ? t("keys.edit", key.name) : t("keys.create"), close => {
+      const name = h("input", {type: "text", name: "name", required: true, maxlength: 100, value: key ? key.name : ""});
+      const models = multiSelect(key ? [...new Set(allowed.concat(key.models))] : allowed, t("keys.models.search"),
+        key ? key.models : []);
+      const expires = h("input", {type: "date", name: "expires", value: key && key.expires_at ? key.expires_at.slice(0, 10) : ""});
+      const limits = LIMITS.map(l => h("input", {type: "number", min: 0, step: 1, name: l, inputmode: "numeric",
+        value: key && key[l] !== undefined && key[l] !== null ? key[l] : ""}));
       const status = h("div", {"aria-live": "polite"});
       const form = h("form", {"data-test": "key-form"},
         status,
@@ -85,7 +93,7 @@ const Keys = (() => {
         h("div", {class: "grid2"}, limits.map((input, i) => UI.field(t("limit." + LIMITS[i] + ".long"), input))),
         h("div", {class: "dialog-actions"},
           h("button", {type: "button", text: t("action.cancel"), onclick: () => close()}),
-          h("button", {type: "submit", class: "primary", text: t("keys.create.submit")})));
+          h("button", {type: "submit", class: "primary", text: key ? t("action.save") : t("keys.create.submit")})));
       form.addEventListener("submit", async event => {
         event.preventDefault();
         if (!models.selected().length) {
@@ -94,8 +102,18 @@ const Keys = (() => {
         }
         const body = {name: name.value.trim(), models: models.selected()};
         if (expires.value) body.expires_at = new Date(expires.value + "T23:59:59").toISOString();
-        limits.forEach((input, i) => { if (input.value !== "") body[LIMITS[i]] = Number(input.value); });
+        else if (key && key.expires_at) body.expires_at = null;
+        limits.forEach((input, i) => {
+          if (input.value !== "") body[LIMITS[i]] = Number(input.value);
+          else if (key && key[LIMITS[i]] !== undefined && key[LIMITS[i]] !== null) body[LIMITS[i]] = null;
+        });
         try {
+          if (key) {
+            await API.patch("/api/keys/" + key.id, body);
+            close();
+            rerender();
+            return;
+          }
           const made = await API.post("/api/keys", body);
           close();
           await UI.showSecret(t("keys.secret.title"), made.key, t("keys.secret.warning"));
@@ -110,7 +128,7 @@ const Keys = (() => {
   }
 
   /** A searchable list of checkboxes with the chosen ones as removable chips above it. */
-  function multiSelect(options, placeholder) {
+  function multiSelect(options, placeholder, initial) {
     const chosen = new Set();
     const search = h("input", {type: "search", placeholder, "aria-label": placeholder, "data-test": "model-search"});
     const chips = h("div", {class: "chosen", "aria-live": "polite"});
@@ -138,6 +156,7 @@ const Keys = (() => {
       for (const li of list.children) if (li.dataset.model) li.classList.toggle("hidden", !li.dataset.model.toLowerCase().includes(q));
     });
     search.id = "ms-search-" + Math.random().toString(36).slice(2);
+    (initial || []).forEach(id => { if (boxes.has(id)) toggle(id, true); });
     redraw();
     return {element: h("div", {class: "multiselect"}, chips, search, list), selected: () => [...chosen], inputId: search.id};
   }

@@ -41,11 +41,9 @@ final class Browser implements AutoCloseable {
 
   /** A fresh browser (its own cookies), or the test skipped when Chromium or its driver is missing. */
   static Browser open(String test) {
-    String chromium = locate("GATEWAY_CHROMIUM", "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
-    String driver = locate("GATEWAY_CHROMEDRIVER", "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
-    Assumptions.assumeTrue(chromium != null && driver != null,
-        "Browser tests skipped: no Chromium or chromedriver found. Install them (Debian: apt-get install -y chromium "
-            + "chromium-driver) or point GATEWAY_CHROMIUM and GATEWAY_CHROMEDRIVER at them.");
+    requireInstalled();
+    String chromium = chromium();
+    String driver = chromedriver();
     ChromeOptions options = new ChromeOptions()
         .setBinary(chromium)
         .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=en-US",
@@ -54,6 +52,21 @@ final class Browser implements AutoCloseable {
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of(driver).toFile())
         .usingAnyFreePort().build();
     return new Browser(new ChromeDriver(service, options), test);
+  }
+
+  /** Skips the calling test (a JUnit assumption, with how to enable it) when Chromium or its driver is missing. */
+  static void requireInstalled() {
+    Assumptions.assumeTrue(chromium() != null && chromedriver() != null,
+        "Browser tests skipped: no Chromium or chromedriver found. Install them (Debian: apt-get install -y chromium "
+            + "chromium-driver) or point GATEWAY_CHROMIUM and GATEWAY_CHROMEDRIVER at them.");
+  }
+
+  private static String chromium() {
+    return locate("GATEWAY_CHROMIUM", "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
+  }
+
+  private static String chromedriver() {
+    return locate("GATEWAY_CHROMEDRIVER", "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
   }
 
   private static String locate(String variable, String... candidates) {

@@ -30,6 +30,7 @@ class ConsoleBrowserTest {
 
   @BeforeEach
   void start(Vertx vertx) {
+    Browser.requireInstalled();
     gateway = GatewayUnderTest.start(vertx);
     gateway.openAiModel("model-a", "a", GatewayUnderTest.price("2", "8", null));
     gateway.fake.script("a", Behavior.reply("Hello from the fake upstream").usage(1000, 500));
@@ -279,6 +280,11 @@ class ConsoleBrowserTest {
   private void keyLifecycle(String secret) {
     browser.click("a[data-page=keys]");
     browser.findWithText("tbody tr", "laptop");
+    clickInRow("laptop", "Edit");
+    browser.type("dialog input[name=rpm]", "60");
+    browser.screenshot("key-edit");
+    browser.click("dialog button[type=submit]");
+    browser.findWithText("tbody tr", "RPM 60");
     clickInRow("laptop", "Disable");
     browser.findWithText("tbody tr", "disabled");
     assertThat(status(secret)).isEqualTo(401);

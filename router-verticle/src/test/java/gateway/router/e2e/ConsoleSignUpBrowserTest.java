@@ -26,6 +26,7 @@ class ConsoleSignUpBrowserTest {
   @DisplayName("with sign-up open, a visitor makes an account (with the sign-up voucher), changes the password and "
       + "signs in with the new one; the old one is refused")
   void signUpAndChangePassword(Vertx vertx) {
+    Browser.requireInstalled();
     GatewayUnderTest gateway = GatewayUnderTest.start(vertx, env -> env.with("GATEWAY_SIGNUP", "open")
         .with("GATEWAY_SIGNUP_VOUCHER_CREDITS", "3"));
     browser = Browser.open("signup");
