@@ -44,6 +44,7 @@ final class Browser implements AutoCloseable {
     requireInstalled();
     String chromium = chromium();
     String driver = chromedriver();
+    forgetScreenshots(test);
     ChromeOptions options = new ChromeOptions()
         .setBinary(chromium)
         .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=en-US",
@@ -52,6 +53,20 @@ final class Browser implements AutoCloseable {
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of(driver).toFile())
         .usingAnyFreePort().build();
     return new Browser(new ChromeDriver(service, options), test);
+  }
+
+  /** The screenshots of an earlier run of the same test, so the folder shows only this run's pages. */
+  private static void forgetScreenshots(String test) {
+    if (!Files.isDirectory(SCREENSHOTS)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> old = Files.list(SCREENSHOTS)) {
+      for (Path file : old.filter(p -> p.getFileName().toString().startsWith(test + "-")).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Skips the calling test (a JUnit assumption, with how to enable it) when Chromium or its driver is missing. */
