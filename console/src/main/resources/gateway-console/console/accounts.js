@@ -11,22 +11,29 @@ const Accounts = (() => {
       h("div", {class: "field"}, h("button", {type: "submit", class: "primary", text: t("accounts.search.submit")})));
     const status = h("div", {"aria-live": "polite"});
     const canWrite = me.user.role === "admin";
-    const search = async () => {
-      const found = await API.get("/admin/accounts" + API.query({q: q.value.trim(), limit: 100}));
+    const more = h("button", {type: "button", class: "hidden", text: t("usage.more")});
+    let rows = [], before = null;
+    const search = async reset => {
+      if (reset !== false) { rows = []; before = null; }
+      const found = await API.get("/admin/accounts" + API.query({q: q.value.trim(), limit: 100, before_id: before}));
+      rows = rows.concat(found.data);
+      before = found.next_before_id;
+      more.classList.toggle("hidden", !before);
       clear(results, UI.table([
         {label: t("accounts.id"), num: true, cell: a => a.id},
         {label: t("accounts.name"), cell: a => h("a", {href: "#/accounts/" + a.id, text: a.name})},
         {label: t("accounts.models"), cell: a => (a.models || []).map(m => UI.badge(m))},
         {label: t("accounts.created"), cell: a => UI.dateTime(a.created_at)},
-      ], found.data, t("accounts.none")));
+      ], rows, t("accounts.none")));
     };
+    more.addEventListener("click", () => search(false).catch(e => clear(results, UI.notice("error", UI.errorText(e)))));
     form.addEventListener("submit", event => {
       event.preventDefault();
       search().catch(e => clear(results, UI.notice("error", UI.errorText(e))));
     });
     clear(main, h("div", {class: "toolbar"}, h("h1", {class: "grow", text: t("accounts.title")}),
       canWrite ? h("button", {type: "button", class: "primary", "data-test": "new-account", text: t("accounts.new"), onclick: () => create()}) : null),
-      status, form, results);
+      status, form, results, h("p", {}, more));
     await search();
   }
 

@@ -3,34 +3,52 @@
 const Keys = (() => {
   const {t, h, clear} = UI;
   const LIMITS = ["rpm", "rph", "rpd", "tpm", "concurrency"];
+  /** Keys come a page at a time, newest first (keyset: the ids below the last one shown). */
+  const PAGE = 100;
 
   async function render(main, me) {
     const since = new Date(Date.now() - 30 * 86400000).toISOString();
-    const [keys, catalog, account, use] = await Promise.all([API.get("/api/keys?limit=1000"), API.get("/api/models"),
+    const [keys, catalog, account, use] = await Promise.all([API.get("/api/keys?limit=" + PAGE), API.get("/api/models"),
       API.get("/api/account"), API.get("/api/usage/totals" + API.query({group_by: "key", from: since}))]);
     // No last-used time is kept per key; the last 30 days' requests and spend say whether and how much it is used.
     const used = new Map(use.data.map(r => [Number(r.key_id), r]));
     const allowed = allowedModels(catalog.data.map(m => m.id), account.models || ["*"]);
     const status = h("div", {"aria-live": "polite"});
     const rerender = () => render(main, me);
+    let rows = keys.data;
+    const list = h("div");
+    const more = h("button", {type: "button", "data-test": "more-keys", text: t("usage.more")});
+    const draw = () => {
+      more.classList.toggle("hidden", rows.length % PAGE !== 0 || rows.length === 0);
+      clear(list, table(rows));
+    };
+    more.addEventListener("click", async () => {
+      try {
+        const page = await API.get("/api/keys" + API.query({limit: PAGE, before_id: rows[rows.length - 1].id}));
+        rows = rows.concat(page.data);
+        if (page.data.length < PAGE) more.classList.add("hidden");
+        clear(list, table(rows));
+      } catch (e) { clear(status, UI.notice("error", UI.errorText(e))); }
+    });
+    const table = shown => UI.table([
+      {label: t("keys.name"), cell: k => k.name},
+      {label: t("keys.prefix"), cell: k => h("code", {text: k.prefix.endsWith("…") ? k.prefix : k.prefix + "…"})},
+      {label: t("keys.models"), cell: k => (k.models || []).map(m => UI.badge(m))},
+      {label: t("keys.limits"), cell: k => limitsText(k)},
+      {label: t("keys.created"), cell: k => UI.dateTime(k.created_at)},
+      {label: t("keys.used30"), num: true, cell: k => used.has(k.id)
+        ? t("keys.used30.value", UI.integer(used.get(k.id).requests), UI.credits(used.get(k.id).cost_credits)) : "—"},
+      {label: t("keys.expires"), cell: k => UI.dateTime(k.expires_at)},
+      {label: t("keys.status"), cell: k => k.disabled ? UI.badge(t("status.disabled"), "off") : UI.badge(t("status.active"), "ok")},
+      {label: t("keys.actions"), cell: k => actions(k, status, rerender, allowed)},
+    ], shown, t("keys.none"));
     clear(main,
       h("div", {class: "toolbar"},
         h("h1", {class: "grow", text: t("keys.title")}),
         h("button", {type: "button", class: "primary", "data-test": "create-key", text: t("keys.create"),
           onclick: () => create(allowed, rerender)})),
-      status,
-      UI.table([
-        {label: t("keys.name"), cell: k => k.name},
-        {label: t("keys.prefix"), cell: k => h("code", {text: k.prefix.endsWith("…") ? k.prefix : k.prefix + "…"})},
-        {label: t("keys.models"), cell: k => (k.models || []).map(m => UI.badge(m))},
-        {label: t("keys.limits"), cell: k => limitsText(k)},
-        {label: t("keys.created"), cell: k => UI.dateTime(k.created_at)},
-        {label: t("keys.used30"), num: true, cell: k => used.has(k.id)
-          ? t("keys.used30.value", UI.integer(used.get(k.id).requests), UI.credits(used.get(k.id).cost_credits)) : "—"},
-        {label: t("keys.expires"), cell: k => UI.dateTime(k.expires_at)},
-        {label: t("keys.status"), cell: k => k.disabled ? UI.badge(t("status.disabled"), "off") : UI.badge(t("status.active"), "ok")},
-        {label: t("keys.actions"), cell: k => actions(k, status, rerender, allowed)},
-      ], keys.data, t("keys.none")));
+      status, list, h("p", {}, more));
+    draw();
   }
 
   /** The catalog's models the account may give its keys (its list may hold patterns such as "gpt-*"). */

@@ -129,7 +129,9 @@ final class Browser implements AutoCloseable {
   }
 
   void waitUntil(String what, java.util.function.BooleanSupplier condition) {
-    new WebDriverWait(driver, WAIT).withMessage(what).until(d -> condition.getAsBoolean());
+    // The pages redraw whole tables: an element read while it is replaced is read again.
+    new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).withMessage(what)
+        .until(d -> condition.getAsBoolean());
   }
 
   void type(String css, String text) {
