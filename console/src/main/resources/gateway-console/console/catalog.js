@@ -110,8 +110,8 @@ const Catalog = (() => {
         {label: t("models.type"), cell: m => m.type},
         {label: t("models.price"), cell: m => priceText(m)},
         {label: t("models.context"), num: true, cell: m => m.context_length ? UI.integer(m.context_length) : "—"},
-        {label: t("models.routes"), cell: m => (m.routes || []).map(r => UI.badge(r.channel + " → " + r.model + " (p" + r.priority + ", w" + r.weight + ")"))},
-        {label: t("models.listed"), cell: m => (m.enabled === false ? UI.badge(t("status.disabled"), "off")
+        {label: t("models.routes"), cell: m => (m.routes || []).map(r => UI.badge(routeText(r)))},
+        {label: t("models.visibility"), cell: m => (m.enabled === false ? UI.badge(t("status.disabled"), "off")
           : m.listed === false ? UI.badge(t("models.hidden"), "warn") : UI.badge(t("models.listed"), "ok"))},
         {label: t("channels.actions"), cell: m => canWrite ? h("button", {type: "button", class: "small", text: t("action.edit"),
           onclick: () => editModel(m, chans.data, again)}) : "—"},
@@ -123,6 +123,12 @@ const Catalog = (() => {
         onclick: () => editModel(null, chans.data, again)}) : null),
       h("div", {class: "toolbar"}, UI.field(t("models.search"), search)), body);
     draw();
+  }
+
+  function routeText(r) {
+    const extra = [r.priority === null || r.priority === undefined ? null : t("models.route.priority", r.priority),
+      r.weight === null || r.weight === undefined ? null : t("models.route.weight", r.weight)].filter(Boolean);
+    return r.channel + " → " + r.model + (extra.length ? " (" + extra.join(", ") + ")" : "");
   }
 
   function priceText(m) {
