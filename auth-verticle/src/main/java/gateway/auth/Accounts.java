@@ -41,6 +41,28 @@ final class Accounts {
         });
   }
 
+  /** The operator console's account search: by name or id, newest first, a page at a time. */
+  Future<JsonObject> search(JsonObject body) {
+    String q = body.getString("q");
+    String text = q == null || q.isBlank() ? null : q.strip();
+    Long id = text != null && text.matches("\\d{1,18}") ? Long.valueOf(text) : null;
+    String pattern = text == null ? null : "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    int limit = Math.max(1, Math.min(100, body.getInteger("limit", 50)));
+    Long before = body.getLong("before_id");
+    return pool.preparedQuery(AuthSql.SEARCH_ACCOUNTS)
+        .execute(Tuple.of(pattern, id, before, limit + 1))
+        .map(rows -> {
+          JsonArray data = new JsonArray();
+          rows.forEach(row -> data.add(view(row)));
+          Long next = null;
+          if (data.size() > limit) {
+            data.remove(limit);
+            next = data.getJsonObject(limit - 1).getLong("id");
+          }
+          return new JsonObject().put("data", data).put("next_before_id", next);
+        });
+  }
+
   /** Changes the fields present in {@code body}; a limit set to null is removed. */
   Future<JsonObject> update(JsonObject body) {
     long id = Requests.requiredLong(body, "id");

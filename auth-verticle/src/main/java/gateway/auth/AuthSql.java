@@ -7,6 +7,10 @@ final class AuthSql {
   static final String INSERT_ACCOUNT =
       "INSERT INTO auth.accounts (name, limits, models) VALUES ($1, $2, $3) RETURNING " + ACCOUNT_COLUMNS;
   static final String SELECT_ACCOUNT = "SELECT " + ACCOUNT_COLUMNS + " FROM auth.accounts WHERE id = $1";
+  /** $1 a LIKE pattern or null, $2 an id or null, $3 keyset (ids below it) or null, $4 the page size. */
+  static final String SEARCH_ACCOUNTS = "SELECT " + ACCOUNT_COLUMNS + " FROM auth.accounts"
+      + " WHERE ($1::text IS NULL OR name ILIKE $1 OR id = $2) AND ($3::bigint IS NULL OR id < $3)"
+      + " ORDER BY id DESC LIMIT $4";
   static final String UPDATE_ACCOUNT =
       "UPDATE auth.accounts SET name = $2, limits = $3, models = $4 WHERE id = $1 RETURNING " + ACCOUNT_COLUMNS;
 

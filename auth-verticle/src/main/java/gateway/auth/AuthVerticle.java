@@ -48,6 +48,7 @@ public final class AuthVerticle extends VerticleBase {
               : Future.failedFuture(GatewayError.INVALID_ADMIN_TOKEN.exception())),
           reply(AuthBus.ACCOUNTS_CREATE, accounts::create),
           reply(AuthBus.ACCOUNTS_GET, body -> accounts.get(Requests.requiredLong(body, "id"))),
+          reply(AuthBus.ACCOUNTS_SEARCH, accounts::search),
           reply(AuthBus.ACCOUNTS_UPDATE, body -> accounts.update(body)
               .onSuccess(a -> bus.publish(AuthBus.KEYS_CHANGED, new JsonObject().put("account_id", a.getLong("id"))))),
           reply(AuthBus.KEYS_CREATE, body -> keys.create(body).onSuccess(k -> publishKeyChange(k))),

@@ -119,7 +119,8 @@ final class ChannelView {
     String baseUrl = incoming.baseUrl().equals(maskUrl(stored.baseUrl())) && !incoming.baseUrl().equals(stored.baseUrl())
         ? stored.baseUrl() : incoming.baseUrl();
     JsonObject settings = restore(incoming.settings(), stored.settings());
-    return new ChannelDefinition(incoming.name(), incoming.type(), baseUrl, incoming.apiKey(), incoming.priority(),
+    return new ChannelDefinition(incoming.name(), incoming.type(), baseUrl,
+        incoming.apiKey() == null ? stored.apiKey() : incoming.apiKey(), incoming.priority(),
         incoming.weight(), incoming.streamOnly(), incoming.wireApi(), incoming.enabled(), settings);
   }
 

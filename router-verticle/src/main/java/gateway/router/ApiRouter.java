@@ -3,6 +3,7 @@ package gateway.router;
 import gateway.common.GatewayError;
 import gateway.ops.HealthEndpoints;
 import gateway.ops.MetricsEndpoint;
+import gateway.console.ConsolePages;
 import gateway.router.admin.AdminApi;
 import gateway.router.exchange.ExchangeHandler;
 import gateway.router.inbound.chat.ChatCompletionsHandler;
@@ -127,6 +128,7 @@ final class ApiRouter {
     root.route("/api/*").subRouter(selfService.router());
     // stored images and videos: no key, the unguessable id is the capability (so URLs can be hot-linked)
     StoredMediaHandler.mount(root, config.media().servePath(), media);
+    ConsolePages.mount(root);
 
     root.route().last().handler(ctx -> ctx.fail(GatewayError.NOT_FOUND.exception(
         "Unknown path " + ctx.request().method() + " " + ctx.request().path())));

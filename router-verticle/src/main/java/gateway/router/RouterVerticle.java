@@ -125,8 +125,8 @@ public final class RouterVerticle extends VerticleBase {
         config.keepAliveTimeoutSeconds() * 1000, config.maxConnections());
     selfService = new SelfServiceApi(vertx, config, redis);
     ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus), chat, countTokens,
-        new ModelsHandler(bus), new AdminApi(bus), new HealthEndpoints(vertx, config.process().roles()), connections,
-        selfService, media, videos);
+        new ModelsHandler(bus), new AdminApi(bus, channel -> breakers.state(channel).name()),
+        new HealthEndpoints(vertx, config.process().roles()), connections, selfService, media, videos);
     return Future.all(List.of(
             bus.<JsonObject>consumer(AuthBus.KEYS_CHANGED, m -> {
               keys.keysChanged(m.body());

@@ -18,6 +18,11 @@ public final class AuthBus {
   public static final String ACCOUNTS_CREATE = "auth.accounts.create";
   /** {id} → {id, name, limits}. Fails 404 {@code not_found}. */
   public static final String ACCOUNTS_GET = "auth.accounts.get";
+  /**
+   * {q?, limit? (1..100, default 50), before_id?} → {data: [accounts newest first], next_before_id}: {@code q}
+   * matches the name (case-insensitive, anywhere) or, when it is a number, the id.
+   */
+  public static final String ACCOUNTS_SEARCH = "auth.accounts.search";
   /** {id, name?, limits?} → {id, name, limits}. Fails 404 {@code not_found}. */
   public static final String ACCOUNTS_UPDATE = "auth.accounts.update";
   /** {account_id, name, models[], expires_at?, rpm?, rph?, rpd?, tpm?, concurrency?} → key view plus {key}, the only time the full key leaves auth. */

@@ -28,10 +28,17 @@ public final class AdminApi {
 
   private final EventBus bus;
   private final AuditTrail audit;
+  private final java.util.function.Function<String, String> breakerState;
 
   public AdminApi(EventBus bus) {
+    this(bus, channel -> null);
+  }
+
+  /** @param breakerState this router's breaker state of a channel by name (CLOSED, OPEN, HALF_OPEN), shown in the list */
+  public AdminApi(EventBus bus, java.util.function.Function<String, String> breakerState) {
     this.bus = bus;
     this.audit = new AuditTrail(bus);
+    this.breakerState = breakerState;
   }
 
   /** Mounts the routes on a router that already authenticated the admin; every call goes to the audit log. */
@@ -39,6 +46,7 @@ public final class AdminApi {
     admin.route().handler(audit::handle);
     admin.route().failureHandler(audit::failed);
     admin.post("/accounts").handler(this::createAccount);
+    admin.get("/accounts").handler(this::searchAccounts);
     admin.get("/accounts/:id").handler(this::getAccount);
     admin.patch("/accounts/:id").handler(ctx -> reply(ctx,
         call(AuthBus.ACCOUNTS_UPDATE, body(ctx).put("id", id(ctx, "id")))));
@@ -53,6 +61,8 @@ public final class AdminApi {
     admin.put("/channels/:name").handler(ctx -> reply(ctx,
         call(CatalogBus.CHANNELS_PUT, body(ctx).put("name", name(ctx, "name")))));
     admin.get("/channels").handler(ctx -> reply(ctx, call(CatalogBus.CHANNELS_LIST, new JsonObject())));
+    admin.get("/channel-breakers").handler(ctx -> reply(ctx, call(CatalogBus.CHANNELS_LIST, new JsonObject())
+        .map(this::breakers)));
     admin.put("/models/:alias").handler(ctx -> reply(ctx,
         call(CatalogBus.MODELS_PUT, body(ctx).put("alias", name(ctx, "alias")))));
     admin.get("/models").handler(ctx -> reply(ctx, call(CatalogBus.MODELS_LIST, new JsonObject())));
@@ -197,6 +207,42 @@ public final class AdminApi {
       request.put("limit", (int) Math.min(parseId(limit, "limit"), Integer.MAX_VALUE));
     }
     reply(ctx, call(BillingBus.USAGE, request));
+  }
+
+  /**
+   * {@code {data: [{name, state}]}}: each channel's breaker as this router sees it (breakers are per router,
+   * kept in step by events). Apart from the channel list, whose entries are sent back as definitions.
+   */
+  private JsonObject breakers(JsonObject channels) {
+    io.vertx.core.json.JsonArray data = new io.vertx.core.json.JsonArray();
+    channels.getJsonArray("data").forEach(c -> {
+      String name = ((JsonObject) c).getString("name");
+      String state = breakerState.apply(name);
+      data.add(new JsonObject().put("name", name)
+          .put("state", state == null ? null : state.toLowerCase(java.util.Locale.ROOT)));
+    });
+    return new JsonObject().put("data", data);
+  }
+
+  /** {@code GET /admin/accounts?q=&limit=&before_id=}: the console's account search (see {@code AuthBus.ACCOUNTS_SEARCH}). */
+  private void searchAccounts(RoutingContext ctx) {
+    JsonObject request = new JsonObject();
+    String q = ctx.queryParams().get("q");
+    if (q != null) {
+      if (q.length() > 200) {
+        throw GatewayError.INVALID_VALUE.exception("'q' must be at most 200 characters", "q");
+      }
+      request.put("q", q);
+    }
+    String limit = ctx.queryParams().get("limit");
+    if (limit != null) {
+      request.put("limit", (int) Math.min(parseId(limit, "limit"), 100));
+    }
+    String before = ctx.queryParams().get("before_id");
+    if (before != null) {
+      request.put("before_id", parseId(before, "before_id"));
+    }
+    reply(ctx, call(AuthBus.ACCOUNTS_SEARCH, request));
   }
 
   private void usageSummary(RoutingContext ctx) {

@@ -33,6 +33,8 @@ final class AuditActions {
 
   private static final List<Action> ACTIONS = List.of(
       action("POST", "/admin/accounts", "accounts.create", null, null),
+      action("GET", "/admin/channel-breakers", "channels.breakers", null, null),
+      action("GET", "/admin/accounts", "accounts.search", null, null),
       action("GET", "/admin/accounts/([^/]+)", "accounts.get", "account", null),
       action("PATCH", "/admin/accounts/([^/]+)", "accounts.update", "account", by(AuthBus.ACCOUNTS_GET, "id")),
       action("POST", "/admin/accounts/([^/]+)/credits", "accounts.credit", "account",

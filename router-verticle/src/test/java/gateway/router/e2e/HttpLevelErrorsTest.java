@@ -115,7 +115,7 @@ class HttpLevelErrorsTest {
   @Test
   @DisplayName("the admin API answers a wrong method with 405 too, before the token check")
   void wrongAdminMethodIs405() {
-    HttpResponse<String> getAccounts = send("GET", "/admin/accounts", null);
+    HttpResponse<String> getAccounts = send("GET", "/admin/code-batches/12/disable", null);
     HttpResponse<String> deleteKey = send("DELETE", "/admin/keys/12", null);
     HttpResponse<String> postAccount = send("POST", "/admin/accounts/12", null);
 
