@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import gateway.common.Role;
 import gateway.common.bus.BillingBus;
 import gateway.testsupport.TestServices;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientRequest;
@@ -32,17 +33,17 @@ class OpsServersTest {
     result(OpsServers.health(vertx, billingOnly));
     HttpClientAgent client = vertx.createHttpClient();
 
-    assertThat(get(client, billingOnly.httpPort(), "/health/live").status()).isEqualTo(200);
-    Answer down = get(client, billingOnly.httpPort(), "/health/ready");
+    assertThat(get(vertx, client, billingOnly.httpPort(), "/health/live").status()).isEqualTo(200);
+    Answer down = get(vertx, client, billingOnly.httpPort(), "/health/ready");
     assertThat(down.status()).isEqualTo(503);
     assertThat(new JsonObject(down.body()).getJsonObject("checks").getMap()).containsExactly(
         java.util.Map.entry("billing", "DOWN"));
 
     result(vertx.eventBus().<JsonObject>localConsumer(BillingBus.HEALTH, m -> m.reply(new JsonObject())).completion());
-    Answer up = get(client, billingOnly.httpPort(), "/health/ready");
+    Answer up = get(vertx, client, billingOnly.httpPort(), "/health/ready");
     assertThat(up.status()).isEqualTo(200);
     assertThat(new JsonObject(up.body()).getString("status")).isEqualTo("UP");
-    assertThat(get(client, billingOnly.httpPort(), "/metrics").status()).as("no metrics on the health port")
+    assertThat(get(vertx, client, billingOnly.httpPort(), "/metrics").status()).as("no metrics on the health port")
         .isEqualTo(404);
   }
 
@@ -54,12 +55,19 @@ class OpsServersTest {
     assertThat(process.metricsOnOwnPort()).isTrue();
     result(OpsServers.metrics(vertx, process));
     HttpClientAgent client = vertx.createHttpClient();
-    assertThat(get(client, process.metricsPort(), "/metrics").status()).isEqualTo(401);
+    assertThat(get(vertx, client, process.metricsPort(), "/metrics").status()).isEqualTo(401);
   }
 
-  private static Answer get(HttpClientAgent client, int port, String path) {
-    return result(client.request(HttpMethod.GET, port, "127.0.0.1", path)
+  /**
+   * One GET, sent and read on an event loop: from the test thread a pooled connection can complete the request
+   * before the next step is attached, and a body read later than its head may be missed (the test hung 30 s then).
+   */
+  private static Answer get(Vertx vertx, HttpClientAgent client, int port, String path) {
+    Promise<Answer> answer = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> client.request(HttpMethod.GET, port, "127.0.0.1", path)
         .compose(HttpClientRequest::send)
-        .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body.toString()))));
+        .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body.toString())))
+        .onComplete(answer));
+    return result(answer.future());
   }
 }
