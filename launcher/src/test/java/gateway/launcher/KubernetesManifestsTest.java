@@ -576,10 +576,15 @@ class KubernetesManifestsTest {
 
   /** GatewayConfig.fromEnv reads the name when some value of it changes the result or is refused by name. */
   private static boolean gatewayConfigReads(String name) {
-    GatewayConfig defaults = GatewayConfig.defaults();
+    // the S3 settings are read only when the media store is S3 (and then a bucket is required)
+    Map<String, String> base = name.startsWith("GATEWAY_S3_") || name.startsWith("GATEWAY_MEDIA_")
+        ? Map.of("GATEWAY_MEDIA_STORE", "s3", "GATEWAY_S3_BUCKET", "base-bucket") : Map.of();
+    GatewayConfig defaults = GatewayConfig.fromEnv(base);
     for (String probe : List.of("7", "true", "probe-value")) {
       try {
-        if (!GatewayConfig.fromEnv(Map.of(name, probe)).equals(defaults)) {
+        Map<String, String> env = new java.util.HashMap<>(base);
+        env.put(name, probe);
+        if (!GatewayConfig.fromEnv(env).equals(defaults)) {
           return true;
         }
       } catch (IllegalArgumentException e) {
