@@ -6,8 +6,10 @@ const Catalog = (() => {
   const MODEL_TYPES = ["llm", "embedding", "text2image", "text2video"];
 
   async function channels(main, me) {
-    const [list, health] = await Promise.all([API.get("/admin/channels"), API.get("/admin/channel-breakers")]);
+    const [list, health, recent] = await Promise.all([API.get("/admin/channels"), API.get("/admin/channel-breakers"),
+      API.get("/admin/reports/channels").catch(() => null)]);
     const breakers = new Map(health.data.map(b => [b.name, b.state]));
+    const traffic = new Map(recent ? recent.data.map(r => [r.channel, r]) : []);
     const status = h("div", {"aria-live": "polite"});
     const again = () => channels(main, me);
     const canWrite = me.user.role === "admin";
@@ -28,7 +30,9 @@ const Catalog = (() => {
         {label: t("channels.status"), cell: c => c.enabled === false ? UI.badge(t("status.disabled"), "off") : UI.badge(t("status.enabled"), "ok")},
         {label: t("channels.breaker"), cell: c => breakers.get(c.name) ? UI.badge(t("breaker." + breakers.get(c.name)),
           breakers.get(c.name) === "closed" ? "ok" : breakers.get(c.name) === "open" ? "off" : "warn") : "—"},
+        {label: t("channels.errors"), num: true, cell: c => recent ? errorRate(traffic.get(c.name)) : "—"},
         {label: t("channels.actions"), cell: c => canWrite ? h("div", {class: "actions"},
+          testButton(c),
           h("button", {type: "button", class: "small", text: t("action.edit"), onclick: () => editChannel(c, again)}),
           UI.action(c.enabled === false ? t("action.enable") : t("action.disable"), async () => {
             try {
@@ -38,6 +42,31 @@ const Catalog = (() => {
           }, {class: "small"})) : "—"},
       ], list.data, t("channels.none")),
       h("p", {class: "muted", text: t("channels.note")}));
+  }
+
+  /** The last hour's failed share of a channel's requests, from billing's usage rows. */
+  function errorRate(r) {
+    if (!r || !r.requests) return h("span", {class: "muted", text: t("channels.errors.none")});
+    const share = r.failed_requests / r.requests;
+    return h("span", {"data-test": "error-rate", title: t("channels.errors.of", UI.integer(r.failed_requests), UI.integer(r.requests))},
+      UI.badge(UI.number(share * 100, 1) + " %", share === 0 ? "ok" : share < 0.1 ? "warn" : "off"),
+      " ", h("span", {class: "muted", text: t("channels.errors.of", UI.integer(r.failed_requests), UI.integer(r.requests))}));
+  }
+
+  /** Sends one tiny request to the channel (POST /admin/channels/{name}/test) and shows the outcome beside the button. */
+  function testButton(c) {
+    const result = h("span", {class: "test-result", "data-test": "test-result", "aria-live": "polite"});
+    const button = UI.action(t("channels.test"), async () => {
+      clear(result, h("span", {class: "muted", text: t("channels.test.running")}));
+      try {
+        const r = await API.post("/admin/channels/" + encodeURIComponent(c.name) + "/test", {});
+        clear(result, r.ok ? UI.badge(t("channels.test.ok", UI.integer(r.latency_ms)), "ok")
+          : UI.badge(t("channels.test.failed", r.status || "—", UI.integer(r.latency_ms)), "off"),
+          r.ok ? null : h("span", {class: "test-error", text: r.error || ""}));
+        result.title = t("channels.test.model", r.model);
+      } catch (e) { clear(result, UI.badge(UI.errorText(e), "off")); }
+    }, {class: "small", "data-test": "test-channel"});
+    return h("span", {class: "test"}, button, result);
   }
 
   /** The view as it can be sent back: the masked settings are restored by the catalog; api_key absent keeps the stored one. */
