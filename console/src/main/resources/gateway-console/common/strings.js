@@ -278,6 +278,7 @@ const STRINGS = {
   "channels.errors.none": "no requests",
   "channels.errors.of": "{0} of {1}",
   "channels.test": "Test",
+  "channels.test.column": "Test call",
   "channels.test.running": "testing…",
   "channels.test.ok": "OK · {0} ms",
   "channels.test.failed": "failed ({0}) · {1} ms",

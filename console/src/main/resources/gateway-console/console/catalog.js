@@ -31,8 +31,8 @@ const Catalog = (() => {
         {label: t("channels.breaker"), cell: c => breakers.get(c.name) ? UI.badge(t("breaker." + breakers.get(c.name)),
           breakers.get(c.name) === "closed" ? "ok" : breakers.get(c.name) === "open" ? "off" : "warn") : "—"},
         {label: t("channels.errors"), num: true, cell: c => recent ? errorRate(traffic.get(c.name)) : "—"},
+        {label: t("channels.test.column"), cell: c => canWrite ? testButton(c) : "—"},
         {label: t("channels.actions"), cell: c => canWrite ? h("div", {class: "actions"},
-          testButton(c),
           h("button", {type: "button", class: "small", text: t("action.edit"), onclick: () => editChannel(c, again)}),
           UI.action(c.enabled === false ? t("action.enable") : t("action.disable"), async () => {
             try {
@@ -62,11 +62,15 @@ const Catalog = (() => {
         const r = await API.post("/admin/channels/" + encodeURIComponent(c.name) + "/test", {});
         clear(result, r.ok ? UI.badge(t("channels.test.ok", UI.integer(r.latency_ms)), "ok")
           : UI.badge(t("channels.test.failed", r.status || "—", UI.integer(r.latency_ms)), "off"),
-          r.ok ? null : h("span", {class: "test-error", text: r.error || ""}));
+          r.ok ? null : h("span", {class: "test-error", title: r.error || "", text: shorten(r.error || "", 90)}));
         result.title = t("channels.test.model", r.model);
       } catch (e) { clear(result, UI.badge(UI.errorText(e), "off")); }
     }, {class: "small", "data-test": "test-channel"});
     return h("span", {class: "test"}, button, result);
+  }
+
+  function shorten(text, max) {
+    return text.length <= max ? text : text.slice(0, max - 1) + "…";
   }
 
   /** The view as it can be sent back: the masked settings are restored by the catalog; api_key absent keeps the stored one. */
