@@ -279,6 +279,8 @@ const STRINGS = {
   "channels.errors.of": "{0} of {1}",
   "channels.test": "Test",
   "channels.test.column": "Test call",
+  "channels.priorityWeight": "Priority / weight",
+  "channels.typeSpeaks": "Type, speaks",
   "channels.test.running": "testing…",
   "channels.test.ok": "OK · {0} ms",
   "channels.test.failed": "failed ({0}) · {1} ms",

@@ -20,13 +20,11 @@ const Catalog = (() => {
       status,
       UI.table([
         {label: t("channels.name"), cell: c => c.name},
-        {label: t("channels.type"), cell: c => c.type},
-        {label: t("channels.baseUrl"), cell: c => h("code", {text: c.base_url})},
+        {label: t("channels.typeSpeaks"), cell: c => h("span", {}, c.type, h("br"), h("span", {class: "muted",
+          text: (c.wire_api || "chat") + (c.stream_only ? " · " + t("channels.streamOnly").toLowerCase() : "")}))},
+        {label: t("channels.baseUrl"), cell: c => h("code", {class: "url", text: c.base_url})},
         {label: t("channels.apiKey"), cell: c => c.api_key_set ? UI.badge(t("channels.key.set"), "ok") : UI.badge(t("channels.key.unset"), "warn")},
-        {label: t("channels.wireApi"), cell: c => c.wire_api || "chat"},
-        {label: t("channels.streamOnly"), cell: c => c.stream_only ? t("yes") : t("no")},
-        {label: t("channels.priority"), num: true, cell: c => c.priority},
-        {label: t("channels.weight"), num: true, cell: c => c.weight},
+        {label: t("channels.priorityWeight"), num: true, cell: c => c.priority + " / " + c.weight},
         {label: t("channels.status"), cell: c => c.enabled === false ? UI.badge(t("status.disabled"), "off") : UI.badge(t("status.enabled"), "ok")},
         {label: t("channels.breaker"), cell: c => breakers.get(c.name) ? UI.badge(t("breaker." + breakers.get(c.name)),
           breakers.get(c.name) === "closed" ? "ok" : breakers.get(c.name) === "open" ? "off" : "warn") : "—"},
@@ -48,9 +46,9 @@ const Catalog = (() => {
   function errorRate(r) {
     if (!r || !r.requests) return h("span", {class: "muted", text: t("channels.errors.none")});
     const share = r.failed_requests / r.requests;
-    return h("span", {"data-test": "error-rate", title: t("channels.errors.of", UI.integer(r.failed_requests), UI.integer(r.requests))},
+    return h("span", {class: "rate", "data-test": "error-rate"},
       UI.badge(UI.number(share * 100, 1) + " %", share === 0 ? "ok" : share < 0.1 ? "warn" : "off"),
-      " ", h("span", {class: "muted", text: t("channels.errors.of", UI.integer(r.failed_requests), UI.integer(r.requests))}));
+      h("span", {class: "muted", text: t("channels.errors.of", UI.integer(r.failed_requests), UI.integer(r.requests))}));
   }
 
   /** Sends one tiny request to the channel (POST /admin/channels/{name}/test) and shows the outcome beside the button. */
