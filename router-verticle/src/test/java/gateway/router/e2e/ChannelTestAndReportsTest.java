@@ -53,6 +53,24 @@ class ChannelTestAndReportsTest {
   }
 
   @Test
+  @DisplayName("a test goes through the channel's own adapter: Anthropic's wire, and a stream for a stream-only channel")
+  void testsThroughEachAdapter() {
+    gateway.anthropicModel("claude", "up-claude", GatewayUnderTest.price("1", "2", null));
+    gateway.fake.script("up-claude", Behavior.reply("OK"));
+    JsonObject anthropic = gateway.admin.ok("POST", "/admin/channels/fake-anthropic/test", null);
+    assertThat(anthropic.getBoolean("ok")).as(anthropic.encode()).isTrue();
+    assertThat(gateway.fake.requestsFor("up-claude")).singleElement()
+        .satisfies(r -> assertThat(r.protocol()).containsIgnoringCase("anthropic"));
+
+    gateway.fakeChannel("streamer", new JsonObject().put("stream_only", true));
+    gateway.fake.script("up-stream", Behavior.reply("OK"));
+    JsonObject streamed = gateway.admin.ok("POST", "/admin/channels/streamer/test",
+        new JsonObject().put("model", "up-stream"));
+    assertThat(streamed.getBoolean("ok")).as(streamed.encode()).isTrue();
+    assertThat(gateway.fake.requestsFor("up-stream")).singleElement().satisfies(r -> assertThat(r.stream()).isTrue());
+  }
+
+  @Test
   @DisplayName("a test of a failing channel answers ok false with the upstream status and a sanitised reason: "
       + "no key, no address")
   void testsFailingChannels() {
