@@ -33,8 +33,8 @@ import io.vertx.ext.web.RoutingContext;
 public final class ChannelTests {
   /** A test gives up after this long even when the channel allows more: the operator is waiting at a button. */
   static final long MAX_TEST_MS = 30_000;
-  /** The answer asked for: a few tokens, enough to show the channel answers. */
-  static final int TEST_MAX_TOKENS = 8;
+  /** The answer asked for: a few tokens, enough to show the channel answers (16: the least the Responses API takes). */
+  static final int TEST_MAX_TOKENS = 16;
   private static final long MAX_TEST_ANSWER_BYTES = 1024 * 1024;
 
   private final Vertx vertx;

@@ -43,7 +43,7 @@ class ChannelTestAndReportsTest {
     assertThat(result.containsKey("error")).isFalse();
     List<RecordedRequest> sent = gateway.fake.requestsFor("up-m");
     assertThat(sent).hasSize(1);
-    assertThat(sent.get(0).body().getInteger("max_tokens")).isEqualTo(8);
+    assertThat(sent.get(0).body().getInteger("max_tokens")).isEqualTo(16);
     assertThat(sent.get(0).stream()).isFalse();
     assertThat(gateway.admin.ok("GET", "/admin/reports/channels", null).getJsonObject("total").getLong("requests"))
         .isZero();
@@ -53,7 +53,8 @@ class ChannelTestAndReportsTest {
   }
 
   @Test
-  @DisplayName("a test goes through the channel's own adapter: Anthropic's wire, and a stream for a stream-only channel")
+  @DisplayName("a test goes through the channel's own adapter: Anthropic's wire, OpenAI Responses, and a stream for a "
+      + "stream-only channel")
   void testsThroughEachAdapter() {
     gateway.anthropicModel("claude", "up-claude", GatewayUnderTest.price("1", "2", null));
     gateway.fake.script("up-claude", Behavior.reply("OK"));
@@ -61,6 +62,16 @@ class ChannelTestAndReportsTest {
     assertThat(anthropic.getBoolean("ok")).as(anthropic.encode()).isTrue();
     assertThat(gateway.fake.requestsFor("up-claude")).singleElement()
         .satisfies(r -> assertThat(r.protocol()).containsIgnoringCase("anthropic"));
+
+    gateway.fakeChannel("responses", new JsonObject().put("wire_api", "responses"));
+    gateway.fake.script("up-resp", Behavior.reply("OK"));
+    JsonObject responses = gateway.admin.ok("POST", "/admin/channels/responses/test",
+        new JsonObject().put("model", "up-resp"));
+    assertThat(responses.getBoolean("ok")).as(responses.encode()).isTrue();
+    assertThat(gateway.fake.requestsFor("up-resp")).singleElement().satisfies(r -> {
+      assertThat(r.protocol()).isEqualTo("openai-responses");
+      assertThat(r.body().getInteger("max_output_tokens")).isEqualTo(16);
+    });
 
     gateway.fakeChannel("streamer", new JsonObject().put("stream_only", true));
     gateway.fake.script("up-stream", Behavior.reply("OK"));
