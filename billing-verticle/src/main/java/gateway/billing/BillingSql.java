@@ -197,6 +197,28 @@ final class BillingSql {
       FROM billing.usage
       WHERE account_id = $1 AND ($2::bigint IS NULL OR key_id = $2) AND created_at >= date_trunc('month', now(), 'UTC')""";
 
+  private static final String REPORT_COLUMNS = """
+      count(*) AS requests, count(*) FILTER (WHERE outcome = 'failed') AS failed,
+      COALESCE(sum(input_tokens + cache_read_tokens + cache_write_tokens), 0)::bigint AS input_tokens,
+      COALESCE(sum(output_tokens), 0)::bigint AS output_tokens, COALESCE(sum(cost_micros), 0)::bigint AS cost_micros""";
+  /** $1 from, $2 until: every account's usage in the range (the usage_by_time index bounds it). */
+  private static final String REPORT_RANGE = " FROM billing.usage WHERE created_at >= $1 AND created_at < $2";
+  /** $1 from, $2 until: the operator report's total. */
+  static final String REPORT_TOTAL = "SELECT " + REPORT_COLUMNS + REPORT_RANGE;
+  /** $1 from, $2 until, $3 the last day seen (or null), $4 limit: per UTC day. */
+  static final String REPORT_BY_DAY = "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS grp, "
+      + REPORT_COLUMNS + REPORT_RANGE + " AND ($3::text IS NULL OR created_at >= (($3::text)::date + 1)::timestamp "
+      + "AT TIME ZONE 'UTC') GROUP BY grp ORDER BY grp LIMIT $4";
+  /** As above, per model. */
+  static final String REPORT_BY_MODEL = "SELECT model AS grp, " + REPORT_COLUMNS + REPORT_RANGE
+      + " AND ($3::text IS NULL OR model > $3) GROUP BY grp ORDER BY grp LIMIT $4";
+  /** As above, per channel; rows with no channel (refused before any route) are the channel "". */
+  static final String REPORT_BY_CHANNEL = "SELECT COALESCE(channel, '') AS grp, " + REPORT_COLUMNS + REPORT_RANGE
+      + " AND ($3::text IS NULL OR COALESCE(channel, '') > $3) GROUP BY grp ORDER BY grp LIMIT $4";
+  /** As above, per account, $3 the last account id seen. */
+  static final String REPORT_BY_ACCOUNT = "SELECT account_id AS grp, " + REPORT_COLUMNS + REPORT_RANGE
+      + " AND ($3::bigint IS NULL OR account_id > $3) GROUP BY grp ORDER BY grp LIMIT $4";
+
   static final String PING = "SELECT 1";
 
   private BillingSql() {

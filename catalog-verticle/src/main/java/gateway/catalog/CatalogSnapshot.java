@@ -162,6 +162,22 @@ record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, Mode
         .mergeIn(m.extra());
   }
 
+  /** One channel with its key for an operator's test call, and the upstream model to try (see CatalogBus.CHANNELS_PROBE). */
+  JsonObject probe(String name) {
+    ChannelDefinition channel = channels.get(name);
+    if (channel == null) {
+      throw GatewayError.NOT_FOUND.exception("The channel '" + name + "' does not exist.", "name");
+    }
+    String model = models.values().stream().filter(m -> "llm".equals(m.type()))
+        .sorted(Comparator.comparing(ModelDefinition::alias))
+        .flatMap(m -> m.routes().stream().filter(r -> name.equals(r.channel()))
+            .map(r -> r.upstreamModel() != null ? r.upstreamModel()
+                : AliasPattern.isWildcard(m.alias()) ? null : m.alias()))
+        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    return new JsonObject().put("channel", toChannel(channel).toJson()).put("enabled", channel.enabled())
+        .put("model", model);
+  }
+
   private static Channel toChannel(ChannelDefinition c) {
     return new Channel(c.name(), c.type(), c.baseUrl(), c.apiKey(), c.priority(), c.weight(), c.streamOnly(),
         c.wireApi(), c.settings());

@@ -94,6 +94,8 @@ public final class CatalogVerticle extends VerticleBase {
               .map(v -> CatalogSnapshot.modelView(snapshot.models().get(model.alias())));
         }),
         BusReplies.serve(bus, CatalogBus.CHANNELS_LIST, body -> Future.succeededFuture(snapshot.channelViews())),
+        BusReplies.serve(bus, CatalogBus.CHANNELS_PROBE, body -> Future.succeededFuture(
+            snapshot.probe(name(body, "name")))),
         BusReplies.serve(bus, CatalogBus.MODELS_LIST, body -> Future.succeededFuture(snapshot.modelViews())),
         BusReplies.serveLocal(bus, CatalogBus.HEALTH, body -> store.ping().map(new JsonObject())))).mapEmpty();
   }

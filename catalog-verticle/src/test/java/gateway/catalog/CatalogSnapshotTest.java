@@ -102,6 +102,25 @@ class CatalogSnapshotTest {
     assertThat(AliasPattern.specificity("claude-*")).isGreaterThan(AliasPattern.specificity("*"));
   }
 
+  @Test
+  @DisplayName("a channel probe (the operator's test call) carries the channel with its key, whether it is enabled, "
+      + "and the upstream model of the first llm model routed to it by alias; an unknown channel is a 404 on 'name'")
+  void probe() {
+    JsonObject openai = catalog.probe("openai");
+    assertThat(openai.getString("model")).isEqualTo("gpt-4o-mini-2024-07-18");
+    assertThat(openai.getJsonObject("channel").getString("api_key")).isEqualTo("k-openai");
+    assertThat(openai.getBoolean("enabled")).isTrue();
+    assertThat(catalog.probe("anthropic").getString("model")).isEqualTo("claude-sonnet-4-6");
+    JsonObject off = catalog.probe("off");
+    assertThat(off.getBoolean("enabled")).isFalse();
+    assertThat(off.getString("model")).isEqualTo("gpt-4o-mini");
+    CatalogSnapshot unrouted = new CatalogSnapshot(catalog.channels(), Map.of(), Map.of());
+    assertThat(unrouted.probe("openai").getValue("model")).isNull();
+    GatewayException e = catchThrowableOfType(GatewayException.class, () -> catalog.probe("ghost"));
+    assertThat(e.error()).isEqualTo(GatewayError.NOT_FOUND);
+    assertThat(e.param()).isEqualTo("name");
+  }
+
   private static ChannelDefinition channel(String name, int priority, int weight, boolean enabled) {
     return ChannelDefinition.parse(name, new JsonObject().put("type", "openai")
         .put("base_url", "https://" + name + ".example.com/v1").put("api_key", "k-" + name)

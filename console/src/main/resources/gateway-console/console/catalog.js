@@ -6,8 +6,10 @@ const Catalog = (() => {
   const MODEL_TYPES = ["llm", "embedding", "text2image", "text2video"];
 
   async function channels(main, me) {
-    const [list, health] = await Promise.all([API.get("/admin/channels"), API.get("/admin/channel-breakers")]);
+    const [list, health, recent] = await Promise.all([API.get("/admin/channels"), API.get("/admin/channel-breakers"),
+      API.get("/admin/reports/channels").catch(() => null)]);
     const breakers = new Map(health.data.map(b => [b.name, b.state]));
+    const traffic = new Map(recent ? recent.data.map(r => [r.channel, r]) : []);
     const status = h("div", {"aria-live": "polite"});
     const again = () => channels(main, me);
     const canWrite = me.user.role === "admin";
@@ -18,16 +20,16 @@ const Catalog = (() => {
       status,
       UI.table([
         {label: t("channels.name"), cell: c => c.name},
-        {label: t("channels.type"), cell: c => c.type},
-        {label: t("channels.baseUrl"), cell: c => h("code", {text: c.base_url})},
+        {label: t("channels.typeSpeaks"), cell: c => h("span", {}, c.type, h("br"), h("span", {class: "muted",
+          text: (c.wire_api || "chat") + (c.stream_only ? " · " + t("channels.streamOnly").toLowerCase() : "")}))},
+        {label: t("channels.baseUrl"), cell: c => h("code", {class: "url", text: c.base_url})},
         {label: t("channels.apiKey"), cell: c => c.api_key_set ? UI.badge(t("channels.key.set"), "ok") : UI.badge(t("channels.key.unset"), "warn")},
-        {label: t("channels.wireApi"), cell: c => c.wire_api || "chat"},
-        {label: t("channels.streamOnly"), cell: c => c.stream_only ? t("yes") : t("no")},
-        {label: t("channels.priority"), num: true, cell: c => c.priority},
-        {label: t("channels.weight"), num: true, cell: c => c.weight},
+        {label: t("channels.priorityWeight"), num: true, cell: c => c.priority + " / " + c.weight},
         {label: t("channels.status"), cell: c => c.enabled === false ? UI.badge(t("status.disabled"), "off") : UI.badge(t("status.enabled"), "ok")},
         {label: t("channels.breaker"), cell: c => breakers.get(c.name) ? UI.badge(t("breaker." + breakers.get(c.name)),
           breakers.get(c.name) === "closed" ? "ok" : breakers.get(c.name) === "open" ? "off" : "warn") : "—"},
+        {label: t("channels.errors"), num: true, cell: c => recent ? errorRate(traffic.get(c.name)) : "—"},
+        {label: t("channels.test.column"), cell: c => canWrite ? testButton(c) : "—"},
         {label: t("channels.actions"), cell: c => canWrite ? h("div", {class: "actions"},
           h("button", {type: "button", class: "small", text: t("action.edit"), onclick: () => editChannel(c, again)}),
           UI.action(c.enabled === false ? t("action.enable") : t("action.disable"), async () => {
@@ -38,6 +40,35 @@ const Catalog = (() => {
           }, {class: "small"})) : "—"},
       ], list.data, t("channels.none")),
       h("p", {class: "muted", text: t("channels.note")}));
+  }
+
+  /** The last hour's failed share of a channel's requests, from billing's usage rows. */
+  function errorRate(r) {
+    if (!r || !r.requests) return h("span", {class: "muted", text: t("channels.errors.none")});
+    const share = r.failed_requests / r.requests;
+    return h("span", {class: "rate", "data-test": "error-rate"},
+      UI.badge(UI.number(share * 100, 1) + " %", share === 0 ? "ok" : share < 0.1 ? "warn" : "off"),
+      h("span", {class: "muted", text: t("channels.errors.of", UI.integer(r.failed_requests), UI.integer(r.requests))}));
+  }
+
+  /** Sends one tiny request to the channel (POST /admin/channels/{name}/test) and shows the outcome beside the button. */
+  function testButton(c) {
+    const result = h("span", {class: "test-result", "data-test": "test-result", "aria-live": "polite"});
+    const button = UI.action(t("channels.test"), async () => {
+      clear(result, h("span", {class: "muted", text: t("channels.test.running")}));
+      try {
+        const r = await API.post("/admin/channels/" + encodeURIComponent(c.name) + "/test", {});
+        clear(result, r.ok ? UI.badge(t("channels.test.ok", UI.integer(r.latency_ms)), "ok")
+          : UI.badge(t("channels.test.failed", r.status || "—", UI.integer(r.latency_ms)), "off"),
+          r.ok ? null : h("span", {class: "test-error", title: r.error || "", text: shorten(r.error || "", 90)}));
+        result.title = t("channels.test.model", r.model);
+      } catch (e) { clear(result, UI.badge(UI.errorText(e), "off")); }
+    }, {class: "small", "data-test": "test-channel"});
+    return h("span", {class: "test"}, button, result);
+  }
+
+  function shorten(text, max) {
+    return text.length <= max ? text : text.slice(0, max - 1) + "…";
   }
 
   /** The view as it can be sent back: the masked settings are restored by the catalog; api_key absent keeps the stored one. */

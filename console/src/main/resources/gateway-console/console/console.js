@@ -9,7 +9,7 @@ document.addEventListener("DOMContentLoaded", () => Shell.start({
     {id: "models", label: UI.t("nav.models"), render: Catalog.models},
     {id: "accounts", label: UI.t("nav.accounts"), render: Accounts.render},
     {id: "codes", label: UI.t("nav.codes"), render: Money.codes},
-    {id: "reports", label: UI.t("nav.reports"), render: Money.reports},
+    {id: "reports", label: UI.t("nav.reports"), render: Reports.render},
     {id: "audit", label: UI.t("nav.audit"), render: Money.audit},
   ],
 }));

@@ -1,4 +1,4 @@
-/* The operator's money pages: redemption code batches, reports of usage, and the audit log. */
+/* The operator's money pages: redemption code batches and the audit log (the reports are in reports.js). */
 "use strict";
 const Money = (() => {
   const {t, h, clear} = UI;
@@ -96,36 +96,6 @@ const Money = (() => {
       h("div", {class: "dialog-actions"}, h("button", {type: "button", text: t("action.done"), onclick: () => { URL.revokeObjectURL(url); close(); }}))));
   }
 
-  async function reports(main) {
-    const from = h("input", {type: "date", name: "from"});
-    const until = h("input", {type: "date", name: "until"});
-    const account = h("input", {type: "number", name: "account_id", min: 1});
-    const today = new Date();
-    from.value = new Date(today.getTime() - 30 * 86400000).toISOString().slice(0, 10);
-    until.value = today.toISOString().slice(0, 10);
-    const out = h("div");
-    const form = h("form", {class: "toolbar panel"}, UI.field(t("usage.from"), from), UI.field(t("usage.until"), until),
-      UI.field(t("reports.account"), account), h("div", {class: "field"}, h("button", {type: "submit", class: "primary", text: t("usage.apply")})));
-    const load = async () => {
-      const s = await API.get("/admin/usage/summary" + API.query({from: new Date(from.value + "T00:00:00Z").toISOString(),
-        until: new Date(new Date(until.value + "T00:00:00Z").getTime() + 86400000).toISOString(), account_id: account.value}));
-      const cols = [
-        {label: t("usage.model"), cell: r => r.model},
-        {label: t("usage.requests"), num: true, cell: r => UI.integer(r.requests)},
-        {label: t("reports.failed"), num: true, cell: r => UI.integer(r.failed_requests)},
-        {label: t("usage.tokensIn"), num: true, cell: r => UI.integer(r.input_tokens)},
-        {label: t("usage.cachedCol"), num: true, cell: r => UI.integer(r.cache_read_tokens)},
-        {label: t("usage.tokensOut"), num: true, cell: r => UI.integer(r.output_tokens)},
-        {label: t("reports.revenue"), num: true, cell: r => UI.credits(r.cost_credits)},
-        {label: "USD", num: true, cell: r => UI.usd(r.cost_credits)}];
-      const total = Object.assign({model: t("reports.total")}, s.total);
-      clear(out, UI.table(cols, s.models, t("usage.none"), h("tr", {}, cols.map(c => h("td", {class: c.num ? "num" : null}, c.cell(total))))));
-    };
-    form.addEventListener("submit", event => { event.preventDefault(); load().catch(e => clear(out, UI.notice("error", UI.errorText(e)))); });
-    clear(main, h("h1", {text: t("reports.title")}), form, out);
-    await load();
-  }
-
   async function audit(main) {
     const action = h("input", {type: "text", name: "action", placeholder: t("audit.action.placeholder")});
     const out = h("div");
@@ -155,5 +125,5 @@ const Money = (() => {
     await load(true);
   }
 
-  return {codes, reports, audit};
+  return {codes, audit};
 })();

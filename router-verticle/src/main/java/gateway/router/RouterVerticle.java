@@ -9,6 +9,7 @@ import gateway.media.storage.MediaStore;
 import gateway.media.storage.MediaStores;
 import gateway.ops.HealthEndpoints;
 import gateway.router.admin.AdminApi;
+import gateway.router.admin.ChannelTests;
 import gateway.router.exchange.BillingClient;
 import gateway.router.exchange.ExchangeHandler;
 import gateway.router.exchange.ExchangeServices;
@@ -125,7 +126,8 @@ public final class RouterVerticle extends VerticleBase {
         config.keepAliveTimeoutSeconds() * 1000, config.maxConnections());
     selfService = new SelfServiceApi(vertx, config, redis);
     ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus), chat, countTokens,
-        new ModelsHandler(bus), new AdminApi(bus, channel -> breakers.state(channel).name()),
+        new ModelsHandler(bus), new AdminApi(bus, channel -> breakers.state(channel).name(),
+            new ChannelTests(vertx, services.http(), services.adapters(), config)),
         new HealthEndpoints(vertx, config.process().roles()), connections, selfService, media, videos);
     return Future.all(List.of(
             bus.<JsonObject>consumer(AuthBus.KEYS_CHANGED, m -> {

@@ -38,6 +38,13 @@ public final class BillingBus {
    */
   public static final String USAGE_SUMMARY = "billing.usage.summary";
   /**
+   * The operator's reports, all accounts: {group_by (day | model | channel | account), from?, until? (ISO-8601),
+   * after? (the last group of the previous page), limit? (≤ 1000)} → {group_by, data: [{day | model | channel |
+   * account_id, requests, failed_requests, input_tokens, output_tokens, cost_micros, cost_credits}] in group
+   * order, total {…}, next_after (null on the last page)}. Days are UTC.
+   */
+  public static final String REPORTS_REVENUE = "billing.reports.revenue";
+  /**
    * {account_id, amount_micros, models[] (alias patterns, {@code *} allowed), expires_at? (ISO-8601),
    * note?, idempotency_key?, source? (grant | redemption | signup)} → the voucher {id, models,
    * granted_micros, remaining_micros, held_micros, expires_at, status, ..., replayed}. 400 naming a bad field.

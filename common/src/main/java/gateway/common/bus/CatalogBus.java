@@ -26,6 +26,12 @@ public final class CatalogBus {
   public static final String MODELS_PUT = "catalog.models.put";
   /** {} → {data: [model view]}, disabled ones included. */
   public static final String MODELS_LIST = "catalog.models.list";
+  /**
+   * {name} → {channel (with its api key: the router sends it upstream), enabled, model}: one channel for an
+   * operator's test call, {@code model} the upstream model of the first llm model routed to it (by alias), or
+   * null. Fails 404 {@code not_found@name} for an unknown channel.
+   */
+  public static final String CHANNELS_PROBE = "catalog.channels.probe";
   /** Local only: {} → {} when the service can reach its database. */
   public static final String HEALTH = "catalog.health";
 

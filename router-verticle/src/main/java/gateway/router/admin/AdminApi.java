@@ -29,6 +29,7 @@ public final class AdminApi {
   private final EventBus bus;
   private final AuditTrail audit;
   private final java.util.function.Function<String, String> breakerState;
+  private final ChannelTests channelTests;
 
   public AdminApi(EventBus bus) {
     this(bus, channel -> null);
@@ -36,9 +37,15 @@ public final class AdminApi {
 
   /** @param breakerState this router's breaker state of a channel by name (CLOSED, OPEN, HALF_OPEN), shown in the list */
   public AdminApi(EventBus bus, java.util.function.Function<String, String> breakerState) {
+    this(bus, breakerState, null);
+  }
+
+  /** @param channelTests the channel test calls ({@code POST /channels/{name}/test}), or null for none */
+  public AdminApi(EventBus bus, java.util.function.Function<String, String> breakerState, ChannelTests channelTests) {
     this.bus = bus;
     this.audit = new AuditTrail(bus);
     this.breakerState = breakerState;
+    this.channelTests = channelTests;
   }
 
   /** Mounts the routes on a router that already authenticated the admin; every call goes to the audit log. */
@@ -61,6 +68,10 @@ public final class AdminApi {
     admin.put("/channels/:name").handler(ctx -> reply(ctx,
         call(CatalogBus.CHANNELS_PUT, body(ctx).put("name", name(ctx, "name")))));
     admin.get("/channels").handler(ctx -> reply(ctx, call(CatalogBus.CHANNELS_LIST, new JsonObject())));
+    if (channelTests != null) {
+      channelTests.mount(admin);
+    }
+    new Reports(bus).mount(admin);
     admin.get("/channel-breakers").handler(ctx -> reply(ctx, call(CatalogBus.CHANNELS_LIST, new JsonObject())
         .map(this::breakers)));
     admin.put("/models/:alias").handler(ctx -> reply(ctx,
@@ -276,7 +287,7 @@ public final class AdminApi {
    * The request body as an object. Every admin body is stored, so no string in it (key or value)
    * may hold what Postgres cannot store: a NUL character or a lone surrogate.
    */
-  private static JsonObject body(RoutingContext ctx) {
+  static JsonObject body(RoutingContext ctx) {
     // No body at all has no buffer (and length -1): the same as an empty one.
     io.vertx.core.buffer.Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
     if (raw == null || raw.length() == 0) {
@@ -313,7 +324,7 @@ public final class AdminApi {
   }
 
   /** A catalog name from the path (a channel or a model alias): no control characters. */
-  private static String name(RoutingContext ctx, String param) {
+  static String name(RoutingContext ctx, String param) {
     String name = ctx.pathParam(param);
     JsonFields.checkIdentifier(name, param);
     return name;
@@ -323,7 +334,7 @@ public final class AdminApi {
     return parseId(ctx.pathParam(param), param);
   }
 
-  private static long parseId(String value, String param) {
+  static long parseId(String value, String param) {
     try {
       long id = Long.parseLong(value);
       if (id > 0) {

@@ -1,0 +1,115 @@
+package gateway.router.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gateway.testsupport.fake.Behavior;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The operator console's channel health and reports in headless Chromium: the last hour's error rate per
+ * channel, the Test button on a good and a broken channel, and the revenue tables. Skipped without Chromium.
+ */
+@ExtendWith(VertxExtension.class)
+class OperatorConsoleBrowserTest {
+  private static final String WRONG_KEY = "sk-wrong-key-for-the-broken-channel";
+  private GatewayUnderTest gateway;
+  private Browser browser;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    Browser.requireInstalled();
+    gateway = GatewayUnderTest.start(vertx);
+    gateway.openAiModel("model-a", "a", GatewayUnderTest.price("2", "8", null));
+    gateway.fakeChannel("broken-openai", new JsonObject().put("api_key", WRONG_KEY));
+  }
+
+  @AfterEach
+  void close() {
+    if (browser != null) {
+      browser.screenshot("last");
+      browser.close();
+    }
+  }
+
+  @Test
+  @DisplayName("the channel list shows each channel's error rate of the last hour and tests a channel on a click; "
+      + "the reports page groups revenue by day, model, channel and account")
+  void channelHealthAndReports() {
+    GatewayUnderTest.Customer customer = gateway.customer("10", "*");
+    gateway.fake.script("a", Behavior.reply("fine").usage(1000, 500), Behavior.error(400, "the upstream refused it"),
+        Behavior.reply("fine").usage(1000, 500));
+    RawHttp http = new RawHttp(gateway.v1());
+    assertThat(http.post("/chat/completions", customer.key(), chat()).statusCode()).isEqualTo(200);
+    assertThat(http.post("/chat/completions", customer.key(), chat()).statusCode()).isEqualTo(400);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+        .until(() -> gateway.usageRowCount(customer.accountId()) == 2);
+
+    String invitation = SelfServiceUsers.invite(gateway, null, "ops@example.com", "admin")
+        .getJsonObject("invitation").getString("url");
+    browser = Browser.open("operator-health");
+    browser.go(gateway.baseUrl() + invitation);
+    browser.type("input[name=password]", SelfServiceUsers.PASSWORD);
+    browser.type("input[name=password2]", SelfServiceUsers.PASSWORD);
+    browser.click("form[data-test=link-form] button[type=submit]");
+    WebElement good = browser.findWithText("tbody tr", "fake-openai");
+    assertThat(good.findElement(org.openqa.selenium.By.cssSelector("[data-test=error-rate]")).getText())
+        .contains("50").contains("1 of 2");
+    assertThat(browser.findWithText("tbody tr", "broken-openai").getText()).contains("no requests");
+
+    // the test sends model a (fake-openai's first route); the broken channel has none, so it names a model
+    testIn("fake-openai");
+    browser.waitUntil("the good channel's test passed", () -> resultIn("fake-openai").startsWith("OK"));
+    assertThat(resultIn("fake-openai")).matches("(?s)OK · [\\d,]+ ms.*");
+    testIn("broken-openai");
+    browser.waitUntil("the broken channel's test answered", () -> !resultIn("broken-openai").isBlank()
+        && !resultIn("broken-openai").contains("testing"));
+    assertThat(resultIn("broken-openai")).contains("model");
+    gateway.routedModel("model-b", "broken-openai", "b", GatewayUnderTest.price("1", "1", null));
+    testIn("broken-openai");
+    browser.waitUntil("the broken channel's test failed", () -> resultIn("broken-openai").startsWith("failed (401)"));
+    assertThat(browser.driver.getPageSource()).doesNotContain(WRONG_KEY);
+    browser.screenshot("channels-tested");
+    browser.phoneWidth(true);
+    browser.screenshot("channels-tested-phone");
+    browser.phoneWidth(false);
+
+    browser.click("a[data-page=reports]");
+    browser.findWithText("[data-test=report-account] tbody tr", "#" + customer.accountId());
+    assertThat(browser.find("[data-test=report-channel] tbody").getText()).contains("fake-openai");
+    assertThat(browser.find("[data-test=report-model] tbody").getText()).contains("model-a");
+    assertThat(browser.find("[data-test=report-day] tbody tr").getText()).contains("2").contains("1");
+    assertThat(browser.find("[data-test=report-totals]").getText()).contains("2");
+    assertThat(browser.driver.getPageSource()).contains("not tracked");
+    String charged = new java.math.BigDecimal(gateway.usageCostMicros(customer.accountId()))
+        .movePointLeft(6).stripTrailingZeros().toPlainString();
+    assertThat(browser.find("[data-test=report-revenue] .value").getText()).isEqualTo(charged);
+    browser.screenshot("reports");
+    browser.phoneWidth(true);
+    browser.screenshot("reports-phone");
+  }
+
+  private void testIn(String channel) {
+    browser.findWithText("tbody tr", channel)
+        .findElement(org.openqa.selenium.By.cssSelector("[data-test=test-channel]")).click();
+  }
+
+  private String resultIn(String channel) {
+    return browser.findWithText("tbody tr", channel)
+        .findElement(org.openqa.selenium.By.cssSelector("[data-test=test-result]")).getText().trim();
+  }
+
+  private static String chat() {
+    return new JsonObject().put("model", "model-a").put("max_tokens", 20)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))).encode();
+  }
+}
