@@ -111,7 +111,9 @@ final class UsageReports {
     if (ids == null) {
       throw GatewayError.MISSING_FIELD.exception("'key_ids' is required", "key_ids");
     }
-    return pool.preparedQuery(BillingSql.KEYS_LAST_USED).execute(Tuple.of(accountId(query), ids)).map(rows -> {
+    // Tuple.of(id, ids) would spread the array into parameters of its own.
+    Tuple parameters = Tuple.tuple().addLong(accountId(query)).addArrayOfLong(ids);
+    return pool.preparedQuery(BillingSql.KEYS_LAST_USED).execute(parameters).map(rows -> {
       JsonArray data = new JsonArray();
       for (Row row : rows) {
         OffsetDateTime at = row.getOffsetDateTime("last_used_at");
