@@ -23,8 +23,7 @@ const Usage = (() => {
     const filters = h("form", {class: "toolbar panel", "data-test": "usage-filters"},
       UI.field(t("usage.from"), from), UI.field(t("usage.until"), until), UI.field(t("usage.key"), key),
       UI.field(t("usage.model"), model), UI.field(t("usage.outcome"), outcome),
-      h("div", {class: "field"}, h("button", {type: "submit", class: "primary", text: t("usage.apply")})),
-      h("div", {class: "field"}, csv));
+      h("div", {class: "field actions"}, h("button", {type: "submit", class: "primary", text: t("usage.apply")}), csv));
     let cursor = null;
     let rows = [];
 
