@@ -161,18 +161,31 @@ final class BillingSql {
       output_tokens, reasoning_tokens, cost_micros, priced_micros, held_micros, outcome, latency_ms, attempts, error,
       created_at""";
 
-  /** The filters every report shares: $1 account, $2 only these keys (or null), $3 one key, $4 model, $5 from, $6 until. */
+  /**
+   * The filters every report shares: $1 account, $2 only these keys (or null), $3 one key, $4 model, $5 from,
+   * $6 until, $7 outcome (or null).
+   */
   private static final String USAGE_FILTER = """
       account_id = $1 AND ($2::bigint[] IS NULL OR key_id = ANY($2)) AND ($3::bigint IS NULL OR key_id = $3)
-      AND ($4::text IS NULL OR model = $4) AND created_at >= $5 AND created_at < $6""";
+      AND ($4::text IS NULL OR model = $4) AND created_at >= $5 AND created_at < $6
+      AND ($7::text IS NULL OR outcome = $7)""";
 
   /**
-   * Filters $1..$6, then the keyset: $7 the last row's created_at (or null on the first page), $8 its
-   * request id; $9 limit. $6 is already capped at the cursor, so the index range ends there.
+   * Filters $1..$7, then the keyset: $8 the last row's created_at (or null on the first page), $9 its
+   * request id; $10 limit. $6 is already capped at the cursor, so the index range ends there.
    */
   static final String USAGE_PAGE = "SELECT " + USAGE_COLUMNS + " FROM billing.usage WHERE " + USAGE_FILTER + """
-       AND ($7::timestamptz IS NULL OR created_at < $7 OR (created_at = $7 AND request_id < $8))
-      ORDER BY created_at DESC, request_id DESC LIMIT $9""";
+       AND ($8::timestamptz IS NULL OR created_at < $8 OR (created_at = $8 AND request_id < $9))
+      ORDER BY created_at DESC, request_id DESC LIMIT $10""";
+
+  /**
+   * $1 account, $2 key ids: each key's newest usage row time (null when it has none), one probe of
+   * {@code usage_by_key} per key, so "last used" costs no write per request.
+   */
+  static final String KEYS_LAST_USED = """
+      SELECT k.id AS key_id, (SELECT u.created_at FROM billing.usage u WHERE u.key_id = k.id AND u.account_id = $1
+                              ORDER BY u.created_at DESC LIMIT 1) AS last_used_at
+      FROM unnest($2::bigint[]) AS k(id)""";
 
   private static final String TOTALS_COLUMNS = """
       count(*) AS requests, count(*) FILTER (WHERE outcome = 'failed') AS failed,
@@ -180,13 +193,13 @@ final class BillingSql {
       COALESCE(sum(cache_write_tokens), 0)::bigint AS cache_write_tokens,
       COALESCE(sum(output_tokens), 0)::bigint AS output_tokens, COALESCE(sum(cost_micros), 0)::bigint AS cost_micros""";
 
-  /** Filters $1..$6; totals per UTC day. */
+  /** Filters $1..$7; totals per UTC day. */
   static final String USAGE_TOTALS_BY_DAY = "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS grp, "
       + TOTALS_COLUMNS + " FROM billing.usage WHERE " + USAGE_FILTER + " GROUP BY grp ORDER BY grp LIMIT 10000";
-  /** Filters $1..$6; totals per model. */
+  /** Filters $1..$7; totals per model. */
   static final String USAGE_TOTALS_BY_MODEL = "SELECT model AS grp, " + TOTALS_COLUMNS + " FROM billing.usage WHERE "
       + USAGE_FILTER + " GROUP BY grp ORDER BY grp LIMIT 10000";
-  /** Filters $1..$6; totals per key. */
+  /** Filters $1..$7; totals per key. */
   static final String USAGE_TOTALS_BY_KEY = "SELECT key_id AS grp, " + TOTALS_COLUMNS + " FROM billing.usage WHERE "
       + USAGE_FILTER + " GROUP BY grp ORDER BY grp LIMIT 10000";
 

@@ -75,6 +75,7 @@ public final class BillingVerticle extends VerticleBase {
           BusReplies.serve(bus, BillingBus.USAGE_TOTALS, reports::totals),
           BusReplies.serve(bus, BillingBus.SPEND, reports::spend),
           BusReplies.serve(bus, BillingBus.REPORTS_REVENUE, new OperatorReports(pool)::revenue),
+          BusReplies.serve(bus, BillingBus.KEYS_LAST_USED, reports::lastUsed),
           BusReplies.serve(bus, BillingBus.VOUCHERS_GRANT, body -> vouchers.grant(VoucherGrants.parse(body))),
           BusReplies.serve(bus, BillingBus.VOUCHERS_LIST, body -> vouchers.list(accountId(body))),
           BusReplies.serve(bus, BillingBus.VOUCHERS_REVOKE, body -> vouchers.revoke(id(body, "voucher_id"))),

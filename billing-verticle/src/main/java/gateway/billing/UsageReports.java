@@ -1,6 +1,7 @@
 package gateway.billing;
 
 import gateway.common.GatewayError;
+import gateway.common.bus.RequestOutcome;
 import gateway.common.money.Credits;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -17,7 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 
 /**
- * What an account's users read of their usage: rows filtered by time, key and model and paged by
+ * What an account's users read of their usage: rows filtered by time, key, model and outcome and paged by
  * keyset (the cursor names the last row seen, so page 10,000 costs what page 1 does and a CSV
  * export can walk a million rows a page at a time), totals grouped by day, model or key, and the
  * spend of today and this month. Read-only: nothing here moves money.
@@ -101,7 +102,41 @@ final class UsageReports {
       throw GatewayError.INVALID_VALUE.exception("'model' must be a model alias", "model");
     }
     return Tuple.of(accountId(query), keyIds(query.getValue("key_ids")), query.getLong("key_id"), model,
-        instant(query, "from", EPOCH), until);
+        instant(query, "from", EPOCH), until).addString(outcome(query.getValue("outcome")));
+  }
+
+  /** Each key's newest usage time: {account_id, key_ids} → {data: [{key_id, last_used_at (ISO-8601 or null)}]}. */
+  Future<JsonObject> lastUsed(JsonObject query) {
+    Long[] ids = keyIds(query.getValue("key_ids"));
+    if (ids == null) {
+      throw GatewayError.MISSING_FIELD.exception("'key_ids' is required", "key_ids");
+    }
+    // Tuple.of(id, ids) would spread the array into parameters of its own.
+    Tuple parameters = Tuple.tuple().addLong(accountId(query)).addArrayOfLong(ids);
+    return pool.preparedQuery(BillingSql.KEYS_LAST_USED).execute(parameters).map(rows -> {
+      JsonArray data = new JsonArray();
+      for (Row row : rows) {
+        OffsetDateTime at = row.getOffsetDateTime("last_used_at");
+        data.add(new JsonObject().put("key_id", row.getLong("key_id"))
+            .put("last_used_at", at == null ? null : at.toInstant().toString()));
+      }
+      return new JsonObject().put("data", data);
+    });
+  }
+
+  private static String outcome(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String wire) {
+      for (RequestOutcome known : RequestOutcome.values()) {
+        if (known.wire.equals(wire)) {
+          return wire;
+        }
+      }
+    }
+    throw GatewayError.INVALID_VALUE.exception("'outcome' must be completed, client_disconnected, upstream_cut, "
+        + "gateway_error or failed", "outcome");
   }
 
   private static Long[] keyIds(Object value) {

@@ -143,6 +143,48 @@ class UsageReportsTest {
     return ids;
   }
 
+  @Test
+  @DisplayName("an outcome filter narrows pages and totals to that outcome, keyset paging intact; an unknown one is a 400")
+  void outcomeFilter() {
+    sql("INSERT INTO billing.usage (request_id, account_id, key_id, model, cost_micros, priced_micros, outcome, created_at) "
+        + "SELECT 'o' || lpad(g::text, 3, '0'), 1, 10, 'm', 1, 1, CASE WHEN g % 4 = 0 THEN 'failed' ELSE 'completed' END, "
+        + "timestamptz '2026-03-01T00:00:00Z' + g * interval '1 second' FROM generate_series(1, 40) g");
+    List<String> failed = new ArrayList<>();
+    String cursor = null;
+    for (int pages = 0; pages < 20; pages++) {
+      JsonObject query = new JsonObject().put("account_id", 1).put("outcome", "failed").put("limit", 3);
+      JsonObject page = call(BillingBus.USAGE_PAGE, cursor == null ? query : query.put("cursor", cursor));
+      page.getJsonArray("data").forEach(row -> failed.add(((JsonObject) row).getString("request_id")));
+      cursor = page.getString("next_cursor");
+      if (cursor == null) {
+        break;
+      }
+    }
+    assertThat(failed).hasSize(10).doesNotHaveDuplicates().startsWith("o040", "o036");
+    JsonObject totals = call(BillingBus.USAGE_TOTALS, new JsonObject().put("account_id", 1).put("group_by", "model")
+        .put("outcome", "completed"));
+    assertThat(totals.getJsonObject("total").getLong("requests")).isEqualTo(30);
+    assertThat(refusal(BillingBus.USAGE_PAGE, new JsonObject().put("account_id", 1).put("outcome", "meh")))
+        .contains("outcome");
+  }
+
+  @Test
+  @DisplayName("a key's last use is its newest usage row, within the account asked about; never used is null")
+  void keysLastUsed() {
+    sql("INSERT INTO billing.usage (request_id, account_id, key_id, model, cost_micros, priced_micros, outcome, created_at) "
+        + "SELECT 'l' || g, 1, 10 + g % 2, 'm', 1, 1, 'completed', "
+        + "timestamptz '2026-03-01T00:00:00Z' + g * interval '1 minute' FROM generate_series(1, 9) g");
+    sql("INSERT INTO billing.usage (request_id, account_id, key_id, model, cost_micros, priced_micros, outcome, created_at) "
+        + "VALUES ('foreign', 2, 12, 'm', 1, 1, 'completed', timestamptz '2026-03-02T00:00:00Z')");
+    JsonArray data = call(BillingBus.KEYS_LAST_USED, new JsonObject().put("account_id", 1)
+        .put("key_ids", new JsonArray().add(10).add(11).add(12))).getJsonArray("data");
+    java.util.Map<Long, Object> byKey = new java.util.HashMap<>();
+    data.forEach(row -> byKey.put(((JsonObject) row).getLong("key_id"), ((JsonObject) row).getValue("last_used_at")));
+    assertThat(byKey).containsEntry(10L, "2026-03-01T00:08:00Z").containsEntry(11L, "2026-03-01T00:09:00Z")
+        .containsEntry(12L, null);
+    assertThat(refusal(BillingBus.KEYS_LAST_USED, new JsonObject().put("account_id", 1))).contains("key_ids");
+  }
+
   private JsonObject call(String address, JsonObject body) {
     return result(vertx.eventBus().<JsonObject>request(address, body)).body();
   }

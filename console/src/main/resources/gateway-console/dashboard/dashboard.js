@@ -85,6 +85,7 @@
       {id: "overview", label: t("nav.overview"), render: Overview.render},
       {id: "keys", label: t("nav.keys"), render: Keys.render},
       {id: "usage", label: t("nav.usage"), render: Usage.render},
+      {id: "media", label: t("nav.media"), render: Media.render},
       {id: "redeem", label: t("nav.redeem"), render: redeem},
       {id: "models", label: t("nav.models"), render: Market.render},
       {id: "start", label: t("nav.start"), render: quickStart},

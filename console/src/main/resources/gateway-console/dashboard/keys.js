@@ -10,7 +10,7 @@ const Keys = (() => {
     const since = new Date(Date.now() - 30 * 86400000).toISOString();
     const [keys, catalog, account, use] = await Promise.all([API.get("/api/keys?limit=" + PAGE), API.get("/api/models"),
       API.get("/api/account"), API.get("/api/usage/totals" + API.query({group_by: "key", from: since}))]);
-    // No last-used time is kept per key; the last 30 days' requests and spend say whether and how much it is used.
+    // Last used comes with each key (its newest usage row); the last 30 days' requests and spend say how much.
     const used = new Map(use.data.map(r => [Number(r.key_id), r]));
     const allowed = allowedModels(catalog.data.map(m => m.id), account.models || ["*"]);
     const status = h("div", {"aria-live": "polite"});
@@ -36,6 +36,9 @@ const Keys = (() => {
       {label: t("keys.models"), cell: k => (k.models || []).map(m => UI.badge(m))},
       {label: t("keys.limits"), cell: k => limitsText(k)},
       {label: t("keys.created"), cell: k => UI.dateTime(k.created_at)},
+      {label: t("keys.lastUsed"), cell: k => k.last_used_at
+        ? h("time", {datetime: k.last_used_at, "data-test": "last-used", text: UI.dateTime(k.last_used_at)})
+        : h("span", {class: "muted", "data-test": "last-used", text: t("keys.neverUsed")})},
       {label: t("keys.used30"), num: true, cell: k => used.has(k.id)
         ? t("keys.used30.value", UI.integer(used.get(k.id).requests), UI.credits(used.get(k.id).cost_credits)) : "—"},
       {label: t("keys.expires"), cell: k => UI.dateTime(k.expires_at)},

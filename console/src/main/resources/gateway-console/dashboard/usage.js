@@ -3,6 +3,7 @@
 const Usage = (() => {
   const {t, h, clear} = UI;
   const PAGE = 50;
+  const OUTCOMES = ["completed", "failed", "client_disconnected", "upstream_cut", "gateway_error"];
 
   async function render(main) {
     const keys = await API.get("/api/keys?limit=1000");
@@ -12,8 +13,9 @@ const Usage = (() => {
     const key = h("select", {name: "key"}, h("option", {value: "", text: t("usage.allKeys")}),
       keys.data.map(k => h("option", {value: k.id, text: k.name + " (" + k.prefix + "…)"})));
     const model = h("input", {type: "text", name: "model", placeholder: t("usage.model.placeholder")});
+    // Filtered by billing, so totals, pages and the CSV agree with what the filter says.
     const outcome = h("select", {name: "outcome"}, h("option", {value: "", text: t("usage.allOutcomes")}),
-      h("option", {value: "ok", text: t("usage.outcome.ok")}), h("option", {value: "failed", text: t("usage.outcome.failed")}));
+      OUTCOMES.map(o => h("option", {value: o, text: t("usage.outcome." + o)})));
     const csv = h("a", {class: "button", "data-test": "csv", download: "usage.csv", text: t("usage.csv")});
     const totals = h("div", {class: "cards"});
     const results = h("div");
@@ -21,15 +23,14 @@ const Usage = (() => {
     const filters = h("form", {class: "toolbar panel", "data-test": "usage-filters"},
       UI.field(t("usage.from"), from), UI.field(t("usage.until"), until), UI.field(t("usage.key"), key),
       UI.field(t("usage.model"), model), UI.field(t("usage.outcome"), outcome),
-      h("div", {class: "field"}, h("button", {type: "submit", class: "primary", text: t("usage.apply")})),
-      h("div", {class: "field"}, csv));
+      h("div", {class: "field actions"}, h("button", {type: "submit", class: "primary", text: t("usage.apply")}), csv));
     let cursor = null;
     let rows = [];
 
     const params = () => ({
       from: from.value ? new Date(from.value + "T00:00:00").toISOString() : "",
       until: until.value ? new Date(until.value + "T00:00:00").getTime() + 86400000 : "",
-      key_id: key.value, model: model.value.trim()});
+      key_id: key.value, model: model.value.trim(), outcome: outcome.value});
     const query = () => {
       const p = params();
       if (p.until) p.until = new Date(p.until).toISOString();
@@ -53,18 +54,17 @@ const Usage = (() => {
       rows = rows.concat(page.data);
       cursor = page.next_cursor;
       more.classList.toggle("hidden", !cursor);
-      const shown = outcome.value ? rows.filter(r => succeeded(r) === (outcome.value === "ok")) : rows;
       clear(results, UI.table([
         {label: t("usage.time"), cell: r => UI.dateTime(r.created_at)},
         {label: t("usage.key"), cell: r => names.get(r.key_id) || ("#" + r.key_id)},
         {label: t("usage.model"), cell: r => r.model},
-        {label: t("usage.outcome"), cell: r => UI.badge(r.outcome, succeeded(r) ? "ok" : "off")},
+        {label: t("usage.outcome"), cell: r => UI.badge(outcomeText(r.outcome), succeeded(r) ? "ok" : "off")},
         {label: t("usage.input"), num: true, cell: r => UI.integer(r.input_tokens)},
         {label: t("usage.cachedCol"), num: true, cell: r => UI.integer(r.cache_read_tokens)},
         {label: t("usage.output"), num: true, cell: r => UI.integer(r.output_tokens)},
         {label: t("usage.latency"), num: true, cell: r => r.latency_ms === null || r.latency_ms === undefined ? "—" : UI.integer(r.latency_ms)},
         {label: t("usage.costCol"), num: true, cell: r => UI.credits(r.cost_credits)},
-      ], shown, t("usage.none")));
+      ], rows, t("usage.none")));
     };
     filters.addEventListener("submit", event => {
       event.preventDefault();
@@ -77,10 +77,14 @@ const Usage = (() => {
     await load(true);
   }
 
+  function outcomeText(wire) {
+    return OUTCOMES.includes(wire) ? t("usage.outcome." + wire) : wire;
+  }
+
   /** A request the customer got an answer for (a stream the client broke off was still answered and charged). */
   function succeeded(row) {
     return row.outcome === "completed" || row.outcome === "ok";
   }
 
-  return {render, succeeded};
+  return {render, succeeded, outcomeText};
 })();

@@ -125,6 +125,7 @@ final class ApiRouter {
     selfService.mountAdminRoutes(admin);
     MethodGate.install(admin);
     root.route("/admin/*").subRouter(admin);
+    selfService.useVideos(videos::accountPage);
     root.route("/api/*").subRouter(selfService.router());
     // stored images and videos: no key, the unguessable id is the capability (so URLs can be hot-linked)
     StoredMediaHandler.mount(root, config.media().servePath(), media);

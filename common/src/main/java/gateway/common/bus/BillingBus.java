@@ -74,8 +74,8 @@ public final class BillingBus {
   /** {account_id} → {data: [the account's redemptions]}, newest first. */
   public static final String CODES_REDEMPTIONS = "billing.codes.redemptions";
   /**
-   * {account_id, key_ids? (only these keys), key_id?, model?, from?, until? (ISO-8601), limit? (≤ 1000),
-   * cursor?} → {data: [usage rows newest first], next_cursor (null on the last page)}. Keyset-paged: the
+   * {account_id, key_ids? (only these keys), key_id?, model?, outcome? (a usage row's outcome), from?, until?
+   * (ISO-8601), limit? (≤ 1000), cursor?} → {data: [usage rows newest first], next_cursor (null on the last page)}. Keyset-paged: the
    * cursor names the last row seen, so a page costs the same however deep it is.
    */
   public static final String USAGE_PAGE = "billing.usage.page";
@@ -86,6 +86,11 @@ public final class BillingBus {
   public static final String USAGE_TOTALS = "billing.usage.totals";
   /** {account_id, key_id?} → {today_micros, today_credits, month_micros, month_credits}: spend so far (UTC). */
   public static final String SPEND = "billing.spend";
+  /**
+   * {account_id, key_ids[] (≤ 10,000)} → {data: [{key_id, last_used_at (ISO-8601, null when never used)}]}: the
+   * newest usage row of each key, read from the usage table (no write per request keeps it).
+   */
+  public static final String KEYS_LAST_USED = "billing.keys.last_used";
   /** Local only: {} → {} when the service can reach its database. */
   public static final String HEALTH = "billing.health";
 

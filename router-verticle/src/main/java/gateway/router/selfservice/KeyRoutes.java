@@ -1,15 +1,23 @@
 package gateway.router.selfservice;
 
 import gateway.common.bus.AuthBus;
+import gateway.common.bus.BillingBus;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A user's keys. Auth scopes every call by the signed-in user's own row (an owner reaches the
  * account's keys, a member their own), so an id from elsewhere is a 404 like a missing one.
  */
 final class KeyRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(KeyRoutes.class);
   private final EventBus bus;
 
   KeyRoutes(EventBus bus) {
@@ -18,7 +26,33 @@ final class KeyRoutes {
 
   void list(RoutingContext ctx) {
     JsonObject request = Inputs.query(ctx, scoped(ctx), "limit", "before_id");
-    Replies.reply(ctx, Replies.call(bus, AuthBus.OWNED_KEYS_LIST, request));
+    long accountId = Guards.accountUser(ctx).accountId();
+    Replies.reply(ctx, Replies.call(bus, AuthBus.OWNED_KEYS_LIST, request).compose(page -> withLastUse(accountId, page)));
+  }
+
+  /**
+   * Adds each key's {@code last_used_at}, read from billing's usage rows (one index probe per key) rather than
+   * written on every request. Billing out of reach leaves the list without it instead of failing the page.
+   */
+  private Future<JsonObject> withLastUse(long accountId, JsonObject page) {
+    JsonArray ids = new JsonArray();
+    page.getJsonArray("data").forEach(key -> ids.add(((JsonObject) key).getLong("id")));
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(page);
+    }
+    return Replies.call(bus, BillingBus.KEYS_LAST_USED, new JsonObject().put("account_id", accountId).put("key_ids", ids))
+        .map(used -> {
+          Map<Long, Object> times = new HashMap<>();
+          used.getJsonArray("data").forEach(row -> times.put(((JsonObject) row).getLong("key_id"),
+              ((JsonObject) row).getValue("last_used_at")));
+          page.getJsonArray("data").forEach(key -> ((JsonObject) key).put("last_used_at",
+              times.get(((JsonObject) key).getLong("id"))));
+          return page;
+        })
+        .recover(failure -> {
+          LOG.warn("keys' last use of account {} unknown: {}", accountId, failure.getMessage());
+          return Future.succeededFuture(page);
+        });
   }
 
   void create(RoutingContext ctx) {

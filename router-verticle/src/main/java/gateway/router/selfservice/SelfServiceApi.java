@@ -51,6 +51,7 @@ public final class SelfServiceApi {
   private PasswordHasher passwords;
   private Sessions sessions;
   private OpenAPIContract contract;
+  private AccountVideos videos = AccountVideos.NONE;
 
   public SelfServiceApi(Vertx vertx, RouterConfig config, Redis redis) {
     this.vertx = vertx;
@@ -75,6 +76,11 @@ public final class SelfServiceApi {
     return passwords == null ? Future.succeededFuture() : passwords.close();
   }
 
+  /** Where {@code GET /api/videos} reads the account's video jobs; set before {@link #router()}. */
+  public void useVideos(AccountVideos videos) {
+    this.videos = videos;
+  }
+
   /** The {@code /api} router, to mount with {@code subRouter} at {@code /api/*}. */
   public Router router() {
     AttemptLimiter attempts = new AttemptLimiter(RedisAPI.api(redis), config.redisPrefix(),
@@ -83,6 +89,7 @@ public final class SelfServiceApi {
     AccountRoutes account = new AccountRoutes(bus, config.selfService(), attempts);
     KeyRoutes keys = new KeyRoutes(bus);
     UsageRoutes usage = new UsageRoutes(bus);
+    VideoRoutes videoJobs = new VideoRoutes(bus, videos);
     Buffer served = document.toBuffer();
 
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
@@ -113,7 +120,8 @@ public final class SelfServiceApi {
         Map.entry("regenerateKey", keys::regenerate),
         Map.entry("listUsage", usage::list),
         Map.entry("usageTotals", usage::totals),
-        Map.entry("exportUsage", usage::export));
+        Map.entry("exportUsage", usage::export),
+        Map.entry("listVideos", videoJobs::list));
     for (OpenAPIRoute route : builder.getRoutes()) {
       Handler<RoutingContext> handler = operations.get(route.getOperation().getOperationId());
       if (handler == null) {

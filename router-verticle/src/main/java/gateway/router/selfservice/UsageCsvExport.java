@@ -13,12 +13,13 @@ import org.slf4j.LoggerFactory;
  * Streams usage rows as CSV, newest first, one keyset page at a time: the next page is asked of
  * billing only once the last one is written and the connection can take more (the response's
  * write queue drained), so an account with a million rows costs one page of memory, and a client
- * that reads slowly slows the export instead of filling the heap. A client that leaves stops it.
+ * that reads slowly slows the export instead of filling the heap. A client that leaves stops it. No channel
+ * column: customers are not told which upstream served them.
  */
 final class UsageCsvExport {
   private static final Logger LOG = LoggerFactory.getLogger(UsageCsvExport.class);
   static final int PAGE_ROWS = 1000;
-  static final String HEADER = "created_at,request_id,key_id,model,channel,outcome,input_tokens,cache_read_tokens,"
+  static final String HEADER = "created_at,request_id,key_id,model,outcome,input_tokens,cache_read_tokens,"
       + "cache_write_tokens,output_tokens,reasoning_tokens,cost_credits,latency_ms\r\n";
 
   private final EventBus bus;
@@ -76,7 +77,6 @@ final class UsageCsvExport {
         .append(field(row.getString("request_id"))).append(',')
         .append(row.getLong("key_id")).append(',')
         .append(field(row.getString("model"))).append(',')
-        .append(field(row.getString("channel"))).append(',')
         .append(field(row.getString("outcome"))).append(',')
         .append(row.getLong("input_tokens")).append(',')
         .append(row.getLong("cache_read_tokens")).append(',')

@@ -12,7 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Which usage rows a user may read: an owner the whole account's, a member only those of their own
  * keys (deleted ones included). A {@code key_id} filter outside that scope is a 404 on {@code key_id}.
- * Answers the billing query for it: {account_id, key_ids?, key_id?, model?, from?, until?}.
+ * Answers the billing query for it: {account_id, key_ids?, key_id?, model?, outcome?, from?, until?}.
  */
 final class UsageScope {
   private static final int MAX_KEYS = 10_000;
@@ -26,7 +26,7 @@ final class UsageScope {
   Future<JsonObject> query(RoutingContext ctx) {
     SignedInUser user = Guards.accountUser(ctx);
     JsonObject query = Inputs.query(ctx, new JsonObject().put("account_id", user.accountId()),
-        "key_id", "model", "from", "until");
+        "key_id", "model", "outcome", "from", "until");
     Long keyId = query.getLong("key_id");
     Future<Void> keyChecked = keyId == null ? Future.succeededFuture()
         : Replies.call(bus, AuthBus.OWNED_KEYS_GET, new JsonObject().put("user_id", user.id()).put("id", keyId)

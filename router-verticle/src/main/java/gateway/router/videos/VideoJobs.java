@@ -68,6 +68,18 @@ final class VideoJobs {
     });
   }
 
+  /** As {@link #page}, for the dashboard: {@code keyIds} null for every key of the account. */
+  Future<Page> accountPage(long accountId, Long[] keyIds, int limit, String after) {
+    return pool.preparedQuery(VideoJobsSql.SELECT_ACCOUNT_PAGE)
+        .execute(Tuple.of(accountId, keyIds, after, limit + 1))
+        .map(set -> {
+          List<VideoJobRow> jobs = new ArrayList<>();
+          set.forEach(row -> jobs.add(VideoJobRow.of(row)));
+          boolean more = jobs.size() > limit;
+          return new Page(more ? jobs.subList(0, limit) : jobs, more);
+        });
+  }
+
   Future<List<VideoJobRow>> claimDue(String owner) {
     return pool.preparedQuery(VideoJobsSql.CLAIM_DUE)
         .execute(Tuple.of(owner, config.leaseSeconds(), config.batch()))

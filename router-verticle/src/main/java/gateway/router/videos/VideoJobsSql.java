@@ -30,6 +30,15 @@ final class VideoJobsSql {
       + "ORDER BY created_at DESC, id DESC LIMIT $2";
 
   /**
+   * $1 account, $2 only these keys (or null: all), $3 the id of the last job seen (or null: from the newest),
+   * $4 limit + 1: the dashboard's page of an account's jobs (keyset on {@code jobs_by_account}).
+   */
+  static final String SELECT_ACCOUNT_PAGE = "SELECT " + COLUMNS + " FROM videos.jobs WHERE account_id = $1 "
+      + "AND ($2::bigint[] IS NULL OR key_id = ANY($2)) AND ($3::text IS NULL OR (created_at, id) < "
+      + "(SELECT c.created_at, c.id FROM videos.jobs c WHERE c.id = $3 AND c.account_id = $1)) "
+      + "ORDER BY created_at DESC, id DESC LIMIT $4";
+
+  /**
    * $1 owner, $2 lease seconds, $3 batch: claims due open jobs nobody holds (or whose holder's lease lapsed).
    * {@code SKIP LOCKED} lets routers claiming at the same time take different rows; the committed lease keeps the
    * job theirs while they poll it.

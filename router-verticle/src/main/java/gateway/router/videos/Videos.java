@@ -10,6 +10,7 @@ import gateway.router.limits.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 /**
@@ -22,12 +23,14 @@ public final class Videos {
   private static final long DOWNLOAD_IDLE_MS = 120_000;
 
   private final Pool pool;
+  private final VideoJobs jobs;
   private final MediaStore store;
   private final VideosApi api;
   private final VideoPoller poller;
 
-  private Videos(Pool pool, MediaStore store, VideosApi api, VideoPoller poller) {
+  private Videos(Pool pool, VideoJobs jobs, MediaStore store, VideosApi api, VideoPoller poller) {
     this.pool = pool;
+    this.jobs = jobs;
     this.store = store;
     this.api = api;
     this.poller = poller;
@@ -45,12 +48,23 @@ public final class Videos {
           jobs, config);
       VideoPoller poller = new VideoPoller(vertx, config, jobs, http, store, new JobLedger(vertx));
       poller.start();
-      return new Videos(pool, store, new VideosApi(vertx, submitter, jobs, store, config), poller);
+      return new Videos(pool, jobs, store, new VideosApi(vertx, submitter, jobs, store, config), poller);
     }).onFailure(e -> pool.close());
   }
 
   public VideosApi api() {
     return api;
+  }
+
+  /**
+   * A page of an account's jobs for its dashboard, newest first: {data: [video objects, {@code url} on this
+   * gateway's media path or the public media base], has_more, last_id}. {@code keyIds} null: every key's.
+   */
+  public Future<JsonObject> accountPage(long accountId, Long[] keyIds, int limit, String after) {
+    return jobs.accountPage(accountId, keyIds, limit, after).map(page -> VideoObjects.list(page.jobs().stream()
+        .map(job -> VideoObjects.video(job, VideoJobRow.COMPLETED.equals(job.status()) && job.mediaId() != null
+            ? store.publicUrl(job.mediaId()) : null))
+        .toList(), page.hasMore()));
   }
 
   /** The media store, for the routes serving stored files. */

@@ -169,7 +169,11 @@ final class Browser implements AutoCloseable {
     try {
       Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
       Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
-      double width = ((Number) size.get("width")).doubleValue();
+      // The content size leaves out the scrollbar's strip, but the capture lays the page out without a scrollbar
+      // (it shows the whole height): clipped to the content size, a tall page lost its right edge.
+      Object inner = driver.executeScript("return window.innerWidth;");
+      double width = Math.max(((Number) size.get("width")).doubleValue(),
+          inner instanceof Number n ? n.doubleValue() : 0);
       double height = Math.min(6000, ((Number) size.get("height")).doubleValue());
       Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
           "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));

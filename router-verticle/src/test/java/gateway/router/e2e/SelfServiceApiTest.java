@@ -54,7 +54,8 @@ class SelfServiceApiTest {
     contract.operations().forEach(op -> operations.add(op.getOperationId()));
     assertThat(operations).contains("login", "logout", "me", "accountOverview", "listKeys", "createKey", "updateKey",
         "deleteKey", "regenerateKey", "listUsage", "usageTotals", "exportUsage", "redeemCode", "listVouchers",
-        "listRedemptions", "listModels", "acceptInvitation", "resetPassword", "signUp", "changePassword");
+        "listRedemptions", "listModels", "acceptInvitation", "resetPassword", "signUp", "changePassword",
+        "listVideos");
     assertThat(document.getJsonObject("paths").fieldNames()).allMatch(path -> !path.startsWith("/api"));
     SelfServiceClient.Reply unknown = owner.get("/api/no-such-call");
     assertThat(unknown.status()).isEqualTo(404);
