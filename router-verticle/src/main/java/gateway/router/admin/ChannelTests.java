@@ -81,7 +81,8 @@ public final class ChannelTests {
           .put("error", "no adapter speaks channel type '" + channel.type() + "'"));
     }
     boolean stream = channel.streamOnly();
-    JsonObject chat = new JsonObject().put("model", model).put("max_tokens", TEST_MAX_TOKENS)
+    // max_completion_tokens, as customer calls get: OpenAI's reasoning models refuse max_tokens
+    JsonObject chat = new JsonObject().put("model", model).put("max_completion_tokens", TEST_MAX_TOKENS)
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Say OK.")));
     if (stream) {
       chat.put("stream", true);

@@ -43,7 +43,7 @@ class ChannelTestAndReportsTest {
     assertThat(result.containsKey("error")).isFalse();
     List<RecordedRequest> sent = gateway.fake.requestsFor("up-m");
     assertThat(sent).hasSize(1);
-    assertThat(sent.get(0).body().getInteger("max_tokens")).isEqualTo(16);
+    assertThat(sent.get(0).body().getInteger("max_completion_tokens")).isEqualTo(16);
     assertThat(sent.get(0).stream()).isFalse();
     assertThat(gateway.admin.ok("GET", "/admin/reports/channels", null).getJsonObject("total").getLong("requests"))
         .isZero();
