@@ -116,7 +116,7 @@ class OperatorConsoleBrowserTest {
     String form = "form[data-test=model-form] ";
     browser.type(form + "input[name=alias]", "picture-model");
     new Select(browser.find(form + "select[name=type]")).selectByValue("text2image");
-    assertThat(browser.find(form + "[data-test=token-prices]").isDisplayed()).isFalse();
+    browser.waitUntil("the token prices hidden for an image model", () -> !browser.all(form + "[data-test=token-prices]").get(0).isDisplayed());
     new Select(browser.find(form + "[data-test=routes] tbody tr:nth-child(1) select[name=channel]")).selectByValue("fake-openai");
     browser.type(form + "[data-test=routes] tbody tr:nth-child(1) input[name=upstream_model]", "gpt-image-1");
     browser.type(form + "[data-test=routes] tbody tr:nth-child(1) input[name=route_weight]", "3");
@@ -147,9 +147,10 @@ class OperatorConsoleBrowserTest {
 
     JsonObject saved = gateway.admin.ok("GET", "/admin/models/picture-model", null);
     assertThat(saved.getString("type")).isEqualTo("text2image");
+    // a route left at the channel's priority or weight stores null for it
     assertThat(saved.getJsonArray("routes")).isEqualTo(new JsonArray()
-        .add(new JsonObject().put("channel", "fake-openai").put("model", "gpt-image-1").put("weight", 3))
-        .add(new JsonObject().put("channel", "broken-openai").put("model", "dall-e-3").put("priority", 1)));
+        .add(new JsonObject().put("channel", "fake-openai").put("model", "gpt-image-1").putNull("priority").put("weight", 3))
+        .add(new JsonObject().put("channel", "broken-openai").put("model", "dall-e-3").put("priority", 1).putNull("weight")));
     assertThat(saved.getJsonArray("available_sizes")).isEqualTo(new JsonArray().add("1024x1024").add("1536x1024"));
     assertThat(saved.getInteger("max_n")).isEqualTo(4);
     JsonObject perImage = saved.getJsonObject("price").getJsonObject("per_image");
