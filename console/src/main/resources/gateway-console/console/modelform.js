@@ -166,9 +166,14 @@ const ModelForm = (() => {
       }
 
       /** The API's 400 names the field: the message goes at the top and beside that field's inputs. */
-      function showError(e) {
+      function clearErrors() {
         form.querySelectorAll("[aria-invalid]").forEach(el => el.removeAttribute("aria-invalid"));
         form.querySelectorAll(".field-error").forEach(el => el.remove());
+        clear(status);
+      }
+
+      function showError(e) {
+        clearErrors();
         clear(status, UI.notice("error", UI.errorText(e)));
         const param = e && e.param ? String(e.param) : "";
         const target = param === "price" ? form.querySelector(type.value === "text2image" ? "[data-test=image-prices]"
@@ -189,8 +194,10 @@ const ModelForm = (() => {
         h("details", {}, h("summary", {text: t("models.json.preview")}), preview),
         h("div", {class: "dialog-actions"}, h("button", {type: "button", text: t("action.cancel"), onclick: () => close()}),
           h("button", {type: "submit", class: "primary", text: t("action.save")})));
-      form.addEventListener("input", refresh);
-      form.addEventListener("change", refresh);
+      // An edit makes the last refusal stale: it goes, the preview follows the form.
+      const edited = () => { clearErrors(); refresh(); };
+      form.addEventListener("input", edited);
+      form.addEventListener("change", edited);
       form.addEventListener("submit", async event => {
         event.preventDefault();
         let definition;
