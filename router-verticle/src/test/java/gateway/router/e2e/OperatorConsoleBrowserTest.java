@@ -164,6 +164,8 @@ class OperatorConsoleBrowserTest {
     assertThat(browser.all(form + "[data-test=routes] tbody tr")).hasSize(2);
     assertThat(browser.find(form + "input[name=available_sizes]").getAttribute("value")).isEqualTo("1024x1024, 1536x1024");
     browser.screenshot("model-form-reopened");
+    browser.phoneWidth(true);
+    browser.screenshot("model-form-phone");
   }
 
   private void testIn(String channel) {
