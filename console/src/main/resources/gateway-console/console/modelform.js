@@ -91,6 +91,7 @@ const ModelForm = (() => {
       const preview = h("pre", {class: "json-preview", "data-test": "model-json"});
       const status = h("div", {"aria-live": "polite", "data-test": "model-status"});
       const changed = () => refresh();
+      const contextField = UI.field(t("models.context"), context);
 
       const channelSelect = r => h("select", {name: "channel"}, h("option", {value: "", text: t("models.route.channel.choose")}),
         channelList.map(c => h("option", {value: c.name, text: c.name, selected: r.channel === c.name})));
@@ -128,7 +129,8 @@ const ModelForm = (() => {
         const b = {};
         Object.entries(m).forEach(([k, v]) => { if (!OWNED.includes(k)) b[k] = v; });
         b.type = type.value;
-        if (context.value) b.context_length = Number(context.value);
+        const media = type.value === "text2image" || type.value === "text2video";
+        if (context.value && !media) b.context_length = Number(context.value);
         b.listed = listed.checked;
         b.enabled = enabled.checked;
         b.routes = routes.values().filter(r => r[0] || r[1]).map(([channel, upstream, priority, weight]) => {
@@ -160,6 +162,7 @@ const ModelForm = (() => {
       function refresh() {
         const media = type.value === "text2image" || type.value === "text2video";
         tokenPart.classList.toggle("hidden", media);
+        contextField.classList.toggle("hidden", media);
         imagePart.classList.toggle("hidden", type.value !== "text2image");
         videoPart.classList.toggle("hidden", type.value !== "text2video");
         try { preview.textContent = JSON.stringify(body(), null, 2); } catch (e) { preview.textContent = e.message; }
@@ -187,7 +190,7 @@ const ModelForm = (() => {
 
       const form = h("form", {"data-test": "model-form"}, status,
         h("div", {class: "grid2"}, UI.field(t("models.alias"), alias, t("models.alias.hint")), UI.field(t("models.type"), type)),
-        UI.field(t("models.context"), context),
+        contextField,
         h("fieldset", {}, h("legend", {text: t("models.routes")}), routes.element),
         tokenPart, imagePart, videoPart,
         h("div", {class: "grid2"}, UI.field(t("models.listed.long"), listed), UI.field(t("models.enabled"), enabled)),

@@ -166,6 +166,11 @@ class OperatorConsoleBrowserTest {
     browser.screenshot("model-form-reopened");
     browser.phoneWidth(true);
     browser.screenshot("model-form-phone");
+    browser.phoneWidth(false);
+    // saved again untouched, the definition does not drift
+    browser.click(form + "button[type=submit]");
+    browser.waitUntil("the dialog closed", () -> browser.all("dialog").isEmpty());
+    assertThat(gateway.admin.ok("GET", "/admin/models/picture-model", null)).isEqualTo(saved);
   }
 
   private void testIn(String channel) {
