@@ -103,17 +103,7 @@ class OperatorConsoleBrowserTest {
   @DisplayName("an operator makes an image model through the form (two routes, sizes, per-image prices): the API's 400 "
       + "on a size without a price shows beside the prices, and what is saved is exactly what the form said")
   void imageModelThroughTheForm() {
-    String invitation = SelfServiceUsers.invite(gateway, null, "ops@example.com", "admin")
-        .getJsonObject("invitation").getString("url");
-    browser = Browser.open("operator-model-form");
-    browser.go(gateway.baseUrl() + invitation);
-    browser.type("input[name=password]", SelfServiceUsers.PASSWORD);
-    browser.type("input[name=password2]", SelfServiceUsers.PASSWORD);
-    browser.click("form[data-test=link-form] button[type=submit]");
-    browser.findWithText("tbody tr", "fake-openai");
-    browser.click("a[data-page=models]");
-    browser.click("[data-test=new-model]");
-    String form = "form[data-test=model-form] ";
+    String form = newModelForm("operator-model-form");
     browser.type(form + "input[name=alias]", "picture-model");
     new Select(browser.find(form + "select[name=type]")).selectByValue("text2image");
     browser.waitUntil("the token prices hidden for an image model", () -> !browser.all(form + "[data-test=token-prices]").get(0).isDisplayed());
@@ -171,6 +161,57 @@ class OperatorConsoleBrowserTest {
     browser.click(form + "button[type=submit]");
     browser.waitUntil("the dialog closed", () -> browser.all("dialog").isEmpty());
     assertThat(gateway.admin.ok("GET", "/admin/models/picture-model", null)).isEqualTo(saved);
+  }
+
+  @Test
+  @DisplayName("an operator makes a video model through the form: resolutions, durations, ratios and per-second "
+      + "prices are saved as typed; a duration that is not whole seconds is refused beside its field")
+  void videoModelThroughTheForm() {
+    String form = newModelForm("operator-video-form");
+    browser.type(form + "input[name=alias]", "movie-model");
+    new Select(browser.find(form + "select[name=type]")).selectByValue("text2video");
+    new Select(browser.find(form + "[data-test=routes] tbody tr:nth-child(1) select[name=channel]")).selectByValue("fake-openai");
+    browser.type(form + "[data-test=routes] tbody tr:nth-child(1) input[name=upstream_model]", "sora-2");
+    browser.type(form + "input[name=available_resolutions]", "720P,1080P");
+    browser.type(form + "input[name=available_durations]", "5, 10.5");
+    browser.type(form + "input[name=available_ratios]", "16:9, 9:16");
+    for (String[] price : new String[][] {{"720P", "10"}, {"1080P", "20"}}) {
+      browser.click(form + "[data-test=add-video-prices]");
+      browser.type(form + "[data-test=video-prices] tbody tr:last-child input[name=price_resolution]", price[0]);
+      browser.type(form + "[data-test=video-prices] tbody tr:last-child input[name=price_per_second]", price[1]);
+    }
+    browser.click(form + "button[type=submit]");
+    assertThat(browser.find(form + "input[name=available_durations] + .field-error").getText()).contains("whole seconds");
+    browser.screenshot("video-form-refused");
+    browser.type(form + "input[name=available_durations]", "5, 10");
+    browser.screenshot("video-form");
+    browser.click(form + "button[type=submit]");
+    browser.findWithText("tbody tr", "movie-model");
+
+    JsonObject saved = gateway.admin.ok("GET", "/admin/models/movie-model", null);
+    assertThat(saved.getString("type")).isEqualTo("text2video");
+    assertThat(saved.getJsonArray("available_resolutions")).isEqualTo(new JsonArray().add("720P").add("1080P"));
+    assertThat(saved.getJsonArray("available_durations")).isEqualTo(new JsonArray().add(5).add(10));
+    assertThat(saved.getJsonArray("available_ratios")).isEqualTo(new JsonArray().add("16:9").add("9:16"));
+    JsonObject perSecond = saved.getJsonObject("price").getJsonObject("per_second");
+    assertThat(perSecond.fieldNames()).containsExactlyInAnyOrder("720P", "1080P");
+    assertThat(new java.math.BigDecimal(perSecond.getValue("1080P").toString())).isEqualByComparingTo("20");
+    assertThat(saved.getJsonArray("routes").getJsonObject(0).getString("model")).isEqualTo("sora-2");
+  }
+
+  /** Signs an operator in (through an invitation) and opens the new-model dialog; the form's CSS prefix. */
+  private String newModelForm(String test) {
+    String invitation = SelfServiceUsers.invite(gateway, null, "ops@example.com", "admin")
+        .getJsonObject("invitation").getString("url");
+    browser = Browser.open(test);
+    browser.go(gateway.baseUrl() + invitation);
+    browser.type("input[name=password]", SelfServiceUsers.PASSWORD);
+    browser.type("input[name=password2]", SelfServiceUsers.PASSWORD);
+    browser.click("form[data-test=link-form] button[type=submit]");
+    browser.findWithText("tbody tr", "fake-openai");
+    browser.click("a[data-page=models]");
+    browser.click("[data-test=new-model]");
+    return "form[data-test=model-form] ";
   }
 
   private void testIn(String channel) {
