@@ -172,6 +172,7 @@ const ModelForm = (() => {
       function clearErrors() {
         form.querySelectorAll("[aria-invalid]").forEach(el => el.removeAttribute("aria-invalid"));
         form.querySelectorAll(".field-error").forEach(el => el.remove());
+        form.querySelectorAll("[aria-describedby='model-error']").forEach(el => el.removeAttribute("aria-describedby"));
         clear(status);
       }
 
@@ -184,7 +185,14 @@ const ModelForm = (() => {
           : param ? form.querySelector("[name='" + param.replace(/[^A-Za-z0-9_]/g, "") + "'], [data-test='" + param.replace(/[^A-Za-z0-9_-]/g, "") + "']") : null;
         if (target) {
           target.setAttribute("aria-invalid", "true");
-          target.after(h("div", {class: "field-error", role: "alert", text: UI.errorText(e)}));
+          const message = h("div", {class: "field-error", id: "model-error", role: "alert", text: UI.errorText(e)});
+          target.after(message);
+          // keyboard and screen-reader users land on the field the API named, its message read with it
+          const focusable = target.matches("input, select") ? target : target.querySelector("input, select");
+          if (focusable) {
+            focusable.setAttribute("aria-describedby", "model-error");
+            focusable.focus();
+          }
         }
       }
 
