@@ -3,7 +3,6 @@
 const Catalog = (() => {
   const {t, h, clear} = UI;
   const CHANNEL_TYPES = ["openai", "anthropic", "gemini"];
-  const MODEL_TYPES = ["llm", "embedding", "text2image", "text2video"];
 
   async function channels(main, me) {
     const [list, health, recent] = await Promise.all([API.get("/admin/channels"), API.get("/admin/channel-breakers"),
@@ -145,13 +144,13 @@ const Catalog = (() => {
         {label: t("models.visibility"), cell: m => (m.enabled === false ? UI.badge(t("status.disabled"), "off")
           : m.listed === false ? UI.badge(t("models.hidden"), "warn") : UI.badge(t("models.listed"), "ok"))},
         {label: t("channels.actions"), cell: m => canWrite ? h("button", {type: "button", class: "small", text: t("action.edit"),
-          onclick: () => editModel(m, chans.data, again)}) : "—"},
+          onclick: () => ModelForm.open(m, chans.data, again)}) : "—"},
       ], list.data.filter(m => !q || m.alias.toLowerCase().includes(q)), t("models.none")));
     };
     search.addEventListener("input", draw);
     clear(main, h("div", {class: "toolbar"}, h("h1", {class: "grow", text: t("models.title")}),
       canWrite ? h("button", {type: "button", class: "primary", "data-test": "new-model", text: t("models.new"),
-        onclick: () => editModel(null, chans.data, again)}) : null),
+        onclick: () => ModelForm.open(null, chans.data, again)}) : null),
       h("div", {class: "toolbar"}, UI.field(t("models.search"), search)), body);
     draw();
   }
@@ -167,72 +166,6 @@ const Catalog = (() => {
     if (p.per_image) return t("models.price.image", Object.keys(p.per_image).length);
     if (p.per_second) return t("models.price.video", Object.keys(p.per_second).length);
     return t("models.price.tokens", UI.credits(p.input_per_mtok), UI.credits(p.output_per_mtok));
-  }
-
-  /**
-   * The common fields as a form, everything else (allow-lists, media prices, extra fields) as JSON beside them:
-   * what is sent is the JSON with the form's fields put over it.
-   */
-  function editModel(model, channelList, done) {
-    const creating = !model;
-    const m = model || {type: "llm", listed: true, enabled: true, price: {input_per_mtok: 0, output_per_mtok: 0}, routes: []};
-    return UI.dialog(creating ? t("models.new") : t("models.edit", m.alias), close => {
-      const alias = h("input", {type: "text", name: "alias", required: true, value: m.alias || "", readonly: !creating});
-      const type = h("select", {name: "type"}, MODEL_TYPES.map(v => h("option", {value: v, text: v, selected: m.type === v})));
-      const context = h("input", {type: "number", name: "context_length", min: 1, value: m.context_length || ""});
-      const price = m.price || {};
-      const input = h("input", {type: "number", name: "input_per_mtok", min: 0, step: "any", value: price.input_per_mtok === undefined ? "" : price.input_per_mtok});
-      const output = h("input", {type: "number", name: "output_per_mtok", min: 0, step: "any", value: price.output_per_mtok === undefined ? "" : price.output_per_mtok});
-      const channel = h("select", {name: "channel"}, channelList.map(c => h("option", {value: c.name, text: c.name,
-        selected: m.routes && m.routes[0] && m.routes[0].channel === c.name})));
-      const upstream = h("input", {type: "text", name: "upstream_model", value: (m.routes && m.routes[0] && m.routes[0].model) || ""});
-      const listed = h("input", {type: "checkbox", name: "listed", checked: m.listed !== false});
-      const enabled = h("input", {type: "checkbox", name: "enabled", checked: m.enabled !== false});
-      const rest = Object.assign({}, m);
-      ["alias", "type", "context_length", "listed", "enabled"].forEach(k => delete rest[k]);
-      const json = h("textarea", {name: "definition", spellcheck: "false"});
-      json.value = JSON.stringify(rest, null, 2);
-      const status = h("div", {"aria-live": "polite"});
-      const tokenPrices = h("div", {class: "grid2"}, UI.field(t("models.input"), input), UI.field(t("models.output"), output));
-      const form = h("form", {"data-test": "model-form"}, status,
-        h("div", {class: "grid2"}, UI.field(t("models.alias"), alias, t("models.alias.hint")), UI.field(t("models.type"), type)),
-        UI.field(t("models.context"), context), tokenPrices,
-        h("div", {class: "grid2"}, UI.field(t("models.channel"), channel), UI.field(t("models.upstream"), upstream, t("models.upstream.hint"))),
-        h("div", {class: "grid2"}, UI.field(t("models.listed.long"), listed), UI.field(t("models.enabled"), enabled)),
-        UI.field(t("models.json"), json, t("models.json.hint")),
-        h("div", {class: "dialog-actions"}, h("button", {type: "button", text: t("action.cancel"), onclick: () => close()}),
-          h("button", {type: "submit", class: "primary", text: t("action.save")})));
-      form.addEventListener("submit", async event => {
-        event.preventDefault();
-        let body;
-        try { body = JSON.parse(json.value || "{}"); } catch (e) {
-          clear(status, UI.notice("error", t("json.invalid", t("models.json"))));
-          return;
-        }
-        body.type = type.value;
-        body.listed = listed.checked;
-        body.enabled = enabled.checked;
-        if (context.value) body.context_length = Number(context.value);
-        if (type.value === "llm" || type.value === "embedding") {
-          body.price = Object.assign({}, body.price || {}, {input_per_mtok: input.value || "0", output_per_mtok: output.value || "0"});
-        }
-        const routes = Array.isArray(body.routes) ? body.routes.slice() : [];
-        if (channel.value) {
-          const first = Object.assign({}, routes[0] || {}, {channel: channel.value, model: upstream.value.trim() || alias.value.trim()});
-          routes[0] = first;
-        }
-        body.routes = routes;
-        try {
-          await API.put("/admin/models/" + encodeURIComponent(alias.value.trim()), body);
-          close();
-          done();
-        } catch (e) { clear(status, UI.notice("error", UI.errorText(e))); }
-      });
-      const showPrices = () => tokenPrices.classList.toggle("hidden", type.value === "text2image" || type.value === "text2video");
-      type.addEventListener("change", showPrices);
-      showPrices();
-      return form;
-    });
   }
 
   return {channels, models};

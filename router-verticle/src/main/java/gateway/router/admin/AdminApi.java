@@ -77,6 +77,12 @@ public final class AdminApi {
     admin.put("/models/:alias").handler(ctx -> reply(ctx,
         call(CatalogBus.MODELS_PUT, body(ctx).put("alias", name(ctx, "alias")))));
     admin.get("/models").handler(ctx -> reply(ctx, call(CatalogBus.MODELS_LIST, new JsonObject())));
+    // One model as the list shows it (the exact alias, wildcards included): what a PUT stored.
+    admin.get("/models/:alias").handler(ctx -> reply(ctx, call(CatalogBus.MODELS_LIST, new JsonObject())
+        .map(list -> list.getJsonArray("data").stream().map(JsonObject.class::cast)
+            .filter(m -> name(ctx, "alias").equals(m.getString("alias"))).findFirst()
+            .orElseThrow(() -> GatewayError.MODEL_NOT_FOUND.exception("There is no model '" + name(ctx, "alias") + "'.",
+                "alias")))));
     admin.post("/accounts/:id/vouchers").handler(this::grantVoucher);
     admin.get("/accounts/:id/vouchers").handler(ctx -> reply(ctx,
         call(BillingBus.VOUCHERS_LIST, new JsonObject().put("account_id", id(ctx, "id")))));

@@ -55,6 +55,18 @@ class ModelsAndAdminTest {
   }
 
   @Test
+  @DisplayName("GET /admin/models/{alias} answers one model as the list shows it, and 404 naming alias for none")
+  void oneModel() {
+    JsonObject listed = gateway.admin.ok("GET", "/admin/models", null).getJsonArray("data").stream()
+        .map(JsonObject.class::cast).filter(m -> m.getString("alias").equals("model-b")).findFirst().orElseThrow();
+    assertThat(gateway.admin.ok("GET", "/admin/models/model-b", null)).isEqualTo(listed);
+    AdminClient.Reply missing = gateway.admin.send("GET", "/admin/models/model-z", null);
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.body().getJsonObject("error").getString("code")).isEqualTo("model_not_found");
+    assertThat(missing.body().getJsonObject("error").getString("param")).isEqualTo("alias");
+  }
+
+  @Test
   @DisplayName("the full key is shown only when created; lists show its prefix")
   void keyShownOnce() {
     Customer customer = gateway.customer("1", "model-a");

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The operator console's channel health and reports in headless Chromium: the last hour's error rate per
@@ -96,6 +97,121 @@ class OperatorConsoleBrowserTest {
     browser.screenshot("reports");
     browser.phoneWidth(true);
     browser.screenshot("reports-phone");
+  }
+
+  @Test
+  @DisplayName("an operator makes an image model through the form (two routes, sizes, per-image prices): the API's 400 "
+      + "on a size without a price shows beside the prices, and what is saved is exactly what the form said")
+  void imageModelThroughTheForm() {
+    String form = newModelForm("operator-model-form");
+    browser.type(form + "input[name=alias]", "picture-model");
+    new Select(browser.find(form + "select[name=type]")).selectByValue("text2image");
+    browser.waitUntil("the token prices hidden for an image model", () -> !browser.all(form + "[data-test=token-prices]").get(0).isDisplayed());
+    new Select(browser.find(form + "[data-test=routes] tbody tr:nth-child(1) select[name=channel]")).selectByValue("fake-openai");
+    browser.type(form + "[data-test=routes] tbody tr:nth-child(1) input[name=upstream_model]", "gpt-image-1");
+    browser.type(form + "[data-test=routes] tbody tr:nth-child(1) input[name=route_weight]", "3");
+    browser.click(form + "[data-test=add-routes]");
+    new Select(browser.find(form + "[data-test=routes] tbody tr:nth-child(2) select[name=channel]")).selectByValue("broken-openai");
+    browser.type(form + "[data-test=routes] tbody tr:nth-child(2) input[name=upstream_model]", "dall-e-3");
+    browser.type(form + "[data-test=routes] tbody tr:nth-child(2) input[name=route_priority]", "1");
+    browser.type(form + "input[name=available_sizes]", "1024x1024, 1536x1024");
+    browser.type(form + "input[name=max_n]", "4");
+    browser.click(form + "[data-test=add-image-prices]");
+    browser.type(form + "[data-test=image-prices] tbody tr:nth-child(1) input[name=price_size]", "1024x1024");
+    browser.type(form + "[data-test=image-prices] tbody tr:nth-child(1) input[name=price_per_image]", "4");
+    browser.click(form + "button[type=submit]");
+    // 1536x1024 is allowed but has no price: the API refuses it, naming price, and the form says so by the prices
+    assertThat(browser.find(form + "[data-test=image-prices] + .field-error").getText()).contains("1536x1024");
+    browser.screenshot("model-form-refused");
+
+    browser.click(form + "[data-test=add-image-prices]");
+    browser.type(form + "[data-test=image-prices] tbody tr:nth-child(2) input[name=price_size]", "1536x1024");
+    browser.type(form + "[data-test=image-prices] tbody tr:nth-child(2) input[name=price_per_image]", "6.5");
+    browser.click(form + "input[name=listed]");
+    browser.click(form + "details summary");
+    assertThat(browser.find(form + "[data-test=model-json]").getText()).contains("\"1536x1024\": \"6.5\"");
+    browser.screenshot("model-form");
+    browser.click(form + "button[type=submit]");
+    browser.findWithText("tbody tr", "picture-model");
+    browser.screenshot("models");
+
+    JsonObject saved = gateway.admin.ok("GET", "/admin/models/picture-model", null);
+    assertThat(saved.getString("type")).isEqualTo("text2image");
+    // a route left at the channel's priority or weight stores null for it
+    assertThat(saved.getJsonArray("routes")).isEqualTo(new JsonArray()
+        .add(new JsonObject().put("channel", "fake-openai").put("model", "gpt-image-1").putNull("priority").put("weight", 3))
+        .add(new JsonObject().put("channel", "broken-openai").put("model", "dall-e-3").put("priority", 1).putNull("weight")));
+    assertThat(saved.getJsonArray("available_sizes")).isEqualTo(new JsonArray().add("1024x1024").add("1536x1024"));
+    assertThat(saved.getInteger("max_n")).isEqualTo(4);
+    JsonObject perImage = saved.getJsonObject("price").getJsonObject("per_image");
+    assertThat(perImage.fieldNames()).containsExactlyInAnyOrder("1024x1024", "1536x1024");
+    assertThat(new java.math.BigDecimal(perImage.getValue("1024x1024").toString())).isEqualByComparingTo("4");
+    assertThat(new java.math.BigDecimal(perImage.getValue("1536x1024").toString())).isEqualByComparingTo("6.5");
+    assertThat(saved.getBoolean("listed")).isFalse();
+
+    // opened again, the form shows what was saved
+    browser.findWithText("tbody tr", "picture-model").findElement(org.openqa.selenium.By.xpath(".//button[text()='Edit']")).click();
+    assertThat(browser.all(form + "[data-test=routes] tbody tr")).hasSize(2);
+    assertThat(browser.find(form + "input[name=available_sizes]").getAttribute("value")).isEqualTo("1024x1024, 1536x1024");
+    browser.screenshot("model-form-reopened");
+    browser.phoneWidth(true);
+    browser.screenshot("model-form-phone");
+    browser.phoneWidth(false);
+    // saved again untouched, the definition does not drift
+    browser.click(form + "button[type=submit]");
+    browser.waitUntil("the dialog closed", () -> browser.all("dialog").isEmpty());
+    assertThat(gateway.admin.ok("GET", "/admin/models/picture-model", null)).isEqualTo(saved);
+  }
+
+  @Test
+  @DisplayName("an operator makes a video model through the form: resolutions, durations, ratios and per-second "
+      + "prices are saved as typed; a duration that is not whole seconds is refused beside its field")
+  void videoModelThroughTheForm() {
+    String form = newModelForm("operator-video-form");
+    browser.type(form + "input[name=alias]", "movie-model");
+    new Select(browser.find(form + "select[name=type]")).selectByValue("text2video");
+    new Select(browser.find(form + "[data-test=routes] tbody tr:nth-child(1) select[name=channel]")).selectByValue("fake-openai");
+    browser.type(form + "[data-test=routes] tbody tr:nth-child(1) input[name=upstream_model]", "sora-2");
+    browser.type(form + "input[name=available_resolutions]", "720P,1080P");
+    browser.type(form + "input[name=available_durations]", "5, 10.5");
+    browser.type(form + "input[name=available_ratios]", "16:9, 9:16");
+    for (String[] price : new String[][] {{"720P", "10"}, {"1080P", "20"}}) {
+      browser.click(form + "[data-test=add-video-prices]");
+      browser.type(form + "[data-test=video-prices] tbody tr:last-child input[name=price_resolution]", price[0]);
+      browser.type(form + "[data-test=video-prices] tbody tr:last-child input[name=price_per_second]", price[1]);
+    }
+    browser.click(form + "button[type=submit]");
+    assertThat(browser.find(form + "input[name=available_durations] + .field-error").getText()).contains("whole seconds");
+    browser.screenshot("video-form-refused");
+    browser.type(form + "input[name=available_durations]", "5, 10");
+    browser.screenshot("video-form");
+    browser.click(form + "button[type=submit]");
+    browser.findWithText("tbody tr", "movie-model");
+
+    JsonObject saved = gateway.admin.ok("GET", "/admin/models/movie-model", null);
+    assertThat(saved.getString("type")).isEqualTo("text2video");
+    assertThat(saved.getJsonArray("available_resolutions")).isEqualTo(new JsonArray().add("720P").add("1080P"));
+    assertThat(saved.getJsonArray("available_durations")).isEqualTo(new JsonArray().add(5).add(10));
+    assertThat(saved.getJsonArray("available_ratios")).isEqualTo(new JsonArray().add("16:9").add("9:16"));
+    JsonObject perSecond = saved.getJsonObject("price").getJsonObject("per_second");
+    assertThat(perSecond.fieldNames()).containsExactlyInAnyOrder("720P", "1080P");
+    assertThat(new java.math.BigDecimal(perSecond.getValue("1080P").toString())).isEqualByComparingTo("20");
+    assertThat(saved.getJsonArray("routes").getJsonObject(0).getString("model")).isEqualTo("sora-2");
+  }
+
+  /** Signs an operator in (through an invitation) and opens the new-model dialog; the form's CSS prefix. */
+  private String newModelForm(String test) {
+    String invitation = SelfServiceUsers.invite(gateway, null, "ops@example.com", "admin")
+        .getJsonObject("invitation").getString("url");
+    browser = Browser.open(test);
+    browser.go(gateway.baseUrl() + invitation);
+    browser.type("input[name=password]", SelfServiceUsers.PASSWORD);
+    browser.type("input[name=password2]", SelfServiceUsers.PASSWORD);
+    browser.click("form[data-test=link-form] button[type=submit]");
+    browser.findWithText("tbody tr", "fake-openai");
+    browser.click("a[data-page=models]");
+    browser.click("[data-test=new-model]");
+    return "form[data-test=model-form] ";
   }
 
   private void testIn(String channel) {
