@@ -141,7 +141,7 @@ INSERT INTO auth.api_keys (account_id, user_id, name, key_hash, key_prefix, mode
   FROM generate_series(1, $KEYS) g;
 INSERT INTO billing.usage (request_id, account_id, key_id, model, channel, input_tokens, cache_read_tokens,
     output_tokens, cost_micros, priced_micros, outcome, latency_ms, created_at)
-  SELECT 'req_scale_' || g, $ACCOUNT_ID, k.first + (g * 7919) % $KEYS, 'model-' || (1 + g % 5),
+  SELECT 'req_scale_' || g, $ACCOUNT_ID, k.first + (g::bigint * 7919) % $KEYS, 'model-' || (1 + g % 5),
          CASE WHEN g % 3 = 0 THEN 'chan-b' ELSE 'chan-a' END, 100 + g % 900, g % 50, 10 + g % 300,
          CASE WHEN g % 20 = 0 THEN 0 ELSE 1000 + g % 5000 END, 1000 + g % 5000,
          CASE WHEN g % 20 = 0 THEN 'failed' ELSE 'completed' END, 50 + g % 2000,
