@@ -27,7 +27,10 @@ final class AuthSql {
 
   /** $1 account, $2 owning user or null for all of the account's, $3 with deleted ones, $4 before this id, $5 limit. */
   static final String SELECT_OWNED_KEYS = "SELECT " + KEY_COLUMNS + " FROM auth.api_keys WHERE account_id = $1 "
-      + "AND ($2::bigint IS NULL OR user_id = $2) AND ($3 OR deleted_at IS NULL) AND id < $4 ORDER BY id DESC LIMIT $5";
+      + "AND ($2::bigint IS NULL OR user_id = $2) AND ($3 OR deleted_at IS NULL) AND id < $4 "
+      // $6: a search in the name or the prefix (strpos, not LIKE: the client's % and _ are plain characters)
+      + "AND ($6::text IS NULL OR strpos(lower(name), lower($6)) > 0 OR strpos(lower(key_prefix), lower($6)) > 0) "
+      + "ORDER BY id DESC LIMIT $5";
   /** $1 key, $2 account, $3 owning user or null, $4 deleted ones too. */
   static final String SELECT_OWNED_KEY = "SELECT " + KEY_COLUMNS + " FROM auth.api_keys WHERE id = $1 "
       + "AND account_id = $2 AND ($3::bigint IS NULL OR user_id = $3) AND ($4 OR deleted_at IS NULL)";

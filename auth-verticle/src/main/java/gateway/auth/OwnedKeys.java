@@ -43,8 +43,10 @@ final class OwnedKeys {
     int limit = Math.max(1, Math.min(body.getInteger("limit", MAX_PAGE), MAX_PAGE));
     long before = body.getLong("before_id", Long.MAX_VALUE);
     boolean withDeleted = Requests.optionalBoolean(body, "include_deleted", false);
+    String search = body.getString("q");
+    String q = search == null || search.isBlank() ? null : search.strip();
     return scope(body).compose(scope -> pool.preparedQuery(AuthSql.SELECT_OWNED_KEYS)
-        .execute(Tuple.of(scope.accountId(), scope.ownerFilter(), withDeleted, before, limit))
+        .execute(Tuple.of(scope.accountId(), scope.ownerFilter(), withDeleted, before, limit, q))
         .map(rows -> {
           JsonArray data = new JsonArray();
           Long last = null;

@@ -124,6 +124,9 @@ const STRINGS = {
 
   "keys.title": "API keys",
   "keys.create": "Create a key",
+  "keys.search": "Search keys",
+  "keys.search.placeholder": "name or prefix",
+  "keys.search.apply": "Search",
   "keys.create.submit": "Create the key",
   "keys.edit": "Edit the key {0}",
   "keys.name": "Name",

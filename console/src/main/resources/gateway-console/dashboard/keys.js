@@ -6,15 +6,17 @@ const Keys = (() => {
   /** Keys come a page at a time, newest first (keyset: the ids below the last one shown). */
   const PAGE = 100;
 
-  async function render(main, me) {
+  async function render(main, me, params, search) {
     const since = new Date(Date.now() - 30 * 86400000).toISOString();
-    const [keys, catalog, account, use] = await Promise.all([API.get("/api/keys?limit=" + PAGE), API.get("/api/models"),
+    const q = search || undefined;
+    const [keys, catalog, account, use] = await Promise.all([API.get("/api/keys" + API.query({limit: PAGE, q})),
+      API.get("/api/models"),
       API.get("/api/account"), API.get("/api/usage/totals" + API.query({group_by: "key", from: since}))]);
     // Last used comes with each key (its newest usage row); the last 30 days' requests and spend say how much.
     const used = new Map(use.data.map(r => [Number(r.key_id), r]));
     const allowed = allowedModels(catalog.data.map(m => m.id), account.models || ["*"]);
     const status = h("div", {"aria-live": "polite"});
-    const rerender = () => render(main, me);
+    const rerender = () => render(main, me, params, search);
     let rows = keys.data;
     const list = h("div");
     const more = h("button", {type: "button", "data-test": "more-keys", text: t("usage.more")});
@@ -24,7 +26,7 @@ const Keys = (() => {
     };
     more.addEventListener("click", async () => {
       try {
-        const page = await API.get("/api/keys" + API.query({limit: PAGE, before_id: rows[rows.length - 1].id}));
+        const page = await API.get("/api/keys" + API.query({limit: PAGE, before_id: rows[rows.length - 1].id, q}));
         rows = rows.concat(page.data);
         if (page.data.length < PAGE) more.classList.add("hidden");
         clear(list, table(rows));
@@ -50,8 +52,22 @@ const Keys = (() => {
         h("h1", {class: "grow", text: t("keys.title")}),
         h("button", {type: "button", class: "primary", "data-test": "create-key", text: t("keys.create"),
           onclick: () => create(allowed, rerender)})),
-      status, list, h("p", {}, more));
+      searchForm(main, me, params, search), status, list, h("p", {}, more));
     draw();
+  }
+
+  /** Searches names and prefixes on the server (the account may hold many thousands of keys). */
+  function searchForm(main, me, params, search) {
+    const box = h("input", {type: "search", name: "q", maxlength: "100", "data-test": "key-search",
+      placeholder: t("keys.search.placeholder")});
+    box.value = search || "";
+    const form = h("form", {class: "toolbar panel", "data-test": "key-search-form"}, UI.field(t("keys.search"), box),
+      h("div", {class: "field actions"}, h("button", {type: "submit", text: t("keys.search.apply")})));
+    form.addEventListener("submit", event => {
+      event.preventDefault();
+      render(main, me, params, box.value.trim());
+    });
+    return form;
   }
 
   /** The catalog's models the account may give its keys (its list may hold patterns such as "gpt-*"). */

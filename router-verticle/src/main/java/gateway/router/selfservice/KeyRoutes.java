@@ -25,7 +25,7 @@ final class KeyRoutes {
   }
 
   void list(RoutingContext ctx) {
-    JsonObject request = Inputs.query(ctx, scoped(ctx), "limit", "before_id");
+    JsonObject request = Inputs.query(ctx, scoped(ctx), "limit", "before_id", "q");
     long accountId = Guards.accountUser(ctx).accountId();
     Replies.reply(ctx, Replies.call(bus, AuthBus.OWNED_KEYS_LIST, request).compose(page -> withLastUse(accountId, page)));
   }

@@ -83,6 +83,14 @@ class ConsoleBrowserTest {
     assertThat(row.getText()).contains("model-a").doesNotContain(copied);
     assertThat(browser.driver.getPageSource()).doesNotContain(copied);
     browser.screenshot("keys");
+    // the search runs on the server: no match, then a match in another case
+    browser.type("[data-test=key-search]", "desk");
+    browser.click("form[data-test=key-search-form] button[type=submit]");
+    browser.findWithText("tbody tr", "No keys");
+    browser.type("[data-test=key-search]", "LAP");
+    browser.click("form[data-test=key-search-form] button[type=submit]");
+    browser.findWithText("tbody tr", "laptop");
+    browser.screenshot("keys-searched");
 
     ChatCompletion answer = gateway.sdk(copied).chat().completions().create(ChatCompletionCreateParams.builder()
         .model("model-a").addUserMessage("Hi").build());

@@ -137,6 +137,31 @@ class SelfServiceApiTest {
   }
 
   @Test
+  @DisplayName("keys: q searches names and prefixes (case-insensitive), paged like the whole list; a q past 100 characters is a 400")
+  void keySearch() {
+    gateway.admin.ok("PATCH", "/admin/accounts/" + account, new JsonObject()
+        .put("models", new JsonArray().add("model-a")));
+    java.util.List<Long> ids = new java.util.ArrayList<>();
+    for (String name : java.util.List.of("CI runner", "laptop", "ci-nightly", "100%_done")) {
+      ids.add(owner.post("/api/keys", new JsonObject().put("name", name).put("models", new JsonArray().add("model-a")))
+          .body().getLong("id"));
+    }
+    JsonObject found = owner.ok("GET", "/api/keys?q=ci", null);
+    assertThat(found.getJsonArray("data").stream().map(k -> ((JsonObject) k).getString("name")))
+        .containsExactly("ci-nightly", "CI runner");
+    JsonObject firstPage = owner.ok("GET", "/api/keys?q=ci&limit=1", null);
+    assertThat(firstPage.getJsonArray("data")).hasSize(1);
+    JsonObject secondPage = owner.ok("GET", "/api/keys?q=ci&limit=1&before_id=" + firstPage.getLong("next_before_id"), null);
+    assertThat(secondPage.getJsonArray("data").getJsonObject(0).getString("name")).isEqualTo("CI runner");
+    assertThat(owner.ok("GET", "/api/keys?q=_do", null).getJsonArray("data").stream()
+        .map(k -> ((JsonObject) k).getString("name"))).as("_ matches itself").containsExactly("100%_done");
+    String prefix = owner.ok("GET", "/api/keys/" + ids.get(1), null).getString("prefix").replace("…", "");
+    assertThat(owner.ok("GET", "/api/keys?q=" + prefix, null).getJsonArray("data").stream()
+        .map(k -> ((JsonObject) k).getLong("id"))).contains(ids.get(1));
+    assertField(owner.get("/api/keys?q=" + "x".repeat(101)), "q", "invalid_value");
+  }
+
+  @Test
   @DisplayName("usage is keyset-paged by cursor, filtered by key, model and time, and totalled per day, model and key")
   void usagePagesAndTotals() {
     long key = owner.ok("POST", "/api/keys", new JsonObject().put("name", "k").put("models", new JsonArray().add("*")))
