@@ -50,6 +50,7 @@ final class AuditActions {
       action("GET", "/admin/reports/revenue", "reports.revenue", null, null),
       action("PUT", "/admin/models/(.+)", "models.put", "model", listed(CatalogBus.MODELS_LIST, "alias")),
       action("GET", "/admin/models", "models.list", null, null),
+      action("GET", "/admin/models/(.+)", "models.get", "model", null),
       action("POST", "/admin/accounts/([^/]+)/vouchers", "vouchers.grant", "account", null),
       action("GET", "/admin/accounts/([^/]+)/vouchers", "vouchers.list", "account", null),
       action("POST", "/admin/vouchers/([^/]+)/revoke", "vouchers.revoke", "voucher", null),
