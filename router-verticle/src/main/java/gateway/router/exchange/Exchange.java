@@ -111,21 +111,8 @@ final class Exchange {
     attempt = null;
     if (ending instanceof RouteLoop.Ending.Served served) {
       served(served.outcome());
-    } else if (ending instanceof RouteLoop.Ending.Rejected rejected) {
-      UpstreamError error = rejected.error();
-      ErrorResponses.send(ctx, error.status(), clientErrorType(error), error.code(), error.clientMessage(), null);
-      settlement.free(error.message());
-    } else if (ending instanceof RouteLoop.Ending.Exhausted exhausted) {
-      String reason = exhausted.last() == null ? "unknown" : exhausted.last().clientMessage();
-      ErrorResponses.send(ctx, GatewayError.UPSTREAM_ERROR.exception(
-          "All " + exhausted.attempts() + " upstream attempt(s) failed; the last: " + reason));
-      settlement.free(exhausted.last() == null ? "unknown" : exhausted.last().message());
-    } else if (ending instanceof RouteLoop.Ending.Untried) {
-      ErrorResponses.send(ctx, GatewayError.NO_AVAILABLE_CHANNEL.exception(
-          "No channel can serve the model '" + call.model() + "' right now."));
-      settlement.free("no route could be tried");
     } else {
-      settlement.free("the client closed the connection before any route answered");
+      UnservedEnding.finish(ctx, ending, call.model(), settlement);
     }
   }
 
@@ -238,10 +225,4 @@ final class Exchange {
     return (deadlineNanos - System.nanoTime()) / 1_000_000;
   }
 
-  private static String clientErrorType(UpstreamError error) {
-    return switch (error.status()) {
-      case 400, 413, 422 -> "invalid_request_error";
-      default -> error.type();
-    };
-  }
 }

@@ -8,7 +8,6 @@ import gateway.common.bus.Route;
 import gateway.common.money.Usage;
 import gateway.router.edge.ErrorResponses;
 import gateway.router.media.DrawnImage;
-import gateway.router.provider.UpstreamError;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -84,22 +83,8 @@ final class ImageExchange {
     attempt = null;
     if (ending instanceof RouteLoop.Ending.Served served) {
       served(served.outcome());
-    } else if (ending instanceof RouteLoop.Ending.Rejected rejected) {
-      UpstreamError error = rejected.error();
-      ErrorResponses.send(ctx, error.status(), error.status() == 400 || error.status() == 422
-          ? "invalid_request_error" : error.type(), error.code(), error.clientMessage(), null);
-      settlement.free(error.message());
-    } else if (ending instanceof RouteLoop.Ending.Exhausted exhausted) {
-      String reason = exhausted.last() == null ? "unknown" : exhausted.last().clientMessage();
-      ErrorResponses.send(ctx, GatewayError.UPSTREAM_ERROR.exception(
-          "All " + exhausted.attempts() + " upstream attempt(s) failed; the last: " + reason));
-      settlement.free(exhausted.last() == null ? "unknown" : exhausted.last().message());
-    } else if (ending instanceof RouteLoop.Ending.Untried) {
-      ErrorResponses.send(ctx, GatewayError.NO_AVAILABLE_CHANNEL.exception(
-          "No channel can serve the model '" + call.model() + "' right now."));
-      settlement.free("no route could be tried");
     } else {
-      settlement.free("the client closed the connection before any route answered");
+      UnservedEnding.finish(ctx, ending, call.model(), settlement);
     }
   }
 
