@@ -35,13 +35,16 @@ public final class LimitLease {
     return limiter.acquireChannel(requestId, channel, tokens, heldScopes);
   }
 
-  /** Replaces the token estimates with the real count and frees the slots; once, later calls do nothing. */
-  public void finish(long realTokens) {
+  /**
+   * Replaces the token estimates with the real count and frees the slots; once, later calls do nothing. The future
+   * (never failed: Redis trouble is counted and logged) says when the slots are free; requests need not wait for it.
+   */
+  public Future<Void> finish(long realTokens) {
     if (finished) {
-      return;
+      return Future.succeededFuture();
     }
     finished = true;
-    limiter.finish(requestId, realTokens, heldScopes);
+    return limiter.finish(requestId, realTokens, heldScopes);
   }
 
   /** The scopes held, for tests and logs. */

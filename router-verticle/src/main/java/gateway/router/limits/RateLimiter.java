@@ -110,15 +110,18 @@ public final class RateLimiter {
   }
 
   /** Replaces the token estimates with the real count and frees the concurrency slots (see {@link LimitLease#finish}). */
-  void finish(String requestId, long realTokens, List<String> held) {
+  Future<Void> finish(String requestId, long realTokens, List<String> held) {
     if (held.isEmpty()) {
-      return;
+      return Future.succeededFuture();
     }
     List<String> args = new ArrayList<>();
     args.add(requestId);
     args.add(Long.toString(realTokens));
     args.addAll(held);
-    run(FINISH, false, args).onFailure(e -> noteRedisFailure(e, requestId));
+    return run(FINISH, false, args).<Void>mapEmpty().recover(e -> {
+      noteRedisFailure(e, requestId);
+      return Future.succeededFuture();
+    });
   }
 
   /** Loads the scripts ahead of the first request; a Redis that is down now is tried again per request. */

@@ -45,7 +45,7 @@ class LimitLeaseTest {
     assertThat(result(second.acquire(single))).isFalse();
     assertThat(first.heldScopes()).hasSize(2); // the key's concurrency slot and the fallback channel's
 
-    first.finish(10);
+    result(first.finish(10));
     assertThat(result(admit("r3", channel("open", 0)).acquire(single))).isTrue();
   }
 
@@ -54,11 +54,11 @@ class LimitLeaseTest {
   void finishOnce() {
     Channel single = channel("single-2", 1);
     LimitLease first = admit("r1", single);
-    first.finish(0);
+    result(first.finish(0));
     LimitLease second = admit("r2", single);
     assertThat(second.heldScopes()).isNotEmpty();
 
-    first.finish(0);
+    result(first.finish(0));
 
     assertThat(result(admit("r3", channel("open", 0)).acquire(single))).as("r2 still holds the only slot").isFalse();
   }
