@@ -1,6 +1,8 @@
 package gateway.launcher;
 
 import static gateway.testsupport.Await.result;
+
+import gateway.testsupport.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -313,7 +315,7 @@ class KubernetesManifestsTest {
       for (V1Probe probe : List.of(container.getLivenessProbe(), container.getReadinessProbe(),
           container.getStartupProbe())) {
         String path = probe.getHttpGet().getPath();
-        int status = result(client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", path)
+        int status = Await.onEventLoop(vertx, () -> client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", path)
             .compose(HttpClientRequest::send)
             .compose(response -> response.body().map(body -> response.statusCode())));
         assertThat(status).as("%s: GET %s", role, path).isEqualTo(200);

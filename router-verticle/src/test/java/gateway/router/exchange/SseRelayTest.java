@@ -1,6 +1,8 @@
 package gateway.router.exchange;
 
 import static gateway.testsupport.Await.result;
+
+import gateway.testsupport.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -126,7 +128,7 @@ class SseRelayTest {
   }
 
   private String fetch() {
-    return result(http.request(HttpMethod.POST, frontPort, "127.0.0.1", "/")
+    return Await.onEventLoop(vertx, () -> http.request(HttpMethod.POST, frontPort, "127.0.0.1", "/")
         .compose(request -> request.send())
         .compose(response -> response.body())).toString();
   }
