@@ -36,6 +36,21 @@ final class BillingSql {
       SELECT released_micros
       FROM billing.release($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""";
 
+  /** {@link #SETTLE}'s parameters, then $16 the lease the request's hold was placed against, $17 that hold (V10). */
+  static final String SETTLE_LEASED = """
+      SELECT cost_micros, held_micros, balance_micros
+      FROM billing.settle_leased($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)""";
+
+  /** $1 lease, $2 account, $3 amount, $4 least worth granting, $5 life in seconds, $6 grow. See V10. */
+  static final String TAKE_LEASE =
+      "SELECT outcome, granted_micros FROM billing.take_lease($1, $2, $3, $4, $5, $6)";
+
+  /** $1 lease, $2 amount to give back (null: all, and the lease). */
+  static final String RETURN_LEASE = "SELECT billing.return_lease($1, $2) AS returned_micros";
+
+  /** $1 lease ids, $2 life in seconds: one row per lease still there. */
+  static final String RENEW_LEASES = "SELECT lease FROM billing.renew_leases($1, $2)";
+
   static final String SELECT_SETTLED =
       "SELECT cost_micros, outcome FROM billing.usage WHERE request_id = $1";
 

@@ -7,6 +7,9 @@ import gateway.common.bus.BusReplies;
 import gateway.common.bus.BalanceView;
 import gateway.common.bus.Hold;
 import gateway.common.bus.HoldReply;
+import gateway.common.bus.LeaseGrant;
+import gateway.common.bus.LeaseTake;
+import gateway.common.bus.LeasedHold;
 import gateway.common.bus.ReleaseReply;
 import gateway.common.bus.SettleReply;
 import gateway.common.bus.TopUpReply;
@@ -51,6 +54,7 @@ public final class BillingVerticle extends VerticleBase {
       Vouchers vouchers = new Vouchers(pool);
       RedemptionCodes codes = new RedemptionCodes(pool);
       UsageReports reports = new UsageReports(pool);
+      CreditLeaseDesk leases = new CreditLeaseDesk(pool);
       sweepTimer = vertx.setPeriodic(config.holdSweepIntervalSeconds() * 1000, id -> {
         sweeper.sweep().onFailure(e -> LOG.error("hold sweep failed", e));
         vouchers.expireDue().onFailure(e -> LOG.error("voucher expiry failed", e));
@@ -59,7 +63,13 @@ public final class BillingVerticle extends VerticleBase {
       return Future.all(List.of(
           BusReplies.serve(bus, BillingBus.RESERVE, body -> ledger.reserve(Hold.fromJson(body)).map(HoldReply::toJson)),
           BusReplies.serve(bus, BillingBus.SETTLE, body -> ledger.settle(UsageReport.fromJson(body))
-              .map(SettleReply::toJson)),
+              .onSuccess(settled -> inDebt(settled, body)).map(SettleReply::toJson)),
+          BusReplies.serve(bus, BillingBus.SETTLE_LEASED, body -> ledger.settle(UsageReport.fromJson(body),
+              LeasedHold.fromJson(body)).onSuccess(settled -> inDebt(settled, body)).map(SettleReply::toJson)),
+          BusReplies.serve(bus, BillingBus.LEASES_TAKE, body -> leases.take(LeaseTake.fromJson(body))
+              .map(LeaseGrant::toJson)),
+          BusReplies.serve(bus, BillingBus.LEASES_RETURN, leases::giveBack),
+          BusReplies.serve(bus, BillingBus.LEASES_RENEW, leases::renew),
           BusReplies.serve(bus, BillingBus.RELEASE, body -> ledger.release(UsageReport.fromJson(body))
               .map(ReleaseReply::toJson)),
           BusReplies.serve(bus, BillingBus.BALANCE, body -> ledger.balance(accountId(body)).map(BalanceView::toJson)),
@@ -76,7 +86,8 @@ public final class BillingVerticle extends VerticleBase {
           BusReplies.serve(bus, BillingBus.SPEND, reports::spend),
           BusReplies.serve(bus, BillingBus.REPORTS_REVENUE, new OperatorReports(pool)::revenue),
           BusReplies.serve(bus, BillingBus.KEYS_LAST_USED, reports::lastUsed),
-          BusReplies.serve(bus, BillingBus.VOUCHERS_GRANT, body -> vouchers.grant(VoucherGrants.parse(body))),
+          BusReplies.serve(bus, BillingBus.VOUCHERS_GRANT, body -> vouchers.grant(VoucherGrants.parse(body))
+              .onSuccess(granted -> potsChanged(body))),
           BusReplies.serve(bus, BillingBus.VOUCHERS_LIST, body -> vouchers.list(accountId(body))),
           BusReplies.serve(bus, BillingBus.VOUCHERS_REVOKE, body -> vouchers.revoke(id(body, "voucher_id"))),
           BusReplies.serve(bus, BillingBus.CODES_CREATE, body -> codes.createBatch(CodeBatches.parse(body))),
@@ -84,7 +95,7 @@ public final class BillingVerticle extends VerticleBase {
           BusReplies.serve(bus, BillingBus.CODES_BATCH, body -> codes.batch(id(body, "batch_id"))),
           BusReplies.serve(bus, BillingBus.CODES_DISABLE, body -> codes.disable(id(body, "batch_id"))),
           BusReplies.serve(bus, BillingBus.CODES_REDEEM, body -> codes.redeem(accountId(body),
-              body.getValue("code") instanceof String code ? code : null)),
+              body.getValue("code") instanceof String code ? code : null).onSuccess(redeemed -> potsChanged(body))),
           BusReplies.serve(bus, BillingBus.CODES_REDEMPTIONS, body -> codes.redemptions(accountId(body))),
           BusReplies.serveLocal(bus, BillingBus.HEALTH, body -> ledger.ping().map(new JsonObject()))));
     });
@@ -95,6 +106,18 @@ public final class BillingVerticle extends VerticleBase {
     vertx.cancelTimer(sweepTimer);
     Future<Void> holdsClosed = holdsPool == null ? Future.succeededFuture() : holdsPool.close();
     return holdsClosed.compose(v -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+
+  /** An account a charge took below zero: no router may spend a lease on it any more. */
+  private void inDebt(SettleReply settled, JsonObject body) {
+    if (settled.balanceMicros() < 0 && !settled.replayed()) {
+      potsChanged(body);
+    }
+  }
+
+  /** Tells every router that the account's pots changed, so none goes on spending a cash lease ahead of a voucher. */
+  private void potsChanged(JsonObject body) {
+    vertx.eventBus().publish(BillingBus.POTS_CHANGED, new JsonObject().put("account_id", body.getValue("account_id")));
   }
 
   private static OffsetDateTime instant(JsonObject body, String field, OffsetDateTime fallback) {

@@ -4,6 +4,7 @@ import gateway.common.GatewayError;
 import gateway.common.bus.BalanceView;
 import gateway.common.bus.Hold;
 import gateway.common.bus.HoldReply;
+import gateway.common.bus.LeasedHold;
 import gateway.common.bus.ReleaseReply;
 import gateway.common.bus.RequestOutcome;
 import gateway.common.bus.SettleReply;
@@ -37,6 +38,7 @@ final class CreditLedger {
   private final Pool pool;
   private final Pool holds;
   private final SettleBatch settles;
+  private final SettleBatch leasedSettles;
 
   /**
    * @param pool  for charges and top-ups: every commit waits for the disk
@@ -48,6 +50,7 @@ final class CreditLedger {
     this.pool = pool;
     this.holds = holds;
     this.settles = new SettleBatch(pool, BillingSql.SETTLE, 1);
+    this.leasedSettles = new SettleBatch(pool, BillingSql.SETTLE_LEASED, 1);
   }
 
   /**
@@ -100,22 +103,36 @@ final class CreditLedger {
    * may go below zero by that overrun, which is logged and counted.
    */
   Future<SettleReply> settle(UsageReport report) {
+    return settle(report, null);
+  }
+
+  /**
+   * As {@link #settle(UsageReport)}, for a request whose hold a router placed against its credit lease
+   * ({@code leased}, null for a hold of its own): the cost is charged from cash and consumes as much of the lease.
+   */
+  Future<SettleReply> settle(UsageReport report, LeasedHold leased) {
     if (report.costMicros() < 0) {
       return Future.failedFuture(GatewayError.INVALID_VALUE.exception("a cost cannot be negative", "cost_micros"));
     }
-    return settleOnce(report).compose(reply -> {
+    if (leased != null && (leased.leaseId() == null || leased.heldMicros() < 0)) {
+      return Future.failedFuture(GatewayError.INVALID_VALUE.exception("a leased settle names its lease and hold",
+          "lease_id"));
+    }
+    return settleOnce(report, leased).compose(reply -> {
       if (reply != null) {
         return Future.succeededFuture(reply);
       }
       // No balance row: only an account never topped up, settling a free request.
       return pool.preparedQuery(BillingSql.ENSURE_BALANCE_ROW).execute(Tuple.of(report.accountId()))
-          .compose(v -> settleOnce(report))
+          .compose(v -> settleOnce(report, leased))
           .map(again -> again == null ? new SettleReply(0, 0, false) : again);
     }).recover(failure -> isUniqueViolation(failure) ? replayedSettle(report) : Future.failedFuture(failure));
   }
 
-  private Future<SettleReply> settleOnce(UsageReport report) {
-    return settles.submit(usageTuple(report)).map(row -> {
+  private Future<SettleReply> settleOnce(UsageReport report, LeasedHold leased) {
+    Future<Row> settled = leased == null ? settles.submit(usageTuple(report))
+        : leasedSettles.submit(usageTuple(report).addString(leased.leaseId()).addLong(leased.heldMicros()));
+    return settled.map(row -> {
       if (row == null) {
         return null;
       }

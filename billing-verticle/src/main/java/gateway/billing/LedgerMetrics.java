@@ -32,6 +32,12 @@ final class LedgerMetrics {
         .register(REGISTRY).increment(micros);
   }
 
+  /** A lease asked for, by outcome: many "edge" answers mean accounts run close to their balance. */
+  static void leaseTaken(gateway.common.bus.LeaseGrant grant) {
+    Counter.builder("gateway.ledger.lease.takes").tag("outcome", grant.outcome().wire()).register(REGISTRY)
+        .increment();
+  }
+
   static void released() {
     Counter.builder("gateway.ledger.releases").register(REGISTRY).increment();
   }

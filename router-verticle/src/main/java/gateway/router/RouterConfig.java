@@ -3,6 +3,7 @@ package gateway.router;
 import gateway.media.storage.MediaStorageConfig;
 import gateway.router.selfservice.SelfServiceConfig;
 import gateway.router.videos.VideoJobsConfig;
+import gateway.router.credit.CreditLeaseConfig;
 
 import gateway.common.bus.RateLimits;
 import gateway.common.config.Env;
@@ -26,6 +27,7 @@ import gateway.ops.ProcessConfig;
  * @param selfService          users, sessions and the self-service API
  * @param media                where generated images and videos are stored and served from
  * @param videos               video jobs: their database, polling and timeout
+ * @param leases               credit leases: holds placed in memory against a slice of an account's cash
  */
 public record RouterConfig(
     ProcessConfig process,
@@ -57,7 +59,8 @@ public record RouterConfig(
     boolean http2Cleartext,
     SelfServiceConfig selfService,
     MediaStorageConfig media,
-    VideoJobsConfig videos) {
+    VideoJobsConfig videos,
+    CreditLeaseConfig leases) {
 
   /** What a rate limit does while Redis cannot answer in time (Envoy's {@code failure_mode_deny}). */
   public enum RedisFailure implements Env.Choice {
@@ -123,7 +126,8 @@ public record RouterConfig(
         env.bool("GATEWAY_HTTP2_CLEARTEXT", false),
         SelfServiceConfig.fromEnv(env),
         MediaStorageConfig.fromEnv(env.asMap()),
-        VideoJobsConfig.fromEnv(env));
+        VideoJobsConfig.fromEnv(env),
+        CreditLeaseConfig.fromEnv(env));
   }
 
   /**

@@ -1,6 +1,7 @@
 package gateway.router;
 
 import gateway.common.bus.AuthBus;
+import gateway.common.bus.BillingBus;
 import gateway.common.bus.CatalogBus;
 import gateway.common.bus.RouterBus;
 import gateway.media.storage.LocalMediaStore;
@@ -11,6 +12,7 @@ import gateway.ops.HealthEndpoints;
 import gateway.router.admin.AdminApi;
 import gateway.router.admin.ChannelTests;
 import gateway.router.exchange.BillingClient;
+import gateway.router.credit.CreditLeases;
 import gateway.router.exchange.ExchangeHandler;
 import gateway.router.exchange.ExchangeServices;
 import gateway.router.exchange.HoldEstimator;
@@ -101,7 +103,11 @@ public final class RouterVerticle extends VerticleBase {
         .setMaxPoolSize(REDIS_CONNECTIONS).setMaxPoolWaiting(REDIS_WAITING));
     ChannelBreakers breakers = new ChannelBreakers(vertx, config);
     RateLimiter limiter = new RateLimiter(RedisAPI.api(redis), config);
-    billing = new BillingClient(vertx, config.reserveTimeoutMs());
+    CreditLeases leases = config.leases().enabled()
+        ? new CreditLeases(BillingClient.leaseDesk(vertx, config.reserveTimeoutMs()), config.leases(),
+            config.holds().maxAgeSeconds(), config.requestLifeMs(), () -> System.nanoTime() / 1_000_000)
+        : null;
+    billing = new BillingClient(vertx, config.reserveTimeoutMs(), leases);
     shutdownGraceSeconds = config.shutdownGraceSeconds();
     RouteSelector selector = new RouteSelector(new SplittableRandom());
     ExchangeServices services = new ExchangeServices(vertx, config, upstream, AdapterRegistry.standard(), billing, tokens,
@@ -136,6 +142,11 @@ public final class RouterVerticle extends VerticleBase {
             }).completion(),
             bus.<JsonObject>consumer(CatalogBus.CHANGED, m -> resolver.catalogChanged(m.body())).completion(),
             bus.<JsonObject>consumer(RouterBus.BREAKER_CHANGED, m -> breakers.remoteChange(m.body())).completion(),
+            bus.<JsonObject>consumer(BillingBus.POTS_CHANGED, m -> {
+              if (m.body().getValue("account_id") instanceof Number account) {
+                billing.potsChanged(account.longValue());
+              }
+            }).completion(),
             limiter.preload(),
             selfService.load()))
         .compose(v -> vertx.createHttpServer(serverOptions(config))
@@ -175,7 +186,9 @@ public final class RouterVerticle extends VerticleBase {
         : server.shutdown(shutdownGraceSeconds, TimeUnit.SECONDS);
     return drainServer
         .compose(v -> billing == null ? Future.succeededFuture()
-            : billing.drained().timeout(SETTLE_DRAIN_SECONDS, TimeUnit.SECONDS).recover(e -> Future.succeededFuture()))
+            : billing.drained().timeout(SETTLE_DRAIN_SECONDS, TimeUnit.SECONDS).recover(e -> Future.succeededFuture())
+                .compose(drained -> billing.close().timeout(SETTLE_DRAIN_SECONDS, TimeUnit.SECONDS))
+                .recover(e -> Future.succeededFuture()))
         .compose(v -> upstream == null ? Future.succeededFuture() : upstream.close())
         .compose(v -> selfService == null ? Future.succeededFuture() : selfService.close())
         .compose(v -> videos == null ? Future.succeededFuture() : videos.close())

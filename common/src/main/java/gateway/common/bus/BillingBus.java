@@ -18,8 +18,28 @@ public final class BillingBus {
    * below zero by an overrun), drops the hold, writes the usage row.
    */
   public static final String SETTLE = "billing.settle";
+  /**
+   * A {@link UsageReport} with the {@link LeasedHold} fields ({@code lease_id}, {@code held_micros}) of a request
+   * whose hold a router placed against its credit lease → {@link SettleReply}: charges the cost once from cash and
+   * consumes as much of the lease, writes the usage row.
+   */
+  public static final String SETTLE_LEASED = "billing.settle_leased";
   /** {@link UsageReport} of a failed request → {@link ReleaseReply}: drops the hold, charges nothing. */
   public static final String RELEASE = "billing.release";
+  /**
+   * {@link LeaseTake} → {@link LeaseGrant}: takes (or grows) a credit lease, a slice of the account's free cash
+   * held as one hold that the router spends in memory; at most a quarter of what is free.
+   */
+  public static final String LEASES_TAKE = "billing.leases.take";
+  /** {lease_id, amount_micros? (all, and the lease, when absent)} → {returned_micros}. */
+  public static final String LEASES_RETURN = "billing.leases.return";
+  /** {lease_ids[], life_seconds} → {leases: [the ones still there]}: their expiry is now + life. */
+  public static final String LEASES_RENEW = "billing.leases.renew";
+  /**
+   * Published {account_id}: the account's pots changed (a voucher was granted or redeemed), so a router stops
+   * spending a cash lease on it and holds per request, in the pots' order.
+   */
+  public static final String POTS_CHANGED = "billing.pots.changed";
   /**
    * {account_id} → {@link BalanceView}: cash, and its live vouchers in all, in micro-credits (the admin
    * API converts to its {@code *_credits} fields).

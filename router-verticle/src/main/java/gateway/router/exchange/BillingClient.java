@@ -5,9 +5,13 @@ import gateway.common.GatewayException;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.Hold;
 import gateway.common.bus.HoldReply;
+import gateway.common.bus.LeaseGrant;
+import gateway.common.bus.LeaseTake;
+import gateway.common.bus.LeasedHold;
 import gateway.common.bus.RequestOutcome;
 import gateway.common.bus.UsageReport;
 import gateway.common.money.Usage;
+import gateway.router.credit.CreditLeases;
 import gateway.router.observe.BusTimer;
 import gateway.router.observe.RouterMetrics;
 import io.vertx.core.Future;
@@ -16,7 +20,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +48,70 @@ public final class BillingClient {
   private int inFlight;
   private Promise<Void> drained;
 
+  private final CreditLeases leases;
+  private long leaseTimer = -1;
+
+  /** A client that places every hold in Postgres. */
   public BillingClient(Vertx vertx, long reserveTimeoutMs) {
+    this(vertx, reserveTimeoutMs, null);
+  }
+
+  /** A client that places holds against its credit leases where it can ({@code leases} null: never). */
+  public BillingClient(Vertx vertx, long reserveTimeoutMs, CreditLeases leases) {
     this.vertx = vertx;
     this.reserveOptions = new DeliveryOptions().setSendTimeout(reserveTimeoutMs);
+    this.leases = leases;
+    if (leases != null) {
+      leaseTimer = vertx.setPeriodic(leases.tickMs(), id -> leases.tick());
+    }
+  }
+
+  /** The bus side of credit leases, for {@link CreditLeases}. */
+  public static CreditLeases.Desk leaseDesk(Vertx vertx, long timeoutMs) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    return new CreditLeases.Desk() {
+      @Override
+      public Future<LeaseGrant> take(LeaseTake take) {
+        return vertx.eventBus().<JsonObject>request(BillingBus.LEASES_TAKE, take.toJson(), options)
+            .map(reply -> LeaseGrant.fromJson(reply.body()));
+      }
+
+      @Override
+      public Future<Void> giveBack(String leaseId, Long amountMicros) {
+        return vertx.eventBus().<JsonObject>request(BillingBus.LEASES_RETURN, new JsonObject()
+                .put("lease_id", leaseId).put("amount_micros", amountMicros), options)
+            .onFailure(e -> LOG.warn("credit lease {} not given back ({}); billing sweeps it at its expiry", leaseId,
+                e.getMessage()))
+            .mapEmpty();
+      }
+
+      @Override
+      public Future<Set<String>> renew(List<String> leaseIds, long lifeSeconds) {
+        return vertx.eventBus().<JsonObject>request(BillingBus.LEASES_RENEW, new JsonObject()
+                .put("lease_ids", new JsonArray(new ArrayList<>(leaseIds))).put("life_seconds", lifeSeconds), options)
+            .map(reply -> {
+              Set<String> alive = new HashSet<>();
+              reply.body().getJsonArray("leases", new JsonArray()).forEach(id -> alive.add(String.valueOf(id)));
+              return alive;
+            });
+      }
+    };
+  }
+
+  /** The account's pots changed (billing said so): its lease is no longer spent, holds go to Postgres. */
+  public void potsChanged(long accountId) {
+    if (leases != null) {
+      leases.close(accountId);
+    }
+  }
+
+  /** Stops renewing and gives every credit lease back: after {@link #drained}, on a clean stop. */
+  public Future<Void> close() {
+    if (leases == null) {
+      return Future.succeededFuture();
+    }
+    vertx.cancelTimer(leaseTimer);
+    return leases.closeAll();
   }
 
   /** Completes when no settle or release is pending any more (retries included): for a clean stop. */
@@ -75,6 +145,22 @@ public final class BillingClient {
    * either way, since billing refuses a reserve for a request id already released.
    */
   public Future<HoldReply> reserve(Hold hold) {
+    if (leases != null) {
+      LeasedHold leased = leases.place(hold);
+      if (leased != null) {
+        return Future.succeededFuture(new HoldReply(leased.heldMicros()));
+      }
+      if (leases.hasSpare(hold.accountId())) {
+        // refused in Postgres while this router's own lease keeps credit: give it back, then try once more
+        return reserveInLedger(hold).recover(refused -> GatewayException.of(refused).error()
+            == GatewayError.INSUFFICIENT_CREDITS
+            ? leases.close(hold.accountId()).compose(v -> reserveInLedger(hold)) : Future.failedFuture(refused));
+      }
+    }
+    return reserveInLedger(hold);
+  }
+
+  private Future<HoldReply> reserveInLedger(Hold hold) {
     return BusTimer.timed(BillingBus.RESERVE,
             vertx.eventBus().<JsonObject>request(BillingBus.RESERVE, hold.toJson(), reserveOptions))
         .recover(failure -> {
@@ -107,25 +193,36 @@ public final class BillingClient {
 
   public void settle(UsageReport report) {
     inFlight++;
-    send(BillingBus.SETTLE, report, 0);
+    LeasedHold leased = leases == null ? null : leases.settled(report.requestId(), report.costMicros());
+    if (leased == null) {
+      send(BillingBus.SETTLE, report, report.toJson(), 0);
+    } else {
+      send(BillingBus.SETTLE_LEASED, report, leased.settleJson(report), 0);
+    }
   }
 
   public void release(UsageReport report) {
     inFlight++;
-    send(BillingBus.RELEASE, report, 0);
+    if (leases != null) {
+      leases.released(report.requestId());
+    }
+    send(BillingBus.RELEASE, report, report.toJson(), 0);
   }
 
-  private void send(String address, UsageReport report, int attempt) {
-    BusTimer.timed(address, vertx.eventBus().<JsonObject>request(address, report.toJson(), SETTLE_OPTIONS))
+  private void send(String address, UsageReport report, JsonObject body, int attempt) {
+    BusTimer.timed(address, vertx.eventBus().<JsonObject>request(address, body, SETTLE_OPTIONS))
         .onComplete(done -> {
       if (done.succeeded()) {
+        if (leases != null && done.result().body().getLong("balance_micros", 0L) < 0) {
+          leases.close(report.accountId()); // in debt: the next request is refused in Postgres
+        }
         finished();
         return;
       }
       GatewayException error = GatewayException.of(done.cause());
       boolean transient_ = error.error() == GatewayError.SERVICE_UNAVAILABLE || error.error() == GatewayError.INTERNAL;
       if (transient_ && attempt < RETRY_DELAYS_MS.length) {
-        vertx.setTimer(RETRY_DELAYS_MS[attempt], id -> send(address, report, attempt + 1));
+        vertx.setTimer(RETRY_DELAYS_MS[attempt], id -> send(address, report, body, attempt + 1));
         return;
       }
       RouterMetrics.settleFailed(address);

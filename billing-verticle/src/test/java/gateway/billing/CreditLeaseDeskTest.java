@@ -1,0 +1,168 @@
+package gateway.billing;
+
+import static gateway.testsupport.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import gateway.common.bus.BillingBus;
+import gateway.common.bus.LeaseGrant;
+import gateway.common.bus.LeaseTake;
+import gateway.common.bus.LeasedHold;
+import gateway.common.bus.RequestOutcome;
+import gateway.common.bus.UsageReport;
+import gateway.common.money.Usage;
+import gateway.testsupport.TestServices;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Credit leases in the ledger of record: taken, spent by settles, given back, renewed and swept. */
+@ExtendWith(VertxExtension.class)
+class CreditLeaseDeskTest {
+  private static final long ACCOUNT = 9;
+  private static final String LEASE = "lease:router-a:9:1";
+
+  private Vertx vertx;
+
+  @BeforeEach
+  void deploy(Vertx vertx) {
+    this.vertx = vertx;
+    BillingDeployment.deploy(vertx, TestServices.env());
+  }
+
+  @Test
+  @DisplayName("a lease holds at most a quarter of what is free, grows on the same hold, and is refused near the edge")
+  void grantsAQuarterOfWhatIsFree() {
+    topUp(1_000_000);
+    LeaseGrant first = take(LEASE, 400_000, 10_000, false);
+    assertThat(first).isEqualTo(new LeaseGrant(LeaseGrant.Outcome.GRANTED, 250_000));
+    assertThat(balance().getLong("held_micros")).isEqualTo(250_000);
+
+    LeaseGrant grown = take(LEASE, 100_000, 10_000, true);
+    assertThat(grown).isEqualTo(new LeaseGrant(LeaseGrant.Outcome.GRANTED, 100_000));
+    assertThat(balance().getLong("held_micros")).isEqualTo(350_000);
+
+    // 650,000 free: a quarter is 162,500, less than the 200,000 asked as the least worth having
+    assertThat(take("lease:router-b:9:1", 400_000, 200_000, false).outcome()).isEqualTo(LeaseGrant.Outcome.EDGE);
+    assertThat(take("lease:router-b:9:2", 100_000, 100, true).outcome()).isEqualTo(LeaseGrant.Outcome.GONE);
+    assertThat(balance().getLong("held_micros")).isEqualTo(350_000);
+  }
+
+  @Test
+  @DisplayName("an account with a live voucher, or in debt, gets no lease")
+  void vouchersAndDebtAreHeldPerRequest() {
+    topUp(1_000_000);
+    call(BillingBus.VOUCHERS_GRANT, new JsonObject().put("account_id", ACCOUNT).put("amount_micros", 5_000)
+        .put("models", new JsonArray().add("*")));
+    assertThat(take(LEASE, 1_000, 10, false).outcome()).isEqualTo(LeaseGrant.Outcome.VOUCHERS);
+
+    long other = ACCOUNT + 1;
+    call(BillingBus.TOPUP, new JsonObject().put("account_id", other).put("amount_micros", 100));
+    call(BillingBus.SETTLE, new UsageReport("debt", other, 1, "m", "c", Usage.ZERO, 500, RequestOutcome.COMPLETED,
+        1, 1, null).toJson());
+    assertThat(result(vertx.eventBus().<JsonObject>request(BillingBus.LEASES_TAKE,
+        new LeaseTake("lease:x:10:1", other, 1_000, 10, 60, false).toJson())).body().getString("outcome"))
+        .isEqualTo("debt");
+  }
+
+  @Test
+  @DisplayName("settles against a lease charge the balance once and consume the lease by as much: what is free stays exact")
+  void settlesConsumeTheLease() {
+    topUp(1_000_000);
+    take(LEASE, 200_000, 1, false);
+    List<Future<Message<JsonObject>>> settles = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      settles.add(vertx.eventBus().request(BillingBus.SETTLE_LEASED,
+          new LeasedHold(LEASE, 10_000).settleJson(report("r" + i, 3_000))));
+    }
+    result(Future.all(settles));
+    // a replay of a settle charges nothing more
+    JsonObject replay = call(BillingBus.SETTLE_LEASED, new LeasedHold(LEASE, 10_000).settleJson(report("r0", 3_000)));
+    assertThat(replay.getBoolean("replayed")).isTrue();
+
+    JsonObject balance = balance();
+    assertThat(balance.getLong("balance_micros")).isEqualTo(1_000_000 - 20 * 3_000);
+    assertThat(balance.getLong("held_micros")).isEqualTo(200_000 - 20 * 3_000);
+    assertThat(leaseAmount()).isEqualTo(200_000 - 20 * 3_000);
+
+    // past what the lease holds, cash pays the rest (debt only if the balance runs out)
+    call(BillingBus.SETTLE_LEASED, new LeasedHold(LEASE, 10_000).settleJson(report("big", 150_000)));
+    balance = balance();
+    assertThat(balance.getLong("balance_micros")).isEqualTo(1_000_000 - 60_000 - 150_000);
+    assertThat(balance.getLong("held_micros")).isZero();
+    assertThat(leaseAmount()).isZero();
+  }
+
+  @Test
+  @DisplayName("a lease is given back in part or whole, renewed while used, and swept at its expiry when nobody renews it")
+  void returnRenewAndSweep() {
+    Vertx sweeping = Vertx.vertx();
+    try {
+      BillingDeployment.deploy(sweeping, TestServices.env().with("GATEWAY_HOLD_SWEEP_INTERVAL_SECONDS", 1));
+      vertx = sweeping;
+      topUp(1_000_000);
+      take(LEASE, 200_000, 1, false);
+      assertThat(call(BillingBus.LEASES_RETURN, new JsonObject().put("lease_id", LEASE).put("amount_micros", 50_000))
+          .getLong("returned_micros")).isEqualTo(50_000);
+      assertThat(balance().getLong("held_micros")).isEqualTo(150_000);
+      assertThat(call(BillingBus.LEASES_RETURN, new JsonObject().put("lease_id", LEASE))
+          .getLong("returned_micros")).isEqualTo(150_000);
+      assertThat(balance().getLong("held_micros")).isZero();
+      assertThat(call(BillingBus.LEASES_RENEW, new JsonObject().put("lease_ids", new JsonArray().add(LEASE))
+          .put("life_seconds", 60)).getJsonArray("leases")).isEmpty();
+
+      String dying = "lease:router-dead:9:1";
+      assertThat(result(vertx.eventBus().<JsonObject>request(BillingBus.LEASES_TAKE,
+          new LeaseTake(dying, ACCOUNT, 100_000, 1, 1, false).toJson())).body().getString("outcome"))
+          .isEqualTo("granted");
+      assertThat(balance().getLong("held_micros")).isEqualTo(100_000);
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(balance().getLong("held_micros")).isZero());
+      assertThat(balance().getLong("balance_micros")).isEqualTo(1_000_000);
+      assertThat(call(BillingBus.LEASES_RENEW, new JsonObject().put("lease_ids", new JsonArray().add(dying))
+          .put("life_seconds", 60)).getJsonArray("leases")).isEmpty();
+    } finally {
+      result(sweeping.close());
+    }
+  }
+
+  private LeaseGrant take(String lease, long amount, long min, boolean grow) {
+    return LeaseGrant.fromJson(call(BillingBus.LEASES_TAKE,
+        new LeaseTake(lease, ACCOUNT, amount, min, 60, grow).toJson()));
+  }
+
+  private long leaseAmount() {
+    // the lease's own row, read back through the renewal that reports it alive, and its amount via the balance
+    JsonObject alive = call(BillingBus.LEASES_RENEW, new JsonObject().put("lease_ids", new JsonArray().add(LEASE))
+        .put("life_seconds", 60));
+    assertThat(alive.getJsonArray("leases")).containsExactly(LEASE);
+    return balance().getLong("held_micros"); // the only hold on the account
+  }
+
+  private static UsageReport report(String requestId, long cost) {
+    return new UsageReport(requestId, ACCOUNT, 90, "m", "c", new Usage(10, 0, 0, 5, 0), cost,
+        RequestOutcome.COMPLETED, 3, 1, null);
+  }
+
+  private void topUp(long micros) {
+    call(BillingBus.TOPUP, new JsonObject().put("account_id", ACCOUNT).put("amount_micros", micros));
+  }
+
+  private JsonObject balance() {
+    return call(BillingBus.BALANCE, new JsonObject().put("account_id", ACCOUNT));
+  }
+
+  private JsonObject call(String address, JsonObject body) {
+    return result(vertx.eventBus().<JsonObject>request(address, body)).body();
+  }
+}
