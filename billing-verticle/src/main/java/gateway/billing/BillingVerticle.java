@@ -1,6 +1,7 @@
 package gateway.billing;
 
 import gateway.common.GatewayError;
+import gateway.common.GatewayException;
 import gateway.common.PgDatabase;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.BusReplies;
@@ -55,17 +56,25 @@ public final class BillingVerticle extends VerticleBase {
       RedemptionCodes codes = new RedemptionCodes(pool);
       UsageReports reports = new UsageReports(pool);
       CreditLeaseDesk leases = new CreditLeaseDesk(pool);
+      LeaseRecalls recalls = new LeaseRecalls(vertx.eventBus());
       sweepTimer = vertx.setPeriodic(config.holdSweepIntervalSeconds() * 1000, id -> {
         sweeper.sweep().onFailure(e -> LOG.error("hold sweep failed", e));
         vouchers.expireDue().onFailure(e -> LOG.error("voucher expiry failed", e));
       });
       EventBus bus = vertx.eventBus();
       return Future.all(List.of(
-          BusReplies.serve(bus, BillingBus.RESERVE, body -> ledger.reserve(Hold.fromJson(body)).map(HoldReply::toJson)),
+          BusReplies.serve(bus, BillingBus.RESERVE, body -> {
+            Hold hold = Hold.fromJson(body);
+            return ledger.reserve(hold).onFailure(refused -> {
+              if (refused instanceof GatewayException e && e.error() == GatewayError.INSUFFICIENT_CREDITS) {
+                recalls.afterRefusal(hold.accountId());
+              }
+            }).map(HoldReply::toJson);
+          }),
           BusReplies.serve(bus, BillingBus.SETTLE, body -> ledger.settle(UsageReport.fromJson(body))
-              .onSuccess(settled -> inDebt(settled, body)).map(SettleReply::toJson)),
+              .onSuccess(settled -> recallInDebt(recalls, settled, body)).map(SettleReply::toJson)),
           BusReplies.serve(bus, BillingBus.SETTLE_LEASED, body -> ledger.settle(UsageReport.fromJson(body),
-              LeasedHold.fromJson(body)).onSuccess(settled -> inDebt(settled, body)).map(SettleReply::toJson)),
+              LeasedHold.fromJson(body)).onSuccess(settled -> recallInDebt(recalls, settled, body)).map(SettleReply::toJson)),
           BusReplies.serve(bus, BillingBus.LEASES_TAKE, body -> leases.take(LeaseTake.fromJson(body))
               .map(LeaseGrant::toJson)),
           BusReplies.serve(bus, BillingBus.LEASES_RETURN, leases::giveBack),
@@ -87,7 +96,7 @@ public final class BillingVerticle extends VerticleBase {
           BusReplies.serve(bus, BillingBus.REPORTS_REVENUE, new OperatorReports(pool)::revenue),
           BusReplies.serve(bus, BillingBus.KEYS_LAST_USED, reports::lastUsed),
           BusReplies.serve(bus, BillingBus.VOUCHERS_GRANT, body -> vouchers.grant(VoucherGrants.parse(body))
-              .onSuccess(granted -> potsChanged(body))),
+              .onSuccess(granted -> recalls.recall(body.getValue("account_id")))),
           BusReplies.serve(bus, BillingBus.VOUCHERS_LIST, body -> vouchers.list(accountId(body))),
           BusReplies.serve(bus, BillingBus.VOUCHERS_REVOKE, body -> vouchers.revoke(id(body, "voucher_id"))),
           BusReplies.serve(bus, BillingBus.CODES_CREATE, body -> codes.createBatch(CodeBatches.parse(body))),
@@ -95,7 +104,7 @@ public final class BillingVerticle extends VerticleBase {
           BusReplies.serve(bus, BillingBus.CODES_BATCH, body -> codes.batch(id(body, "batch_id"))),
           BusReplies.serve(bus, BillingBus.CODES_DISABLE, body -> codes.disable(id(body, "batch_id"))),
           BusReplies.serve(bus, BillingBus.CODES_REDEEM, body -> codes.redeem(accountId(body),
-              body.getValue("code") instanceof String code ? code : null).onSuccess(redeemed -> potsChanged(body))),
+              body.getValue("code") instanceof String code ? code : null).onSuccess(redeemed -> recalls.recall(body.getValue("account_id")))),
           BusReplies.serve(bus, BillingBus.CODES_REDEMPTIONS, body -> codes.redemptions(accountId(body))),
           BusReplies.serveLocal(bus, BillingBus.HEALTH, body -> ledger.ping().map(new JsonObject()))));
     });
@@ -108,16 +117,12 @@ public final class BillingVerticle extends VerticleBase {
     return holdsClosed.compose(v -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
-  /** An account a charge took below zero: no router may spend a lease on it any more. */
-  private void inDebt(SettleReply settled, JsonObject body) {
-    if (settled.balanceMicros() < 0 && !settled.replayed()) {
-      potsChanged(body);
-    }
-  }
 
-  /** Tells every router that the account's pots changed, so none goes on spending a cash lease ahead of a voucher. */
-  private void potsChanged(JsonObject body) {
-    vertx.eventBus().publish(BillingBus.POTS_CHANGED, new JsonObject().put("account_id", body.getValue("account_id")));
+  /** An account a charge took below zero: no router may spend a lease on it any more. */
+  private static void recallInDebt(LeaseRecalls recalls, SettleReply settled, JsonObject body) {
+    if (settled.balanceMicros() < 0 && !settled.replayed()) {
+      recalls.recall(body.getValue("account_id"));
+    }
   }
 
   private static OffsetDateTime instant(JsonObject body, String field, OffsetDateTime fallback) {

@@ -142,9 +142,9 @@ public final class RouterVerticle extends VerticleBase {
             }).completion(),
             bus.<JsonObject>consumer(CatalogBus.CHANGED, m -> resolver.catalogChanged(m.body())).completion(),
             bus.<JsonObject>consumer(RouterBus.BREAKER_CHANGED, m -> breakers.remoteChange(m.body())).completion(),
-            bus.<JsonObject>consumer(BillingBus.POTS_CHANGED, m -> {
+            bus.<JsonObject>consumer(BillingBus.LEASES_RECALL, m -> {
               if (m.body().getValue("account_id") instanceof Number account) {
-                billing.potsChanged(account.longValue());
+                billing.leasesRecalled(account.longValue());
               }
             }).completion(),
             limiter.preload(),

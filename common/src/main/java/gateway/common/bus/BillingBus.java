@@ -36,10 +36,11 @@ public final class BillingBus {
   /** {lease_ids[], life_seconds} → {leases: [the ones still there]}: their expiry is now + life. */
   public static final String LEASES_RENEW = "billing.leases.renew";
   /**
-   * Published {account_id}: the account's pots changed (a voucher was granted or redeemed), so a router stops
-   * spending a cash lease on it and holds per request, in the pots' order.
+   * Published {account_id}: routers give back their credit leases on the account and hold per request for a while:
+   * its pots changed (a voucher was granted or redeemed, and vouchers pay first), it went into debt, or a hold of it
+   * was refused while leases may keep part of its balance.
    */
-  public static final String POTS_CHANGED = "billing.pots.changed";
+  public static final String LEASES_RECALL = "billing.leases.recall";
   /**
    * {account_id} → {@link BalanceView}: cash, and its live vouchers in all, in micro-credits (the admin
    * API converts to its {@code *_credits} fields).

@@ -10,7 +10,6 @@ import gateway.common.config.Env;
  * @param idleSeconds   {@code GATEWAY_LEASE_IDLE_SECONDS}: a lease nothing was placed on for this long goes back
  */
 public record CreditLeaseConfig(boolean enabled, int holdsPerLease, long idleSeconds) {
-  /** Each lease needs at least this many holds' worth, or the account is held per request (it is near its edge). */
   static final int MIN_HOLDS = 4;
 
   public CreditLeaseConfig {

@@ -20,14 +20,18 @@ import org.slf4j.LoggerFactory;
  * against which this router places its requests' holds in memory, so a request costs no Postgres round trip before
  * it goes upstream. What is free stays exact: every request is still charged in Postgres, and its charge consumes
  * the same amount of the lease. A lease is grown before it runs out, renewed while used, and given back when idle,
- * when the account's pots change, and on shutdown; one whose router died is swept at its expiry. An account near
- * its edge (billing grants at most a quarter of what is free, and a lease must be worth a few holds), with
- * vouchers, or in debt is held per request as before. Confined to its verticle's event loop.
+ * when billing recalls it (the account's pots changed, it went into debt, or a hold of its was refused), and on
+ * shutdown; one whose router died is swept at its expiry. An account near its edge (billing grants at most a
+ * quarter of what is free, and a lease is worth {@code GATEWAY_LEASE_HOLDS} holds at least, so an account with
+ * less than four leases' worth free gets none), with vouchers, or in debt is held per request as before.
+ * Confined to its verticle's event loop.
  */
 public final class CreditLeases {
   private static final Logger LOG = LoggerFactory.getLogger(CreditLeases.class);
   /** After a refusal, how long an account is held per request before a lease is asked for again. */
   private static final long COOL_DOWN_MS = 5_000;
+  /** The largest lease, in first leases' worth. */
+  private static final long MAX_GROWTH = 16;
 
   /** What billing does with leases: the bus in production. */
   public interface Desk {
@@ -236,18 +240,18 @@ public final class CreditLeases {
   private void ask(long accountId, long holdMicros, long now) {
     Lease lease = new Lease("lease:" + owner + ":" + accountId + ":" + (++leasesTaken), accountId, now);
     byAccount.put(accountId, lease);
-    long unit = Math.max(holdMicros, 1);
-    request(lease, new LeaseTake(lease.id, accountId, saturated(unit, config.holdsPerLease()),
-        saturated(unit, CreditLeaseConfig.MIN_HOLDS), lifeSeconds, false), now);
+    long base = saturated(Math.max(holdMicros, 1), config.holdsPerLease());
+    request(lease, new LeaseTake(lease.id, accountId, base, base, lifeSeconds, false), now);
   }
 
   private void grow(Lease lease, long holdMicros, long now) {
     if (lease.asking || lease.closing || lease.noGrowthUntilMs > now) {
       return;
     }
-    long unit = Math.max(holdMicros, 1);
-    long amount = Math.max(saturated(lease.lastGrantMicros, 2), saturated(unit, config.holdsPerLease()));
-    request(lease, new LeaseTake(lease.id, lease.accountId, amount, unit, lifeSeconds, true), now);
+    // Each growth asks for twice the last, up to MAX_GROWTH first leases, and takes no less than a first lease.
+    long base = saturated(Math.max(holdMicros, 1), config.holdsPerLease());
+    long amount = Math.max(base, Math.min(saturated(lease.lastGrantMicros, 2), saturated(base, MAX_GROWTH)));
+    request(lease, new LeaseTake(lease.id, lease.accountId, amount, base, lifeSeconds, true), now);
   }
 
   private void request(Lease lease, LeaseTake take, long sentAtMs) {

@@ -98,8 +98,8 @@ public final class BillingClient {
     };
   }
 
-  /** The account's pots changed (billing said so): its lease is no longer spent, holds go to Postgres. */
-  public void potsChanged(long accountId) {
+  /** Billing recalls the account's leases (its pots changed, it is in debt, a hold was refused). */
+  public void leasesRecalled(long accountId) {
     if (leases != null) {
       leases.close(accountId);
     }

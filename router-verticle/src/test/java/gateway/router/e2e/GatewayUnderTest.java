@@ -197,8 +197,20 @@ final class GatewayUnderTest {
     return sql("SELECT balance_micros FROM billing.balances WHERE account_id = ?", accountId);
   }
 
+  /**
+   * What is held for requests: the account's holds but its routers' credit leases, which stay a while after the
+   * last request (they are given back when idle) and which {@link #leasedMicros} reads.
+   */
   long heldMicros(long accountId) {
-    return sql("SELECT held_micros FROM billing.balances WHERE account_id = ?", accountId);
+    return sql("SELECT held_micros - (SELECT COALESCE(SUM(amount_micros), 0) FROM billing.holds h WHERE "
+        + "h.account_id = b.account_id AND h.request_id LIKE 'lease:%') FROM billing.balances b WHERE account_id = ?",
+        accountId);
+  }
+
+  /** What the account's credit leases hold. */
+  long leasedMicros(long accountId) {
+    return sql("SELECT COALESCE(SUM(amount_micros), 0) FROM billing.holds WHERE account_id = ? "
+        + "AND request_id LIKE 'lease:%'", accountId);
   }
 
   long ledgerChargesMicros(long accountId) {
