@@ -1,0 +1,315 @@
+package gateway.launcher;
+
+import static gateway.testsupport.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import gateway.common.PgUrl;
+import gateway.testsupport.TestServices;
+import gateway.testsupport.fake.Behavior;
+import gateway.testsupport.fake.FakeUpstream;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Credit leases across processes: three router JVMs over Hazelcast drawing leases on one account down to the
+ * edge of its balance under load, and a router SIGKILLed while it holds a lease. Money is checked in SQL.
+ */
+class CreditLeasesClusterIT {
+  private static final String MODEL = "leased";
+  // max_tokens 100 at 1,000 credits per million output tokens (input free): every hold and every charge 100,000 µcr
+  private static final long COST = 100_000;
+  private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(20);
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<GatewayProcess> processes = new ArrayList<>();
+  private Vertx fakeVertx;
+  private ExecutorService load;
+  private String pgUrl;
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    if (load != null) {
+      load.shutdownNow();
+    }
+    for (GatewayProcess process : processes) {
+      if (process.alive()) {
+        process.kill();
+      }
+    }
+    if (fakeVertx != null) {
+      result(fakeVertx.close());
+    }
+  }
+
+  @Test
+  @DisplayName("a router SIGKILLed holding a lease loses nothing: after the lease's expiry all unspent credit is "
+      + "back and nothing is charged twice; three routers drawing leases on one account down to its edge under "
+      + "load never take it below zero, and balance drop = usage costs = ledger charges")
+  void leasesAcrossRouters() throws Exception {
+    List<GatewayProcess> routers = startCluster();
+    GatewayProcess doomed = routers.get(2);
+
+    // A router dies holding a lease on a busy account.
+    long big = account(routers.get(0), 1_000);
+    String bigKey = key(routers.get(0), big);
+    LoadRecord doomedLoad = new LoadRecord();
+    AtomicBoolean running = new AtomicBoolean(true);
+    load = Executors.newFixedThreadPool(12);
+    List<Future<?>> workers = new ArrayList<>();
+    for (int w = 0; w < 4; w++) {
+      workers.add(load.submit(() -> {
+        while (running.get()) {
+          doomedLoad.add(() -> chat(doomed, bigKey));
+        }
+        return null;
+      }));
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> doomedLoad.ok.get() >= 100 && leased(big) > 0);
+    doomed.kill();
+    running.set(false);
+    for (Future<?> worker : workers) {
+      worker.get(60, TimeUnit.SECONDS);
+    }
+    assertThat(leased(big)).as("the dead router's lease is still held").isPositive();
+    // The lease lives GATEWAY_HOLD_MAX_AGE_SECONDS (20 s) unless renewed; then the sweeper gives it back.
+    await().atMost(Duration.ofSeconds(90)).until(() -> sql("SELECT count(*) FROM billing.holds WHERE account_id = "
+        + big) == 0);
+    long bigUsage = sql("SELECT COALESCE(SUM(cost_micros), 0) FROM billing.usage WHERE account_id = " + big);
+    long charged = sql("SELECT count(*) FROM billing.usage WHERE cost_micros > 0 AND account_id = " + big);
+    assertThat(sql("SELECT held_micros FROM billing.balances WHERE account_id = " + big)).isZero();
+    assertThat(balance(big)).isEqualTo(1_000_000_000L - bigUsage);
+    assertThat(charges(big)).isEqualTo(bigUsage);
+    assertThat(sql("SELECT count(*) FROM billing.ledger WHERE kind = 'charge' AND account_id = " + big))
+        .as("one charge per request").isEqualTo(charged);
+    // every answered request charged; at most the four in flight at the kill charged without an answer
+    assertThat(charged).isBetween(doomedLoad.ok.get(), doomedLoad.ok.get() + 4);
+
+    // Three routers draw leases on one account, from plenty down past its edge.
+    GatewayProcess third = process("router-3b", 3, "router", Map.of());
+    third.start();
+    awaitReady(List.of(third));
+    List<GatewayProcess> three = List.of(routers.get(0), routers.get(1), third);
+    long edge = account(routers.get(0), 60); // 600 requests' worth; a lease is 64
+    String edgeKey = key(routers.get(0), edge);
+    LoadRecord edgeLoad = new LoadRecord();
+    AtomicBoolean drawing = new AtomicBoolean(true);
+    workers.clear();
+    for (int w = 0; w < 12; w++) {
+      GatewayProcess router = three.get(w % 3);
+      workers.add(load.submit(() -> {
+        while (drawing.get()) {
+          edgeLoad.add(() -> chat(router, edgeKey));
+        }
+        return null;
+      }));
+    }
+    await().atMost(Duration.ofSeconds(120)).until(() -> edgeLoad.statuses.getOrDefault(402, 0L) >= 60);
+    drawing.set(false);
+    for (Future<?> worker : workers) {
+      worker.get(60, TimeUnit.SECONDS);
+    }
+    assertThat(edgeLoad.failures).as("transport failures").isEmpty();
+    assertThat(edgeLoad.statuses.keySet()).isSubsetOf(List.of(200, 402));
+    // What leases kept back comes back (recalled after refusals, or idle): then the rest of the balance is usable.
+    for (int i = 0; i < 600 && balance(edge) > 0; i++) {
+      chat(three.get(i % 3), edgeKey);
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> sql("SELECT count(*) FROM billing.holds WHERE account_id = "
+        + edge) == 0);
+    long usage = sql("SELECT COALESCE(SUM(cost_micros), 0) FROM billing.usage WHERE account_id = " + edge);
+    // no top-up meanwhile, so a balance that ends at zero with exactly its worth charged never went below it
+    assertThat(balance(edge)).as("spent to the last request").isZero();
+    assertThat(usage).isEqualTo(60_000_000L);
+    assertThat(charges(edge)).isEqualTo(usage);
+    assertThat(sql("SELECT count(*) FROM billing.usage WHERE cost_micros > 0 AND account_id = " + edge))
+        .isEqualTo(600);
+    assertThat(sql("SELECT held_micros FROM billing.balances WHERE account_id = " + edge)).isZero();
+  }
+
+  private List<GatewayProcess> startCluster() throws Exception {
+    fakeVertx = Vertx.vertx();
+    FakeUpstream fake = result(FakeUpstream.start(fakeVertx)).recordRequests(false);
+    fake.script(MODEL, Behavior.reply("leased answer").usage(10, 100));
+    logs = Files.createDirectories(Path.of("target", "it-logs", "leases-" + System.currentTimeMillis()));
+    Path catalog = logs.resolve("catalog.yaml");
+    Files.writeString(catalog, """
+        channels:
+          - name: fake
+            type: openai
+            base_url: %s
+            api_key: sk-fake
+        models:
+          - alias: leased
+            price: {input_per_mtok: 0, output_per_mtok: 1000}
+            routes: [{channel: fake}]
+        """.formatted(fake.openAiBaseUrl()));
+    pgUrl = TestServices.freshDatabase();
+    base = 20000 + (int) (Math.random() * 10000);
+    List<String> members = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      members.add("127.0.0.1:" + (base + i));
+    }
+    common = new HashMap<>(Map.of(
+        "GATEWAY_PG_URL", pgUrl,
+        "GATEWAY_REDIS_URL", TestServices.redisUrl(),
+        "GATEWAY_ADMIN_TOKEN", TestServices.ADMIN_TOKEN,
+        "GATEWAY_CLUSTER", "true",
+        "GATEWAY_CLUSTER_NAME", "leases-" + UUID.randomUUID(),
+        "GATEWAY_CLUSTER_MEMBERS", String.join(",", members),
+        "GATEWAY_CLUSTER_HOST", "127.0.0.1",
+        "GATEWAY_DATA_DIR", logs.resolve("data").toString(),
+        "GATEWAY_REDIS_PREFIX", "leases-" + UUID.randomUUID()));
+    common.put("GATEWAY_HOLD_MAX_AGE_SECONDS", "20");
+    common.put("GATEWAY_HOLD_SWEEP_INTERVAL_SECONDS", "2");
+    common.put("GATEWAY_LEASE_IDLE_SECONDS", "3");
+    common.put("GATEWAY_PG_POOL_SIZE", "4");
+    common.put("GATEWAY_ROUTER_INSTANCES", "1");
+    common.put("GATEWAY_BILLING_INSTANCES", "1");
+    ClusterTls tls = ClusterTls.generate(logs, "cluster");
+    common.put("GATEWAY_CLUSTER_TLS_KEYSTORE", tls.keystore().toString());
+    common.put("GATEWAY_CLUSTER_TLS_PASSWORD", tls.password());
+
+    GatewayProcess services = process("auth-catalog", 0, "auth,catalog", Map.of("GATEWAY_CATALOG", catalog.toString()));
+    GatewayProcess billing = process("billing", 1, "billing", Map.of());
+    List<GatewayProcess> routers = List.of(process("router-1", 2, "router", Map.of()),
+        process("router-2", 4, "router", Map.of()), process("router-3", 5, "router", Map.of()));
+    List<GatewayProcess> all = new ArrayList<>(List.of(services, billing));
+    all.addAll(routers);
+    for (GatewayProcess p : all) {
+      p.start();
+    }
+    awaitReady(all);
+    await().atMost(Duration.ofSeconds(60)).until(() -> adminCall(routers.get(0), "GET", "/admin/models", null)
+        .statusCode() == 200);
+    return routers;
+  }
+
+  private Path logs;
+  private int base;
+  private Map<String, String> common;
+
+  private GatewayProcess process(String name, int member, String roles, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(common);
+    env.putAll(extra);
+    env.put("GATEWAY_ROLES", roles);
+    env.put("GATEWAY_CLUSTER_PORT", Integer.toString(base + member));
+    env.put("GATEWAY_HTTP_PORT", Integer.toString(TestServices.freePort()));
+    env.put("GATEWAY_METRICS_PORT", Integer.toString(TestServices.freePort()));
+    GatewayProcess process = new GatewayProcess(name, env, logs);
+    processes.add(process);
+    return process;
+  }
+
+  private void awaitReady(List<GatewayProcess> started) {
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+        .until(() -> started.stream().allMatch(p -> p.ready(http)));
+  }
+
+  private long account(GatewayProcess router, int credits) throws Exception {
+    long account = new JsonObject(admin(router, "POST", "/admin/accounts", new JsonObject().put("name", "lease")))
+        .getLong("id");
+    admin(router, "POST", "/admin/accounts/" + account + "/credits", new JsonObject().put("amount_credits", credits));
+    return account;
+  }
+
+  private String key(GatewayProcess router, long account) throws Exception {
+    return new JsonObject(admin(router, "POST", "/admin/accounts/" + account + "/keys",
+        new JsonObject().put("models", new JsonArray().add("*")))).getString("key");
+  }
+
+  private HttpResponse<String> chat(GatewayProcess router, String key) throws Exception {
+    String body = new JsonObject().put("model", MODEL).put("max_tokens", 100)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))).encode();
+    return http.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + "/v1/chat/completions"))
+        .timeout(CLIENT_TIMEOUT).header("authorization", "Bearer " + key).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String admin(GatewayProcess router, String method, String path, JsonObject body) throws Exception {
+    HttpResponse<String> response = adminCall(router, method, path, body);
+    assertThat(response.statusCode() / 100).as(response.body()).isEqualTo(2);
+    return response.body();
+  }
+
+  private HttpResponse<String> adminCall(GatewayProcess router, String method, String path, JsonObject body)
+      throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + path)).timeout(CLIENT_TIMEOUT)
+        .header("authorization", "Bearer " + TestServices.ADMIN_TOKEN)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private long balance(long account) throws Exception {
+    return sql("SELECT balance_micros FROM billing.balances WHERE account_id = " + account);
+  }
+
+  private long leased(long account) throws Exception {
+    return sql("SELECT COALESCE(SUM(amount_micros), 0) FROM billing.holds WHERE request_id LIKE 'lease:%' "
+        + "AND account_id = " + account);
+  }
+
+  private long charges(long account) throws Exception {
+    return sql("SELECT COALESCE(-SUM(amount_micros), 0) FROM billing.ledger WHERE kind = 'charge' AND account_id = "
+        + account);
+  }
+
+  private long sql(String query) throws Exception {
+    PgUrl url = PgUrl.parse(pgUrl);
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+         ResultSet rs = c.createStatement().executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** What a load saw: statuses and transport failures. */
+  private static final class LoadRecord {
+    final Map<Integer, Long> statuses = new ConcurrentHashMap<>();
+    final AtomicLong ok = new AtomicLong();
+    final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    interface Call {
+      HttpResponse<String> send() throws Exception;
+    }
+
+    void add(Call call) {
+      try {
+        HttpResponse<String> response = call.send();
+        statuses.merge(response.statusCode(), 1L, Long::sum);
+        if (response.statusCode() == 200) {
+          ok.incrementAndGet();
+        }
+      } catch (Exception e) {
+        failures.add(e.toString());
+      }
+    }
+  }
+}
