@@ -393,7 +393,12 @@ machine_ticks() { awk '/^cpu /{busy=$2+$3+$4+$7+$8; print busy, busy+$5+$6}' /pr
 total_held() {  # [pg url]: what is held over every bench account ("0" when nothing): one query, else the admin API
   local url=${1:-$PG_URL}
   if [ -n "$url" ]; then
-    psql -X -At "$url" -c "SELECT COALESCE(sum(held_micros), 0) FROM billing.balances" 2>/dev/null || echo unknown
+    # held for requests (credit leases stay until idle), and the usage rows so far: settles against a lease leave
+    # no hold to wait for, so the drain also waits for the row count to stop moving
+    local held rows
+    held=$(psql -X -At "$url" -c "SELECT COALESCE(sum(amount_micros), 0) FROM billing.holds WHERE request_id NOT LIKE 'lease:%'" 2>/dev/null) || { echo unknown; return; }
+    rows=$(psql -X -At "$url" -c "SELECT count(*) FROM billing.usage" 2>/dev/null) || { echo unknown; return; }
+    if [ "$held" = 0 ] && [ "$rows" = "${LAST_USAGE_ROWS:-}" ]; then echo 0; else LAST_USAGE_ROWS=$rows; echo "${held}µcr/${rows}rows"; fi
     return
   fi
   local id h
@@ -407,6 +412,7 @@ total_held() {  # [pg url]: what is held over every bench account ("0" when noth
 drain_holds() {  # [pg url]
   local t0 t1 held i
   t0=$(date +%s%N)
+  LAST_USAGE_ROWS=
   for i in $(seq 3000); do
     held=$(total_held "${1:-}")
     [ "$held" = 0 ] && break
@@ -540,6 +546,7 @@ fi
 
 # ---------------------------------------------------------------- money
 log "checking the money"
+LAST_USAGE_ROWS=
 for i in $(seq 300); do  # settles run after the answer: wait (30 s at most) until no hold is left
   [ "$(total_held)" = 0 ] && break
   sleep 0.1
@@ -557,13 +564,15 @@ MONEY="$OUT/money.txt"
     topups=$(q "SELECT COALESCE(sum(amount_micros), 0) FROM billing.ledger WHERE kind = 'topup'")
     charges=$(q "SELECT COALESCE(-sum(amount_micros), 0) FROM billing.ledger WHERE kind = 'charge'")
     read -r rows usage_cost priced <<<"$(q "SELECT count(*), COALESCE(sum(cost_micros), 0), COALESCE(sum(priced_micros), 0) FROM billing.usage")"
-    open_holds=$(q "SELECT count(*) FROM billing.holds")
+    open_holds=$(q "SELECT count(*) FROM billing.holds WHERE request_id NOT LIKE 'lease:%'")
+    read -r leases leased <<<"$(q "SELECT count(*), COALESCE(sum(amount_micros), 0) FROM billing.holds WHERE request_id LIKE 'lease:%'")"
+    held_m=$((held_m - leased))
     odd_completed=$(q "SELECT count(*) FROM billing.usage WHERE outcome = 'completed' AND cost_micros <> $expected_cost")
     drop=$((topups - balance))
     echo "balance drop (top-ups - balance):      $drop µcr"
     echo "sum of usage rows' cost:               $usage_cost µcr over $rows rows (priced $priced µcr)"
     echo "sum of charge ledger rows:             $charges µcr"
-    echo "held now: $held_m µcr; open holds: $open_holds"
+    echo "held for requests now: $held_m µcr; open request holds: $open_holds; credit leases: $leases holding $leased µcr"
     echo "usage rows by outcome:"
     q "SELECT outcome, count(*), sum(cost_micros) FROM billing.usage GROUP BY outcome ORDER BY 1" \
       | sed 's/^/  /'

@@ -36,10 +36,14 @@ final class BillingSql {
       SELECT released_micros
       FROM billing.release($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""";
 
-  /** {@link #SETTLE}'s parameters, then $16 the lease the request's hold was placed against, $17 that hold (V10). */
-  static final String SETTLE_LEASED = """
-      SELECT cost_micros, held_micros, balance_micros
-      FROM billing.settle_leased($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)""";
+  /**
+   * {@link #SETTLE}'s parameters, then the lease each request's hold was placed against and that hold, as 17 arrays
+   * with one element per request (V11; billing.settle_leased of V10 is the same for one request): a row per request
+   * whose account has a balance row, by position.
+   */
+  static final String SETTLE_LEASED_BATCH = """
+      SELECT item, cost_micros, held_micros, balance_micros, settled
+      FROM billing.settle_leased_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)""";
 
   /** $1 lease, $2 account, $3 amount, $4 least worth granting, $5 life in seconds, $6 grow. See V10. */
   static final String TAKE_LEASE =

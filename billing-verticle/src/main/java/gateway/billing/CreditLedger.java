@@ -38,7 +38,7 @@ final class CreditLedger {
   private final Pool pool;
   private final Pool holds;
   private final SettleBatch settles;
-  private final SettleBatch leasedSettles;
+  private final LeasedSettleBatch leasedSettles;
 
   /**
    * @param pool  for charges and top-ups: every commit waits for the disk
@@ -50,7 +50,7 @@ final class CreditLedger {
     this.pool = pool;
     this.holds = holds;
     this.settles = new SettleBatch(pool, BillingSql.SETTLE, 1);
-    this.leasedSettles = new SettleBatch(pool, BillingSql.SETTLE_LEASED, 1);
+    this.leasedSettles = new LeasedSettleBatch(pool);
   }
 
   /**
@@ -130,23 +130,31 @@ final class CreditLedger {
   }
 
   private Future<SettleReply> settleOnce(UsageReport report, LeasedHold leased) {
-    Future<Row> settled = leased == null ? settles.submit(usageTuple(report))
-        : leasedSettles.submit(usageTuple(report).addString(leased.leaseId()).addLong(leased.heldMicros()));
-    return settled.map(row -> {
-      if (row == null) {
-        return null;
-      }
-      long charged = row.getLong("cost_micros");
-      long held = row.getLong("held_micros");
-      LedgerMetrics.charged(charged);
-      if (charged > held) {
-        LedgerMetrics.overrun(charged - held);
-        LOG.atWarn().addKeyValue("request_id", report.requestId()).log(
-            "request {} of account {} cost {} µcr, {} µcr more than its hold of {} µcr; charged in full (balance now {})",
-            report.requestId(), report.accountId(), charged, charged - held, held, row.getLong("balance_micros"));
-      }
-      return new SettleReply(charged, row.getLong("balance_micros"), false);
-    });
+    if (leased != null) {
+      return leasedSettles.submit(usageTuple(report).addString(leased.leaseId()).addLong(leased.heldMicros()))
+          .compose(settled -> {
+            if (settled == null) {
+              return Future.succeededFuture(null);
+            }
+            return settled.fresh()
+                ? Future.succeededFuture(charged(report, settled.costMicros(), settled.heldMicros(),
+                    settled.balanceMicros()))
+                : replayedSettle(report);
+          });
+    }
+    return settles.submit(usageTuple(report)).map(row -> row == null ? null
+        : charged(report, row.getLong("cost_micros"), row.getLong("held_micros"), row.getLong("balance_micros")));
+  }
+
+  private static SettleReply charged(UsageReport report, long charged, long held, long balance) {
+    LedgerMetrics.charged(charged);
+    if (charged > held) {
+      LedgerMetrics.overrun(charged - held);
+      LOG.atWarn().addKeyValue("request_id", report.requestId()).log(
+          "request {} of account {} cost {} µcr, {} µcr more than its hold of {} µcr; charged in full (balance now {})",
+          report.requestId(), report.accountId(), charged, charged - held, held, balance);
+    }
+    return new SettleReply(charged, balance, false);
   }
 
   private Future<SettleReply> replayedSettle(UsageReport report) {

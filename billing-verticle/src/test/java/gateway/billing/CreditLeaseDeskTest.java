@@ -86,9 +86,26 @@ class CreditLeaseDeskTest {
           new LeasedHold(LEASE, 10_000).settleJson(report("r" + i, 3_000))));
     }
     result(Future.all(settles));
-    // a replay of a settle charges nothing more
+    // a replay of a settle charges nothing more, alone or twice in one group
     JsonObject replay = call(BillingBus.SETTLE_LEASED, new LeasedHold(LEASE, 10_000).settleJson(report("r0", 3_000)));
     assertThat(replay.getBoolean("replayed")).isTrue();
+    List<Future<Message<JsonObject>>> twice = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      twice.add(vertx.eventBus().request(BillingBus.SETTLE_LEASED,
+          new LeasedHold(LEASE, 10_000).settleJson(report("r19", 3_000))));
+    }
+    result(Future.all(twice));
+    assertThat(twice).allSatisfy(settle -> assertThat(settle.result().body().getBoolean("replayed")).isTrue());
+    assertThat(result(vertx.eventBus().<JsonObject>request(BillingBus.USAGE, new JsonObject()
+        .put("account_id", ACCOUNT))).body().getJsonArray("data")).hasSize(20);
+    // a new request settled twice at once (the second may share its group): charged once
+    List<Future<Message<JsonObject>>> raced = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      raced.add(vertx.eventBus().request(BillingBus.SETTLE_LEASED,
+          new LeasedHold(LEASE, 10_000).settleJson(report("raced", 0))));
+    }
+    result(Future.all(raced));
+    assertThat(raced.stream().filter(settle -> !settle.result().body().getBoolean("replayed")).count()).isEqualTo(1);
 
     JsonObject balance = balance();
     assertThat(balance.getLong("balance_micros")).isEqualTo(1_000_000 - 20 * 3_000);

@@ -1,0 +1,94 @@
+package gateway.billing;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settles against credit leases in groups: while one group commits, the settles that arrive queue up, and the next
+ * group goes as ONE statement ({@code billing.settle_leased_batch}, V11) with one commit: each account and lease row
+ * is updated once per group, usage and ledger rows are multi-row inserts. Confined to its verticle's event loop.
+ */
+final class LeasedSettleBatch {
+  private static final int MAX_BATCH = 256;
+
+  /** What a settle learns ({@code fresh} false: the request was settled before); null when its account has no balance row. */
+  record Settled(long costMicros, long heldMicros, long balanceMicros, boolean fresh) {
+  }
+
+  /** The 17 parameters of {@link BillingSql#SETTLE_LEASED}, and who waits for the answer. */
+  private record Pending(Tuple parameters, Promise<Settled> reply) {
+  }
+
+  private final Pool pool;
+  private final List<Pending> queue = new ArrayList<>();
+  private boolean committing;
+
+  LeasedSettleBatch(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Settled> submit(Tuple parameters) {
+    Promise<Settled> reply = Promise.promise();
+    queue.add(new Pending(parameters, reply));
+    if (!committing) {
+      flush();
+    }
+    return reply.future();
+  }
+
+  private void flush() {
+    if (queue.isEmpty()) {
+      committing = false;
+      return;
+    }
+    committing = true;
+    List<Pending> batch = new ArrayList<>(queue.subList(0, Math.min(MAX_BATCH, queue.size())));
+    queue.subList(0, batch.size()).clear();
+    pool.preparedQuery(BillingSql.SETTLE_LEASED_BATCH).execute(arrays(batch)).onComplete(done -> {
+      if (done.failed()) {
+        batch.forEach(pending -> pending.reply.fail(done.cause()));
+      } else {
+        Map<Integer, Settled> answers = new HashMap<>();
+        for (Row row : done.result()) {
+          Long balance = row.getLong("balance_micros");
+          answers.put(row.getLong("item").intValue() - 1, new Settled(row.getLong("cost_micros"),
+              row.getLong("held_micros"), balance == null ? 0 : balance, row.getBoolean("settled")));
+        }
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).reply.complete(answers.get(i));
+        }
+      }
+      flush();
+    });
+  }
+
+  /** The batch as one array per parameter. */
+  private static Tuple arrays(List<Pending> batch) {
+    int n = batch.size();
+    Object[][] columns = new Object[17][];
+    Class<?>[] types = {String.class, Long.class, Long.class, String.class, String.class, Long.class, Long.class,
+        Long.class, Long.class, Long.class, Long.class, String.class, Long.class, Integer.class, String.class,
+        String.class, Long.class};
+    for (int c = 0; c < 17; c++) {
+      columns[c] = (Object[]) java.lang.reflect.Array.newInstance(types[c], n);
+    }
+    for (int r = 0; r < n; r++) {
+      Tuple parameters = batch.get(r).parameters;
+      for (int c = 0; c < 17; c++) {
+        columns[c][r] = parameters.getValue(c);
+      }
+    }
+    Tuple tuple = Tuple.tuple();
+    for (Object[] column : columns) {
+      tuple.addValue(column);
+    }
+    return tuple;
+  }
+}
