@@ -247,6 +247,8 @@ if [ -n "${GATEWAY_PG_URL:-}" ]; then
   GW_ENV+=(GATEWAY_PG_URL="$PG_URL")
 else
   log "no GATEWAY_PG_URL: the gateway runs its embedded Postgres"
+  # the drain then reads the admin API, whose held amount includes the credit leases: let them go back soon
+  GW_ENV+=(GATEWAY_LEASE_IDLE_SECONDS=1)
 fi
 if [ -n "${GATEWAY_REDIS_URL:-}" ]; then
   GW_ENV+=(GATEWAY_REDIS_URL="$GATEWAY_REDIS_URL")
@@ -398,7 +400,10 @@ total_held() {  # [pg url]: what is held over every bench account ("0" when noth
     local held rows
     held=$(psql -X -At "$url" -c "SELECT COALESCE(sum(amount_micros), 0) FROM billing.holds WHERE request_id NOT LIKE 'lease:%'" 2>/dev/null) || { echo unknown; return; }
     rows=$(psql -X -At "$url" -c "SELECT count(*) FROM billing.usage" 2>/dev/null) || { echo unknown; return; }
-    if [ "$held" = 0 ] && [ "$rows" = "${LAST_USAGE_ROWS:-}" ]; then echo 0; else LAST_USAGE_ROWS=$rows; echo "${held}µcr/${rows}rows"; fi
+    # (called in $(...): the last count is kept in a file, a variable would not outlive the subshell)
+    local last; last=$(cat "$TMP/usage-rows" 2>/dev/null || true)
+    echo "$rows" >"$TMP/usage-rows"
+    if [ "$held" = 0 ] && [ "$rows" = "$last" ]; then echo 0; else echo "${held}µcr/${rows}rows"; fi
     return
   fi
   local id h
@@ -412,7 +417,7 @@ total_held() {  # [pg url]: what is held over every bench account ("0" when noth
 drain_holds() {  # [pg url]
   local t0 t1 held i
   t0=$(date +%s%N)
-  LAST_USAGE_ROWS=
+  rm -f "$TMP/usage-rows"
   for i in $(seq 3000); do
     held=$(total_held "${1:-}")
     [ "$held" = 0 ] && break
@@ -546,7 +551,7 @@ fi
 
 # ---------------------------------------------------------------- money
 log "checking the money"
-LAST_USAGE_ROWS=
+rm -f "$TMP/usage-rows"
 for i in $(seq 300); do  # settles run after the answer: wait (30 s at most) until no hold is left
   [ "$(total_held)" = 0 ] && break
   sleep 0.1

@@ -38,7 +38,7 @@ final class BillingSql {
 
   /**
    * {@link #SETTLE}'s parameters, then the lease each request's hold was placed against and that hold, as 17 arrays
-   * with one element per request (V11; billing.settle_leased of V10 is the same for one request): a row per request
+   * with one element per request (V11): a row per request
    * whose account has a balance row, by position.
    */
   static final String SETTLE_LEASED_BATCH = """

@@ -2,6 +2,7 @@
 -- with an expiry it renews) and places its requests' holds against it in memory. A request settled against a
 -- lease is charged from the balance and consumes the same amount of the lease, so what is free stays exact;
 -- a lease nobody renews is swept at its expiry like any hold, which returns what its dead router left unspent.
+-- Settles against leases are billing.settle_leased_batch (V11).
 
 -- Takes a lease, or grows one (p_grow): at most a quarter of what is free, never less than p_min.
 -- outcome: granted (granted_micros added) | edge (less than p_min could be granted: hold per request) |
@@ -72,47 +73,6 @@ BEGIN
   UPDATE billing.holds h SET amount_micros = h.amount_micros - v_back WHERE h.request_id = p_lease;
   UPDATE billing.balances b SET held_micros = b.held_micros - v_back, updated_at = now() WHERE b.account_id = v_account;
   RETURN v_back;
-END $$;
-
--- A request whose hold a router placed against lease p_lease: charges p_cost from cash once (a second settle of
--- the request violates the usage key and changes nothing), consuming as much of the lease (it may be gone:
--- swept or returned, then cash pays alone, and an overrun past the lease is debt as with any hold).
-CREATE FUNCTION billing.settle_leased(p_request text, p_account bigint, p_key bigint, p_model text, p_channel text,
-                                      p_input bigint, p_cache_read bigint, p_cache_write bigint, p_output bigint,
-                                      p_reasoning bigint, p_cost bigint, p_outcome text, p_latency bigint,
-                                      p_attempts int, p_error text, p_lease text, p_held bigint)
-  RETURNS TABLE (cost_micros bigint, held_micros bigint, balance_micros bigint)
-  LANGUAGE plpgsql AS $$
-DECLARE
-  v_lease bigint;
-  v_take bigint := 0;
-  v_balance bigint;
-BEGIN
-  PERFORM 1 FROM billing.balances b WHERE b.account_id = p_account FOR UPDATE;
-  IF NOT FOUND THEN
-    RETURN;
-  END IF;
-  SELECT h.amount_micros INTO v_lease FROM billing.holds h
-    WHERE h.request_id = p_lease AND h.account_id = p_account FOR UPDATE;
-  IF FOUND THEN
-    v_take := LEAST(p_cost, v_lease);
-    IF v_take > 0 THEN
-      UPDATE billing.holds h SET amount_micros = h.amount_micros - v_take WHERE h.request_id = p_lease;
-    END IF;
-  END IF;
-  UPDATE billing.balances b SET balance_micros = b.balance_micros - p_cost,
-                                held_micros = b.held_micros - v_take, updated_at = now()
-    WHERE b.account_id = p_account RETURNING b.balance_micros INTO v_balance;
-  IF p_cost > 0 THEN
-    INSERT INTO billing.ledger (account_id, kind, amount_micros, balance_after_micros, request_id)
-      VALUES (p_account, 'charge', -p_cost, v_balance, p_request);
-  END IF;
-  INSERT INTO billing.usage (request_id, account_id, key_id, model, channel, input_tokens, cache_read_tokens,
-      cache_write_tokens, output_tokens, reasoning_tokens, cost_micros, priced_micros, held_micros, outcome,
-      latency_ms, attempts, error)
-    VALUES (p_request, p_account, p_key, p_model, p_channel, p_input, p_cache_read, p_cache_write, p_output,
-      p_reasoning, p_cost, p_cost, p_held, p_outcome, p_latency, p_attempts, p_error);
-  RETURN QUERY SELECT p_cost, p_held, v_balance;
 END $$;
 
 -- Extends the expiry of the leases a live router still uses; returns the ones that are still there.

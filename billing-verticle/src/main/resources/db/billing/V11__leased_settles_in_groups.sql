@@ -1,9 +1,10 @@
 -- Settles against credit leases in groups: ONE statement per batch, however many requests and accounts it holds.
 -- Each account row and each lease row is updated once per batch (not once per request), the usage and ledger rows
 -- go in as multi-row inserts. Exactly once comes from the usage key as before: a request already recorded (a
--- replay, or the same request twice in one batch) is skipped and charged nothing; its row answers settled=false. A row per request whose account has a balance row, by its
--- position (1-based) in the arrays.
--- The arrays are the parameters of billing.settle_leased, one element per request.
+-- replay, or the same request twice in one batch) is skipped and charged nothing; its row answers settled=false.
+-- It answers a row per request whose account has a balance row, by its position (1-based) in the arrays.
+-- The arrays are the parameters of billing.settle (V5), then the lease each hold was placed against and that hold,
+-- one element per request.
 CREATE FUNCTION billing.settle_leased_batch(p_request text[], p_account bigint[], p_key bigint[], p_model text[],
                                             p_channel text[], p_input bigint[], p_cache_read bigint[],
                                             p_cache_write bigint[], p_output bigint[], p_reasoning bigint[],

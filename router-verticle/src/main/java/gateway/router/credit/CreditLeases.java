@@ -196,11 +196,16 @@ public final class CreditLeases {
       LOG.warn("request {} held {} µcr of credit lease {} for longer than a lease lives; released",
           entry.getKey(), slot.heldMicros(), slot.lease().id);
       slot.lease().placed -= slot.heldMicros();
+      closeIfDone(slot.lease());
       return true;
     });
     List<String> renewing = new ArrayList<>();
     for (Lease lease : List.copyOf(byAccount.values())) {
-      if (lease.closing || lease.asking && lease.granted == 0) {
+      if (lease.asking && lease.granted == 0) {
+        continue;
+      }
+      if (lease.closing) {
+        renewing.add(lease.id); // its requests in flight still settle against it
         continue;
       }
       if (lease.placed == 0 && now - lease.lastUsedMs >= config.idleSeconds() * 1000) {
