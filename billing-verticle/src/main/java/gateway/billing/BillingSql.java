@@ -21,7 +21,8 @@ final class BillingSql {
 
   /**
    * $1 request, $2 account, $3 key, $4 model, $5 channel, $6..$10 tokens (input, cache read,
-   * cache write, output, reasoning), $11 priced cost, $12 outcome, $13 latency, $14 attempts, $15 error.
+   * cache write, output, reasoning), $11 priced cost, $12 outcome, $13 latency, $14 attempts, $15 error,
+   * $16 upstream cost (null: unknown; V10).
    * Charges the whole cost from the pots the hold rests on, then cash (past the hold too: an
    * overrun is debt, never silently free), drops the hold, writes the ledger and usage rows. A
    * second settle of the same request violates a unique key. No row when the account has no
@@ -29,12 +30,12 @@ final class BillingSql {
    */
   static final String SETTLE = """
       SELECT cost_micros, held_micros, balance_micros
-      FROM billing.settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""";
+      FROM billing.settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)""";
 
   /** Same parameters as {@link #SETTLE}; charges nothing, drops the hold, writes a usage row once. */
   static final String RELEASE = """
       SELECT released_micros
-      FROM billing.release($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""";
+      FROM billing.release($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)""";
 
   static final String SELECT_SETTLED =
       "SELECT cost_micros, outcome FROM billing.usage WHERE request_id = $1";
@@ -213,7 +214,9 @@ final class BillingSql {
   private static final String REPORT_COLUMNS = """
       count(*) AS requests, count(*) FILTER (WHERE outcome = 'failed') AS failed,
       COALESCE(sum(input_tokens + cache_read_tokens + cache_write_tokens), 0)::bigint AS input_tokens,
-      COALESCE(sum(output_tokens), 0)::bigint AS output_tokens, COALESCE(sum(cost_micros), 0)::bigint AS cost_micros""";
+      COALESCE(sum(output_tokens), 0)::bigint AS output_tokens, COALESCE(sum(cost_micros), 0)::bigint AS cost_micros,
+      COALESCE(sum(upstream_cost_micros), 0)::bigint AS upstream_cost_micros,
+      count(*) FILTER (WHERE upstream_cost_micros IS NULL) AS uncosted""";
   /** $1 from, $2 until: every account's usage in the range (the usage_by_time index bounds it). */
   private static final String REPORT_RANGE = " FROM billing.usage WHERE created_at >= $1 AND created_at < $2";
   /** $1 from, $2 until: the operator report's total. */

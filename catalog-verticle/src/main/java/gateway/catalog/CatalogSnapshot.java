@@ -66,7 +66,7 @@ record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, Mode
       routes.add(new Route(toChannel(channel),
           def.upstreamModel() == null ? requested : def.upstreamModel(),
           def.priority() == null ? channel.priority() : def.priority(),
-          def.weight() == null ? channel.weight() : def.weight()));
+          def.weight() == null ? channel.weight() : def.weight(), def.cost()));
     }
     if (!pinnedServes) {
       throw GatewayError.INVALID_VALUE.exception(
@@ -149,7 +149,8 @@ record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, Mode
         .put("channel", r.channel())
         .put("model", r.upstreamModel())
         .put("priority", r.priority())
-        .put("weight", r.weight())));
+        .put("weight", r.weight())
+        .put("cost", r.cost() == null ? null : r.cost().toCreditsJson(MediaOptions.isMedia(m.type())))));
     return new JsonObject()
         .put("alias", m.alias())
         .put("type", m.type())
