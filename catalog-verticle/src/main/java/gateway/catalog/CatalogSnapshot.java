@@ -145,12 +145,17 @@ record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, Mode
 
   static JsonObject modelView(ModelDefinition m) {
     JsonArray routes = new JsonArray();
-    m.routes().forEach(r -> routes.add(new JsonObject()
-        .put("channel", r.channel())
-        .put("model", r.upstreamModel())
-        .put("priority", r.priority())
-        .put("weight", r.weight())
-        .put("cost", r.cost() == null ? null : r.cost().toCreditsJson(MediaOptions.isMedia(m.type())))));
+    m.routes().forEach(r -> {
+      JsonObject route = new JsonObject()
+          .put("channel", r.channel())
+          .put("model", r.upstreamModel())
+          .put("priority", r.priority())
+          .put("weight", r.weight());
+      if (r.cost() != null) {
+        route.put("cost", r.cost().toCreditsJson(MediaOptions.isMedia(m.type())));
+      }
+      routes.add(route);
+    });
     return new JsonObject()
         .put("alias", m.alias())
         .put("type", m.type())

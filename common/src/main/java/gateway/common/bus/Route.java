@@ -16,12 +16,12 @@ public record Route(Channel channel, String upstreamModel, int priority, int wei
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("channel", channel.toJson())
         .put("model", upstreamModel)
         .put("priority", priority)
-        .put("weight", weight)
-        .put("cost", cost == null ? null : cost.toJson());
+        .put("weight", weight);
+    return cost == null ? json : json.put("cost", cost.toJson());
   }
 
   public static Route fromJson(JsonObject json) {
