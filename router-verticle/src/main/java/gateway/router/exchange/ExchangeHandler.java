@@ -166,7 +166,7 @@ public final class ExchangeHandler {
             plan.admission().lease().finish(0);
             services.billing().release(new UsageReport(requestId, principal.accountId(), principal.keyId(),
                 call.model(), null, Usage.ZERO, 0, RequestOutcome.FAILED, 0, 0, "the gateway could not start the request",
-          0L));
+                0L));
             ctx.fail(e);
             return;
           }
