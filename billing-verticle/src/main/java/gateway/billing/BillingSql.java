@@ -21,7 +21,8 @@ final class BillingSql {
 
   /**
    * $1 request, $2 account, $3 key, $4 model, $5 channel, $6..$10 tokens (input, cache read,
-   * cache write, output, reasoning), $11 priced cost, $12 outcome, $13 latency, $14 attempts, $15 error.
+   * cache write, output, reasoning), $11 priced cost, $12 outcome, $13 latency, $14 attempts, $15 error,
+   * $16 upstream cost (null: unknown; V11).
    * Charges the whole cost from the pots the hold rests on, then cash (past the hold too: an
    * overrun is debt, never silently free), drops the hold, writes the ledger and usage rows. A
    * second settle of the same request violates a unique key. No row when the account has no
@@ -29,21 +30,22 @@ final class BillingSql {
    */
   static final String SETTLE = """
       SELECT cost_micros, held_micros, balance_micros
-      FROM billing.settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""";
+      FROM billing.settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)""";
 
   /** Same parameters as {@link #SETTLE}; charges nothing, drops the hold, writes a usage row once. */
   static final String RELEASE = """
       SELECT released_micros
-      FROM billing.release($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""";
+      FROM billing.release($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)""";
 
   /**
-   * {@link #SETTLE}'s parameters, then the lease each request's hold was placed against and that hold, as 17 arrays
-   * with one element per request (V11): a row per request
+   * {@link #SETTLE}'s 16 parameters, then the lease each request's hold was placed against and that hold, as 18 arrays
+   * with one element per request (V12): a row per request
    * whose account has a balance row, by position.
    */
   static final String SETTLE_LEASED_BATCH = """
       SELECT item, cost_micros, held_micros, balance_micros, settled
-      FROM billing.settle_leased_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)""";
+      FROM billing.settle_leased_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                                       $18)""";
 
   /** $1 lease, $2 account, $3 amount, $4 least worth granting, $5 life in seconds, $6 grow. See V10. */
   static final String TAKE_LEASE =
@@ -232,7 +234,9 @@ final class BillingSql {
   private static final String REPORT_COLUMNS = """
       count(*) AS requests, count(*) FILTER (WHERE outcome = 'failed') AS failed,
       COALESCE(sum(input_tokens + cache_read_tokens + cache_write_tokens), 0)::bigint AS input_tokens,
-      COALESCE(sum(output_tokens), 0)::bigint AS output_tokens, COALESCE(sum(cost_micros), 0)::bigint AS cost_micros""";
+      COALESCE(sum(output_tokens), 0)::bigint AS output_tokens, COALESCE(sum(cost_micros), 0)::bigint AS cost_micros,
+      COALESCE(sum(upstream_cost_micros), 0)::bigint AS upstream_cost_micros,
+      count(*) FILTER (WHERE upstream_cost_micros IS NULL) AS uncosted""";
   /** $1 from, $2 until: every account's usage in the range (the usage_by_time index bounds it). */
   private static final String REPORT_RANGE = " FROM billing.usage WHERE created_at >= $1 AND created_at < $2";
   /** $1 from, $2 until: the operator report's total. */

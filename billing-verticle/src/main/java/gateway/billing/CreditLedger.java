@@ -114,6 +114,10 @@ final class CreditLedger {
     if (report.costMicros() < 0) {
       return Future.failedFuture(GatewayError.INVALID_VALUE.exception("a cost cannot be negative", "cost_micros"));
     }
+    if (negativeUpstreamCost(report)) {
+      return Future.failedFuture(GatewayError.INVALID_VALUE.exception("an upstream cost cannot be negative",
+          "upstream_cost_micros"));
+    }
     if (leased != null && (leased.leaseId() == null || leased.heldMicros() < 0)) {
       return Future.failedFuture(GatewayError.INVALID_VALUE.exception("a leased settle names its lease and hold",
           "lease_id"));
@@ -165,15 +169,19 @@ final class CreditLedger {
         }));
   }
 
-  /** Drops the hold of a failed request and records it, free. Idempotent. */
+  /** Drops the hold of a failed request and records it, free. Idempotent. A negative upstream cost is unknown. */
   Future<ReleaseReply> release(UsageReport report) {
     UsageReport failed = new UsageReport(report.requestId(), report.accountId(), report.keyId(), report.model(),
         report.channel(), report.usage(), report.costMicros(), RequestOutcome.FAILED, report.latencyMs(),
-        report.attempts(), report.error());
+        report.attempts(), report.error(), negativeUpstreamCost(report) ? null : report.upstreamCostMicros());
     return holds.preparedQuery(BillingSql.RELEASE).execute(usageTuple(failed)).map(rows -> {
       LedgerMetrics.released();
       return new ReleaseReply(rows.size() == 0 ? 0L : rows.iterator().next().getLong("released_micros"));
     });
+  }
+
+  private static boolean negativeUpstreamCost(UsageReport report) {
+    return report.upstreamCostMicros() != null && report.upstreamCostMicros() < 0;
   }
 
   private static Tuple usageTuple(UsageReport r) {
@@ -193,7 +201,8 @@ final class CreditLedger {
         .addString(r.outcome().wire)
         .addLong(r.latencyMs())
         .addInteger(r.attempts())
-        .addString(StorableText.of(r.error()));
+        .addString(StorableText.of(r.error()))
+        .addLong(r.upstreamCostMicros());
   }
 
   /** Adds credits; with an idempotency key, a repeat of the same top-up changes nothing. */

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Settles against credit leases in groups: while one group commits, the settles that arrive queue up, and the next
- * group goes as ONE statement ({@code billing.settle_leased_batch}, V11) with one commit: each account and lease row
+ * group goes as ONE statement ({@code billing.settle_leased_batch}, V12) with one commit: each account and lease row
  * is updated once per group, usage and ledger rows are multi-row inserts. Confined to its verticle's event loop.
  */
 final class LeasedSettleBatch {
@@ -22,7 +22,7 @@ final class LeasedSettleBatch {
   record Settled(long costMicros, long heldMicros, long balanceMicros, boolean fresh) {
   }
 
-  /** The 17 parameters of {@link BillingSql#SETTLE_LEASED}, and who waits for the answer. */
+  /** The 18 parameters of one request in {@link BillingSql#SETTLE_LEASED_BATCH}, and who waits for the answer. */
   private record Pending(Tuple parameters, Promise<Settled> reply) {
   }
 
@@ -72,16 +72,16 @@ final class LeasedSettleBatch {
   /** The batch as one array per parameter. */
   private static Tuple arrays(List<Pending> batch) {
     int n = batch.size();
-    Object[][] columns = new Object[17][];
     Class<?>[] types = {String.class, Long.class, Long.class, String.class, String.class, Long.class, Long.class,
         Long.class, Long.class, Long.class, Long.class, String.class, Long.class, Integer.class, String.class,
-        String.class, Long.class};
-    for (int c = 0; c < 17; c++) {
+        Long.class, String.class, Long.class};
+    Object[][] columns = new Object[types.length][];
+    for (int c = 0; c < types.length; c++) {
       columns[c] = (Object[]) java.lang.reflect.Array.newInstance(types[c], n);
     }
     for (int r = 0; r < n; r++) {
       Tuple parameters = batch.get(r).parameters;
-      for (int c = 0; c < 17; c++) {
+      for (int c = 0; c < types.length; c++) {
         columns[c][r] = parameters.getValue(c);
       }
     }

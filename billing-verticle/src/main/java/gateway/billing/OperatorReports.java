@@ -12,7 +12,9 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
- * The operator's reports over every account: requests, failures, tokens and what was charged, grouped
+ * The operator's reports over every account: requests, failures, tokens, what was charged, what it cost
+ * upstream (known costs only; {@code uncosted_requests} counts the rows whose route names no cost price) and
+ * the margin (revenue minus the known upstream cost), grouped
  * by UTC day, model, channel or account in the database (a million rows stay in Postgres), and paged by
  * the group key (keyset: {@code after} names the last group seen). Read-only.
  */
@@ -104,13 +106,18 @@ final class OperatorReports {
 
   private static JsonObject summary(Row row) {
     long cost = row.getLong("cost_micros");
+    long upstream = row.getLong("upstream_cost_micros");
     return new JsonObject()
         .put("requests", row.getLong("requests"))
         .put("failed_requests", row.getLong("failed"))
         .put("input_tokens", row.getLong("input_tokens"))
         .put("output_tokens", row.getLong("output_tokens"))
         .put("cost_micros", cost)
-        .put("cost_credits", Credits.fromMicros(cost));
+        .put("cost_credits", Credits.fromMicros(cost))
+        .put("upstream_cost_micros", upstream)
+        .put("upstream_cost_credits", Credits.fromMicros(upstream))
+        .put("margin_micros", cost - upstream)
+        .put("uncosted_requests", row.getLong("uncosted"));
   }
 
   private static OffsetDateTime instant(JsonObject query, String field, OffsetDateTime fallback) {

@@ -2,7 +2,7 @@
 -- with an expiry it renews) and places its requests' holds against it in memory. A request settled against a
 -- lease is charged from the balance and consumes the same amount of the lease, so what is free stays exact;
 -- a lease nobody renews is swept at its expiry like any hold, which returns what its dead router left unspent.
--- Settles against leases are billing.settle_leased_batch (V11).
+-- Settles against leases are billing.settle_leased_batch (V12).
 
 -- Takes a lease, or grows one (p_grow): at most a quarter of what is free, never less than p_min.
 -- outcome: granted (granted_micros added) | edge (less than p_min could be granted: hold per request) |

@@ -66,7 +66,7 @@ record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, Mode
       routes.add(new Route(toChannel(channel),
           def.upstreamModel() == null ? requested : def.upstreamModel(),
           def.priority() == null ? channel.priority() : def.priority(),
-          def.weight() == null ? channel.weight() : def.weight()));
+          def.weight() == null ? channel.weight() : def.weight(), def.cost()));
     }
     if (!pinnedServes) {
       throw GatewayError.INVALID_VALUE.exception(
@@ -145,11 +145,17 @@ record CatalogSnapshot(Map<String, ChannelDefinition> channels, Map<String, Mode
 
   static JsonObject modelView(ModelDefinition m) {
     JsonArray routes = new JsonArray();
-    m.routes().forEach(r -> routes.add(new JsonObject()
-        .put("channel", r.channel())
-        .put("model", r.upstreamModel())
-        .put("priority", r.priority())
-        .put("weight", r.weight())));
+    m.routes().forEach(r -> {
+      JsonObject route = new JsonObject()
+          .put("channel", r.channel())
+          .put("model", r.upstreamModel())
+          .put("priority", r.priority())
+          .put("weight", r.weight());
+      if (r.cost() != null) {
+        route.put("cost", r.cost().toCreditsJson(MediaOptions.isMedia(m.type())));
+      }
+      routes.add(route);
+    });
     return new JsonObject()
         .put("alias", m.alias())
         .put("type", m.type())

@@ -11,7 +11,7 @@ final class CatalogSql {
           + "cache_read_micros_per_mtok, cache_write_micros_per_mtok, enabled, listed, extra, media_price, created_at "
           + "FROM catalog.models ORDER BY alias";
   static final String SELECT_ROUTES =
-      "SELECT alias, position, channel, upstream_model, priority, weight FROM catalog.model_routes "
+      "SELECT alias, position, channel, upstream_model, priority, weight, cost FROM catalog.model_routes "
           + "ORDER BY alias, position";
 
   /** $4 api key: null keeps the stored one. */
@@ -43,8 +43,8 @@ final class CatalogSql {
 
   static final String DELETE_ROUTES = "DELETE FROM catalog.model_routes WHERE alias = $1";
   static final String INSERT_ROUTE =
-      "INSERT INTO catalog.model_routes (alias, position, channel, upstream_model, priority, weight) "
-          + "VALUES ($1, $2, $3, $4, $5, $6)";
+      "INSERT INTO catalog.model_routes (alias, position, channel, upstream_model, priority, weight, cost) "
+          + "VALUES ($1, $2, $3, $4, $5, $6, $7)";
   static final String CHANNEL_EXISTS = "SELECT 1 FROM catalog.channels WHERE name = $1";
 
   static final String SELECT_VERSION = "SELECT version FROM catalog.version";

@@ -4,6 +4,7 @@ import gateway.catalog.ModelDefinition.RouteDefinition;
 import gateway.common.GatewayError;
 import gateway.common.money.MediaPrice;
 import gateway.common.money.Price;
+import gateway.common.money.RouteCost;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -38,7 +39,8 @@ final class CatalogStore {
       Map<String, List<RouteDefinition>> byAlias = new HashMap<>();
       rows.forEach(row -> byAlias.computeIfAbsent(row.getString("alias"), a -> new ArrayList<>())
           .add(new RouteDefinition(row.getString("channel"), row.getString("upstream_model"),
-              row.getInteger("priority"), row.getInteger("weight"))));
+              row.getInteger("priority"), row.getInteger("weight"),
+              RouteCost.fromJson((JsonObject) row.getValue("cost")))));
       return byAlias;
     });
     Future<List<Row>> models = pool.query(CatalogSql.SELECT_MODELS).execute().map(rows -> {
@@ -108,8 +110,9 @@ final class CatalogStore {
     for (int i = 0; i < m.routes().size(); i++) {
       RouteDefinition r = m.routes().get(i);
       int position = i;
-      chain = chain.compose(v -> tx.preparedQuery(CatalogSql.INSERT_ROUTE).execute(Tuple.of(
-          m.alias(), position, r.channel(), r.upstreamModel(), r.priority(), r.weight())).mapEmpty());
+      chain = chain.compose(v -> tx.preparedQuery(CatalogSql.INSERT_ROUTE).execute(Tuple.from(new Object[] {
+          m.alias(), position, r.channel(), r.upstreamModel(), r.priority(), r.weight(),
+          r.cost() == null ? null : r.cost().toJson()})).mapEmpty());
     }
     return chain;
   }

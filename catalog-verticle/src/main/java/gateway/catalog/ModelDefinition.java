@@ -5,6 +5,7 @@ import gateway.common.GatewayError;
 import gateway.common.bus.ResolvedModel;
 import gateway.common.money.MediaPrice;
 import gateway.common.money.Price;
+import gateway.common.money.RouteCost;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -30,8 +31,13 @@ record ModelDefinition(String alias, String type, Integer contextLength, Integer
   private static final Set<String> COLUMNS = Set.of(
       "alias", "type", "context_length", "max_output_tokens", "price", "enabled", "listed", "routes");
 
-  /** One entry of {@code routes}: null fields take the channel's values. */
-  record RouteDefinition(String channel, String upstreamModel, Integer priority, Integer weight) {
+  /**
+   * One entry of {@code routes}: null fields take the channel's values.
+   *
+   * @param cost what the provider charges for it (the {@code cost} field, shaped as the model's {@code price});
+   *             null when not given: the upstream cost is unknown
+   */
+  record RouteDefinition(String channel, String upstreamModel, Integer priority, Integer weight, RouteCost cost) {
   }
 
   static ModelDefinition parse(String alias, JsonObject json) {
@@ -49,7 +55,7 @@ record ModelDefinition(String alias, String type, Integer contextLength, Integer
     Price price = MediaOptions.isMedia(type) ? Price.FREE : price(f, type, json);
     MediaPrice mediaPrice = MediaOptions.isMedia(type) ? MediaOptions.price(f, type, json, extra) : MediaPrice.NONE;
     return new ModelDefinition(alias, type, positive(f, "context_length"), positive(f, "max_output_tokens"), price,
-        mediaPrice, f.optionalBoolean("enabled", true), f.optionalBoolean("listed", true), extra, routes(f, json));
+        mediaPrice, f.optionalBoolean("enabled", true), f.optionalBoolean("listed", true), extra, routes(f, type, json));
   }
 
   /** The allow-lists the router checks requests against: the {@link ResolvedModel#OPTION_FIELDS} this model names. */
@@ -81,20 +87,45 @@ record ModelDefinition(String alias, String type, Integer contextLength, Integer
     if (free) {
       throw f.invalid("price", "cannot be given for a model marked 'free: true'");
     }
+    return tokenPrices(f, "price", type, value, "a model that costs nothing says 'free: true'");
+  }
+
+  /** The token prices of {@code field} ({@code price}, or a route's {@code cost}); a 400 naming the field. */
+  private static Price tokenPrices(Fields f, String field, String type, Object value, String hint) {
     if (!(value instanceof JsonObject prices)) {
-      throw f.invalid("price", "must be an object such as {input_per_mtok: 15, output_per_mtok: 60}");
+      throw f.invalid(field, "must be an object such as {input_per_mtok: 15, output_per_mtok: 60}");
     }
-    for (String field : PRICED_FIELDS.getOrDefault(type, List.of())) {
-      if (prices.getValue(field) == null) {
-        throw GatewayError.MISSING_FIELD.exception(f.what() + ": 'price." + field + "' is required (credits per"
-            + " million tokens; 0 is a price, a model that costs nothing says 'free: true')", "price");
+    for (String part : PRICED_FIELDS.getOrDefault(type, List.of())) {
+      if (prices.getValue(part) == null) {
+        throw GatewayError.MISSING_FIELD.exception(f.what() + ": '" + field + "." + part + "' is required (credits"
+            + " per million tokens; 0 is a price, " + hint + ")", field);
       }
     }
     try {
       return Price.fromCreditsJson(prices);
     } catch (IllegalArgumentException | ArithmeticException e) {
-      throw f.invalid("price", "must map input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok "
+      throw f.invalid(field, "must map input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok "
           + "to credits per million tokens (at most 6 decimals, not negative)");
+    }
+  }
+
+  /** A route's {@code cost}: null when not given; for image and video routes per_image / per_second as in price. */
+  private static RouteCost cost(Fields r, String type, Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (!MediaOptions.isMedia(type)) {
+      return new RouteCost(tokenPrices(r, "cost", type, value, "a route that costs nothing upstream says 0"), null);
+    }
+    String field = MediaOptions.IMAGE.equals(type) ? "per_image" : "per_second";
+    if (!(value instanceof JsonObject prices) || prices.getValue(field) == null) {
+      throw GatewayError.MISSING_FIELD.exception(r.what() + ": 'cost." + field + "' is required (credits per "
+          + (MediaOptions.IMAGE.equals(type) ? "image by size" : "second by resolution") + ")", "cost");
+    }
+    try {
+      return new RouteCost(null, MediaPrice.fromCreditsJson(prices));
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw r.invalid("cost", e.getMessage());
     }
   }
 
@@ -106,26 +137,28 @@ record ModelDefinition(String alias, String type, Integer contextLength, Integer
     return value;
   }
 
-  private static List<RouteDefinition> routes(Fields f, JsonObject json) {
+  private static List<RouteDefinition> routes(Fields f, String type, JsonObject json) {
     Object value = json.getValue("routes");
     if (value == null) {
       return List.of();
     }
     if (!(value instanceof JsonArray array)) {
-      throw f.invalid("routes", "must be a list of {channel, model?, priority?, weight?}");
+      throw f.invalid("routes", "must be a list of {channel, model?, priority?, weight?, cost?}");
     }
     List<RouteDefinition> routes = new ArrayList<>();
     for (Object item : array) {
       if (!(item instanceof JsonObject route)) {
-        throw f.invalid("routes", "must be a list of {channel, model?, priority?, weight?}");
+        throw f.invalid("routes", "must be a list of {channel, model?, priority?, weight?, cost?}");
       }
       Fields r = new Fields(route, f.what() + " route");
       Integer weight = r.optionalInteger("weight");
       if (weight != null && weight < 0) {
         throw GatewayError.INVALID_VALUE.exception(f.what() + ": a route's weight cannot be negative", "routes");
       }
-      routes.add(new RouteDefinition(r.requiredString("channel"), r.optionalString("model", null),
-          r.optionalInteger("priority"), weight));
+      String channel = r.requiredString("channel");
+      RouteCost cost = cost(new Fields(route, f.what() + " route to '" + channel + "'"), type, route.getValue("cost"));
+      routes.add(new RouteDefinition(channel, r.optionalString("model", null), r.optionalInteger("priority"), weight,
+          cost));
     }
     return routes;
   }

@@ -89,6 +89,48 @@ class CatalogFileTest {
   }
 
   @Test
+  @DisplayName("a route's optional cost is read in the price's shape and reaches the resolved route; a bad one stops "
+      + "the start naming 'cost'")
+  void routeCosts() throws IOException {
+    String channel = "channels:\n  - {name: c, type: openai, base_url: 'https://h/v1'}\n";
+    Path ok = write(channel + "models:\n"
+        + "  - {alias: m, price: {input_per_mtok: 3, output_per_mtok: 5},"
+        + " routes: [{channel: c, cost: {input_per_mtok: 1, output_per_mtok: 2.5}}, {channel: c, model: other}]}\n"
+        + "  - {alias: img, type: text2image, price: {per_image: {\"1024x1024\": 4}},"
+        + " routes: [{channel: c, cost: {per_image: {\"1024x1024\": {hd: 3}}}}]}\n");
+    CatalogFile.Contents contents = CatalogFile.read(ok, Map.<String, String>of()::get);
+    ModelDefinition.RouteDefinition costed = contents.models().get(0).routes().get(0);
+    assertThat(costed.cost().tokens()).isEqualTo(new Price(1_000_000, 2_500_000, 1_000_000, 1_000_000));
+    assertThat(contents.models().get(0).routes().get(1).cost()).isNull();
+    assertThat(contents.models().get(1).routes().get(0).cost().media().imageMicros("1024x1024", "hd"))
+        .isEqualTo(3_000_000);
+    CatalogSnapshot catalog = new CatalogSnapshot(Map.of("c", contents.channels().get(0)),
+        Map.of("m", contents.models().get(0)), Map.of());
+    assertThat(catalog.resolve("m", null, List.of("*")).routes()).extracting(r -> r.cost() == null ? null
+        : r.cost().tokens().outputPerMtok()).containsExactly(2_500_000L, null);
+    assertThat(CatalogSnapshot.modelView(contents.models().get(0)).getJsonArray("routes").getJsonObject(0)
+        .getJsonObject("cost").getValue("output_per_mtok").toString()).isEqualTo("2.5");
+
+    for (String model : List.of(
+        "{alias: m, price: {input_per_mtok: 3, output_per_mtok: 5}, routes: [{channel: c, cost: 1}]}",
+        "{alias: m, price: {input_per_mtok: 3, output_per_mtok: 5}, routes: [{channel: c, cost: {input_per_mtok: 1}}]}",
+        "{alias: m, price: {input_per_mtok: 3, output_per_mtok: 5},"
+            + " routes: [{channel: c, cost: {input_per_mtok: -1, output_per_mtok: 1}}]}",
+        "{alias: m, price: {input_per_mtok: 3, output_per_mtok: 5},"
+            + " routes: [{channel: c, cost: {input_per_mtok: x, output_per_mtok: 1}}]}",
+        "{alias: img, type: text2image, price: {per_image: {\"1024x1024\": 4}}, routes: [{channel: c, cost: {}}]}",
+        "{alias: v, type: text2video, price: {per_second: {\"720P\": 4}},"
+            + " routes: [{channel: c, cost: {per_second: {\"720P\": -2}}}]}")) {
+      Path file = write(channel + "models:\n  - " + model + "\n");
+      GatewayException refused = catchThrowableOfType(GatewayException.class,
+          () -> CatalogFile.read(file, Map.<String, String>of()::get));
+      assertThat(refused).as(model).isNotNull();
+      assertThat(refused.param()).as(model).isEqualTo("cost");
+      assertThat(refused.getMessage()).as(model).contains("'cost").contains("route to 'c'");
+    }
+  }
+
+  @Test
   @DisplayName("a variable the file needs but the environment lacks stops the start, naming it")
   void missingVariableIsNamed() throws IOException {
     Path file = write(YAML);

@@ -23,10 +23,11 @@ const ModelForm = (() => {
         input.setAttribute("aria-label", c.label);
         return input;
       });
-      const tr = h("tr", {}, inputs.map((input, i) => h("td", {"data-label": columns[i].label}, input)),
+      const tr = h("tr", {}, inputs.map((input, i) => h("td", {"data-label": columns[i].label, class: columns[i].cls || null}, input)),
         h("td", {}, h("button", {type: "button", class: "small", "data-test": "remove-row", text: t("models.row.remove"),
           onclick: () => { tr.remove(); onChange(); }})));
       tr.inputs = inputs;
+      tr.row = row;
       body.appendChild(tr);
     };
     rows.forEach(add);
@@ -34,9 +35,10 @@ const ModelForm = (() => {
       onclick: () => { add(emptyRow()); onChange(); body.lastChild.inputs[0].focus(); }});
     const element = h("div", {class: "rows-editor", "data-test": test},
       h("div", {class: "table-wrap"}, h("table", {}, h("thead", {}, h("tr", {},
-        columns.map(c => h("th", {scope: "col", text: c.label})), h("th", {scope: "col", text: t("channels.actions")}))), body)),
+        columns.map(c => h("th", {scope: "col", class: c.cls || null, text: c.label})), h("th", {scope: "col", text: t("channels.actions")}))), body)),
       addButton);
-    return {element, values: () => Array.from(body.children).map(tr => tr.inputs.map(i => i.value.trim()))};
+    return {element, values: () => Array.from(body.children).map(tr => tr.inputs.map(i => i.value.trim())),
+      rows: () => Array.from(body.children).map(tr => tr.row)};
   }
 
   /** {"1024x1024": 4, "1536x1024": {"hd": 8}} as rows ["1024x1024", 4], ["1536x1024/hd", 8]. */
@@ -100,6 +102,9 @@ const ModelForm = (() => {
         {label: t("models.upstream"), input: r => text("upstream_model", r.model, {placeholder: t("models.upstream.hint")})},
         {label: t("channels.priority"), input: r => num("route_priority", r.priority, {min: null, step: 1, placeholder: t("models.route.inherit")})},
         {label: t("channels.weight"), input: r => num("route_weight", r.weight, {step: 1, placeholder: t("models.route.inherit")})},
+        // what the provider charges (credits per million tokens); blank: unknown. Media routes keep theirs as stored.
+        {label: t("models.route.costInput"), cls: "token-cost", input: r => num("route_cost_input", r.cost && r.cost.input_per_mtok, {placeholder: t("models.route.costUnknown")})},
+        {label: t("models.route.costOutput"), cls: "token-cost", input: r => num("route_cost_output", r.cost && r.cost.output_per_mtok, {placeholder: t("models.route.costUnknown")})},
       ], (m.routes && m.routes.length ? m.routes : creating && channelList.length ? [{}] : []), () => ({}),
         t("models.route.add"), changed);
       const imagePrices = rowsEditor("image-prices", [
@@ -133,13 +138,25 @@ const ModelForm = (() => {
         if (context.value && !media) b.context_length = Number(context.value);
         b.listed = listed.checked;
         b.enabled = enabled.checked;
-        b.routes = routes.values().filter(r => r[0] || r[1]).map(([channel, upstream, priority, weight]) => {
-          if (!channel) throw new Error(t("models.route.channel.missing"));
-          const route = {channel, model: upstream || alias.value.trim()};
-          if (priority !== "") route.priority = Number(priority);
-          if (weight !== "") route.weight = Number(weight);
-          return route;
-        });
+        const stored = routes.rows();
+        b.routes = routes.values().map((v, i) => [v, stored[i] || {}]).filter(([r]) => r[0] || r[1])
+          .map(([[channel, upstream, priority, weight, costInput, costOutput], before]) => {
+            if (!channel) throw new Error(t("models.route.channel.missing"));
+            const route = {channel, model: upstream || alias.value.trim()};
+            if (priority !== "") route.priority = Number(priority);
+            if (weight !== "") route.weight = Number(weight);
+            if (media) {
+              if (before.cost) route.cost = before.cost;
+            } else if (costInput !== "" || costOutput !== "") {
+              route.cost = {input_per_mtok: costInput || "0", output_per_mtok: costOutput || "0"};
+              // cache prices the form has no input for are kept, unless they only echoed the old input price
+              const old = before.cost || {};
+              ["cache_read_per_mtok", "cache_write_per_mtok"].forEach(k => {
+                if (old[k] !== undefined && String(old[k]) !== String(old.input_per_mtok)) route.cost[k] = old[k];
+              });
+            }
+            return route;
+          });
         if (type.value === "llm" || type.value === "embedding") {
           b.price = {input_per_mtok: input.value || "0", output_per_mtok: output.value || "0"};
           if (cacheRead.value) b.price.cache_read_per_mtok = cacheRead.value;
@@ -162,6 +179,7 @@ const ModelForm = (() => {
       function refresh() {
         const media = type.value === "text2image" || type.value === "text2video";
         tokenPart.classList.toggle("hidden", media);
+        form.querySelectorAll(".token-cost").forEach(el => el.classList.toggle("hidden", media));
         contextField.classList.toggle("hidden", media);
         imagePart.classList.toggle("hidden", type.value !== "text2image");
         videoPart.classList.toggle("hidden", type.value !== "text2video");

@@ -1,4 +1,7 @@
-/* The operator's reports: revenue, requests and errors by day, model, channel and account, grouped by billing. */
+/*
+ * The operator's reports: revenue, upstream cost, margin, requests and errors by day, model, channel and account,
+ * grouped by billing.
+ */
 "use strict";
 const Reports = (() => {
   const {t, h, clear} = UI;
@@ -21,7 +24,18 @@ const Reports = (() => {
       {label: t("usage.tokensOut"), num: true, cell: r => UI.integer(r.output_tokens)},
       {label: t("reports.revenue"), num: true, cell: r => UI.credits(r.cost_credits)},
       {label: "USD", num: true, cell: r => UI.usd(r.cost_credits)},
+      {label: t("reports.upstream"), num: true, cell: r => h("span", {"data-test": "upstream-cost", text: UI.credits(r.upstream_cost_credits)})},
+      {label: t("reports.margin"), num: true, cell: r => h("span", {"data-test": "margin", text: UI.credits(micros(r.margin_micros))})},
+      {label: t("reports.uncosted"), num: true, cell: r => UI.integer(r.uncosted_requests)},
     ];
+  }
+
+  /** Credits from micro-credits, exactly (a margin may be negative). */
+  function micros(value) {
+    const negative = value < 0;
+    const digits = String(Math.abs(value)).padStart(7, "0");
+    const whole = digits.slice(0, -6), fraction = digits.slice(-6).replace(/0+$/, "");
+    return (negative ? "-" : "") + whole + (fraction ? "." + fraction : "");
   }
 
   async function render(main) {
@@ -41,6 +55,9 @@ const Reports = (() => {
       const pages = await Promise.all(sections.map(s => section(s, asked)));
       const total = pages[0].total;
       clear(totals, UI.card(t("reports.revenue"), UI.credits(total.cost_credits), UI.usd(total.cost_credits), "report-revenue"),
+        UI.card(t("reports.upstream"), UI.credits(total.upstream_cost_credits),
+          total.uncosted_requests ? t("reports.uncostedCount", UI.integer(total.uncosted_requests)) : null, "report-upstream"),
+        UI.card(t("reports.margin"), UI.credits(micros(total.margin_micros)), UI.usd(micros(total.margin_micros)), "report-margin"),
         UI.card(t("usage.requests"), UI.integer(total.requests)),
         UI.card(t("reports.failed"), UI.integer(total.failed_requests),
           total.requests ? UI.number(100 * total.failed_requests / total.requests, 1) + " %" : null));

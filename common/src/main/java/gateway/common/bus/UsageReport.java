@@ -7,10 +7,20 @@ import io.vertx.core.json.JsonObject;
  * How a request ended: the body of {@code billing.settle} (it is charged {@code costMicros})
  * and of {@code billing.release} (it failed and costs nothing). Billing writes one usage
  * row from it either way.
+ *
+ * @param upstreamCostMicros what the provider charges the operator for it at the route's cost price; null when
+ *                           unknown (the route names no cost price)
  */
 public record UsageReport(String requestId, long accountId, long keyId, String model, String channel,
                           Usage usage, long costMicros, RequestOutcome outcome, long latencyMs,
-                          int attempts, String error) {
+                          int attempts, String error, Long upstreamCostMicros) {
+
+  /** A report whose upstream cost is unknown. */
+  public UsageReport(String requestId, long accountId, long keyId, String model, String channel,
+                     Usage usage, long costMicros, RequestOutcome outcome, long latencyMs,
+                     int attempts, String error) {
+    this(requestId, accountId, keyId, model, channel, usage, costMicros, outcome, latencyMs, attempts, error, null);
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -24,7 +34,8 @@ public record UsageReport(String requestId, long accountId, long keyId, String m
         .put("outcome", outcome.wire)
         .put("latency_ms", latencyMs)
         .put("attempts", attempts)
-        .put("error", error);
+        .put("error", error)
+        .put("upstream_cost_micros", upstreamCostMicros);
   }
 
   public static UsageReport fromJson(JsonObject json) {
@@ -39,6 +50,7 @@ public record UsageReport(String requestId, long accountId, long keyId, String m
         RequestOutcome.fromWire(json.getString("outcome")),
         json.getLong("latency_ms", 0L),
         json.getInteger("attempts", 0),
-        json.getString("error"));
+        json.getString("error"),
+        json.getLong("upstream_cost_micros"));
   }
 }

@@ -11,9 +11,9 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The operator's reports, grouped in billing: revenue (what was charged), requests and errors by day, model,
- * channel or account ({@code GET /reports/revenue}), and each channel's recent requests and failures
- * ({@code GET /reports/channels}, the last hour by default). Upstream cost is not tracked, so not reported.
+ * The operator's reports, grouped in billing: revenue (what was charged), upstream cost, margin, requests and
+ * errors by day, model, channel or account ({@code GET /reports/revenue}), and each channel's recent requests and
+ * failures ({@code GET /reports/channels}, the last hour by default).
  */
 final class Reports {
   private final EventBus bus;

@@ -166,7 +166,7 @@ public final class BillingClient {
         .recover(failure -> {
           if (mayHaveHeld(failure)) {
             release(new UsageReport(hold.requestId(), hold.accountId(), hold.keyId(), hold.model(), null, Usage.ZERO, 0,
-                RequestOutcome.FAILED, 0, 0, "billing did not confirm the hold in time"));
+                RequestOutcome.FAILED, 0, 0, "billing did not confirm the hold in time", 0L));
           }
           return Future.failedFuture(GatewayException.of(failure));
         })

@@ -57,7 +57,8 @@ public final class ExchangeHandler {
     } catch (RuntimeException e) {
       plan.admission().lease().finish(0);
       services.billing().release(new UsageReport(requestId, principal.accountId(), principal.keyId(),
-          call.model(), null, Usage.ZERO, 0, RequestOutcome.FAILED, 0, 0, "the gateway could not start the request"));
+          call.model(), null, Usage.ZERO, 0, RequestOutcome.FAILED, 0, 0, "the gateway could not start the request",
+          0L));
       ctx.fail(e);
       return;
     }
@@ -164,7 +165,8 @@ public final class ExchangeHandler {
           } catch (RuntimeException e) {
             plan.admission().lease().finish(0);
             services.billing().release(new UsageReport(requestId, principal.accountId(), principal.keyId(),
-                call.model(), null, Usage.ZERO, 0, RequestOutcome.FAILED, 0, 0, "the gateway could not start the request"));
+                call.model(), null, Usage.ZERO, 0, RequestOutcome.FAILED, 0, 0, "the gateway could not start the request",
+                0L));
             ctx.fail(e);
             return;
           }

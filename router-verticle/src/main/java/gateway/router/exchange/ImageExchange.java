@@ -108,7 +108,7 @@ final class ImageExchange {
       settlement.free("the client closed the connection before the images were delivered");
       return;
     }
-    Priced priced = new Priced(usage == null ? Usage.ZERO : usage, order.costMicros(images.size()));
+    Priced priced = settlement.priceImages(usage == null ? Usage.ZERO : usage, order, images.size());
     protocol.answer(order, images, priced).timeout(Math.max(1, remainingMs()), java.util.concurrent.TimeUnit.MILLISECONDS)
         .onComplete(answered -> guard(() -> {
       if (answered.failed()) {

@@ -5,9 +5,11 @@ import gateway.common.bus.RequestOutcome;
 import gateway.common.bus.ResolvedModel;
 import gateway.common.bus.Route;
 import gateway.common.bus.UsageReport;
+import gateway.common.money.RouteCost;
 import gateway.common.money.Usage;
 import gateway.router.limits.LimitLease;
 import gateway.router.observe.RouterMetrics;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 
 /**
@@ -59,7 +61,24 @@ final class Settlement {
   Priced price(Usage reported, CharSequence output) {
     Usage usage = reported != null ? reported
         : new Usage(services.tokens().promptTokens(call.counted()), 0, 0, services.tokens().count(output), 0);
-    return new Priced(usage, model.price().costMicros(usage));
+    return new Priced(usage, model.price().costMicros(usage), upstream(cost -> cost.tokenMicros(usage)));
+  }
+
+  /** {@code count} images of the order at the model's price, and at the serving route's cost price. */
+  Priced priceImages(Usage usage, ImageOrder order, int count) {
+    return new Priced(usage, order.costMicros(count),
+        upstream(cost -> cost.imageMicros(order.request().size(), order.request().quality(), count)));
+  }
+
+  /**
+   * What the request cost upstream: 0 when no route was tried (nothing reached a provider), null when the
+   * serving route names no cost price (unknown), else its cost price applied to the same usage.
+   */
+  private Long upstream(Function<RouteCost, Long> price) {
+    if (route == null) {
+      return 0L;
+    }
+    return route.cost() == null ? null : price.apply(route.cost());
   }
 
   /** For an answer that did not complete: the prompt as reported (or counted), and the output generated. */
@@ -79,7 +98,7 @@ final class Settlement {
     }
     finished = true;
     lease.finish(priced.usage().totalTokens());
-    UsageReport report = report(outcome, priced.usage(), priced.costMicros(), error);
+    UsageReport report = report(outcome, priced.usage(), priced.costMicros(), error, priced.upstreamCostMicros());
     services.billing().settle(report);
     services.billing().unpin();
     recordMetrics(report);
@@ -92,7 +111,8 @@ final class Settlement {
     }
     finished = true;
     lease.finish(0);
-    UsageReport report = report(RequestOutcome.FAILED, Usage.ZERO, 0, error);
+    // No usage comes back with a failure, so the provider billed nothing we know of: 0 at a known cost price.
+    UsageReport report = report(RequestOutcome.FAILED, Usage.ZERO, 0, error, upstream(cost -> 0L));
     services.billing().release(report);
     services.billing().unpin();
     recordMetrics(report);
@@ -103,10 +123,10 @@ final class Settlement {
         System.nanoTime() - startNanos, report.usage(), report.costMicros());
   }
 
-  private UsageReport report(RequestOutcome outcome, Usage usage, long cost, String error) {
+  private UsageReport report(RequestOutcome outcome, Usage usage, long cost, String error, Long upstreamCost) {
     String channel = route == null ? null : route.channel().name();
     long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
     return new UsageReport(requestId, principal.accountId(), principal.keyId(), call.model(), channel, usage, cost,
-        outcome, latencyMs, attempts, error);
+        outcome, latencyMs, attempts, error, upstreamCost);
   }
 }

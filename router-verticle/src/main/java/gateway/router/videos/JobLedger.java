@@ -26,21 +26,23 @@ final class JobLedger {
     this.vertx = vertx;
   }
 
-  Future<Void> charge(VideoJobRow job, long costMicros) {
-    return send(BillingBus.SETTLE, report(job, costMicros, RequestOutcome.COMPLETED, null));
+  /** {@code upstreamCostMicros}: what the provider charges for it at the route's cost price, null when unknown. */
+  Future<Void> charge(VideoJobRow job, long costMicros, Long upstreamCostMicros) {
+    return send(BillingBus.SETTLE, report(job, costMicros, RequestOutcome.COMPLETED, null, upstreamCostMicros));
   }
 
-  Future<Void> release(VideoJobRow job, String error) {
-    return send(BillingBus.RELEASE, report(job, 0, RequestOutcome.FAILED, error));
+  Future<Void> release(VideoJobRow job, String error, Long upstreamCostMicros) {
+    return send(BillingBus.RELEASE, report(job, 0, RequestOutcome.FAILED, error, upstreamCostMicros));
   }
 
   private Future<Void> send(String address, UsageReport report) {
     return vertx.eventBus().<JsonObject>request(address, report.toJson(), OPTIONS).mapEmpty();
   }
 
-  private static UsageReport report(VideoJobRow job, long cost, RequestOutcome outcome, String error) {
+  private static UsageReport report(VideoJobRow job, long cost, RequestOutcome outcome, String error,
+                                    Long upstreamCost) {
     long latencyMs = Math.max(0, Duration.between(job.createdAt(), OffsetDateTime.now()).toMillis());
     return new UsageReport(job.id(), job.accountId(), job.keyId(), job.model(), job.channel(), Usage.ZERO, cost,
-        outcome, latencyMs, Math.max(1, job.polls()), error);
+        outcome, latencyMs, Math.max(1, job.polls()), error, upstreamCost);
   }
 }

@@ -137,7 +137,8 @@ final class VideoPoller {
 
   private Future<Void> charge(VideoJobRow job, int billable) {
     long cost = costMicros(job, billable);
-    return ledger.charge(job, cost).compose(v -> jobs.complete(job.id(), owner, cost)).map(done -> {
+    return upstreamCost(job, Math.max(billable, 0)).compose(upstream -> ledger.charge(job, cost, upstream))
+        .compose(v -> jobs.complete(job.id(), owner, cost)).map(done -> {
       if (done) {
         LOG.info("video job {} completed: {} s delivered, {} µcr charged", job.id(), billable, cost);
       }
@@ -152,7 +153,9 @@ final class VideoPoller {
   }
 
   private Future<Void> fail(VideoJobRow job, String code, String message) {
-    return ledger.release(job, code + ": " + message).compose(v -> jobs.fail(job.id(), owner, code, message))
+    // A failed job delivered nothing, which providers do not bill: 0 at a known cost price.
+    return upstreamCost(job, 0).compose(upstream -> ledger.release(job, code + ": " + message, upstream))
+        .compose(v -> jobs.fail(job.id(), owner, code, message))
         .map(done -> {
           if (done) {
             LOG.info("video job {} failed ({}), its hold released", job.id(), code);
@@ -181,6 +184,16 @@ final class VideoPoller {
       }
     }
     return jobs.recordPoll(job, owner, status, progress, error != null).mapEmpty();
+  }
+
+  /**
+   * What {@code seconds} of the job cost upstream at its route's cost price as the catalog names it now; null when
+   * the route names none for the job's resolution, or cannot be resolved any more (unknown).
+   */
+  private Future<Long> upstreamCost(VideoJobRow job, long seconds) {
+    // bounded: an unreachable catalog leaves the cost unknown rather than holding up the charge
+    return route(job).map(route -> route.cost() == null ? null : route.cost().videoMicros(job.resolution(), seconds))
+        .timeout(5, java.util.concurrent.TimeUnit.SECONDS).otherwise((Long) null);
   }
 
   private Future<Route> route(VideoJobRow job) {

@@ -105,7 +105,7 @@ final class VideoSubmitter {
         principal.voucherIds(), principal.spendsCash(), config.holdLifeSeconds());
     return billing.reserve(hold).compose(held -> create(id, principal, model, terms, submission, routes)
         .onFailure(e -> billing.release(new UsageReport(id, principal.accountId(), principal.keyId(),
-            model.alias(), null, Usage.ZERO, 0, RequestOutcome.FAILED, 0, 1, e.getMessage()))));
+            model.alias(), null, Usage.ZERO, 0, RequestOutcome.FAILED, 0, 1, e.getMessage(), 0L))));
   }
 
   private Future<VideoJobRow> create(String id, Principal principal, ResolvedModel model, VideoTerms terms,

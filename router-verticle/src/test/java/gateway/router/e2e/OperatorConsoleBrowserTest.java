@@ -84,16 +84,47 @@ class OperatorConsoleBrowserTest {
     browser.screenshot("channels-tested-phone");
     browser.phoneWidth(false);
 
+    // the operator gives model a's route its provider's cost price in the form; the next request is costed at it
+    browser.click("a[data-page=models]");
+    browser.findWithText("tbody tr", "model-a").findElement(org.openqa.selenium.By.xpath(".//button[text()='Edit']"))
+        .click();
+    String form = "form[data-test=model-form] ";
+    browser.type(form + "[data-test=routes] tbody tr:nth-child(1) input[name=route_cost_input]", "1");
+    browser.type(form + "[data-test=routes] tbody tr:nth-child(1) input[name=route_cost_output]", "2");
+    browser.screenshot("model-form-route-cost");
+    browser.click(form + "button[type=submit]");
+    browser.waitUntil("the model saved", () -> browser.all(form).isEmpty());
+    JsonObject cost = gateway.admin.ok("GET", "/admin/models/model-a", null).getJsonArray("routes").getJsonObject(0)
+        .getJsonObject("cost");
+    assertThat(new java.math.BigDecimal(cost.getValue("input_per_mtok").toString())).isEqualByComparingTo("1");
+    assertThat(new java.math.BigDecimal(cost.getValue("output_per_mtok").toString())).isEqualByComparingTo("2");
+    gateway.fake.script("a", Behavior.reply("fine").usage(1000, 500));
+    assertThat(http.post("/chat/completions", customer.key(), chat()).statusCode()).isEqualTo(200);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+        .until(() -> gateway.usageRowCount(customer.accountId()) == 3);
+
     browser.click("a[data-page=reports]");
     browser.findWithText("[data-test=report-account] tbody tr", "#" + customer.accountId());
     assertThat(browser.find("[data-test=report-channel] tbody").getText()).contains("fake-openai");
     assertThat(browser.find("[data-test=report-model] tbody").getText()).contains("model-a");
-    assertThat(browser.find("[data-test=report-day] tbody tr").getText()).contains("2").contains("1");
-    assertThat(browser.find("[data-test=report-totals]").getText()).contains("2");
-    assertThat(browser.driver.getPageSource()).contains("not tracked");
+    assertThat(browser.find("[data-test=report-day] tbody tr").getText()).contains("3").contains("1");
+    assertThat(browser.find("[data-test=report-totals]").getText()).contains("3");
     String charged = new java.math.BigDecimal(gateway.usageCostMicros(customer.accountId()))
         .movePointLeft(6).stripTrailingZeros().toPlainString();
     assertThat(browser.find("[data-test=report-revenue] .value").getText()).isEqualTo(charged);
+    // 1,000 tokens in at 1 and 500 out at 2 credits per million: 0.002 upstream; the two earlier rows are uncosted
+    assertThat(browser.find("[data-test=report-upstream] .value").getText()).isEqualTo("0.002");
+    assertThat(browser.find("[data-test=report-upstream]").getText()).contains("2 requests uncosted");
+    String margin = new java.math.BigDecimal(gateway.usageCostMicros(customer.accountId()) - 2_000)
+        .movePointLeft(6).stripTrailingZeros().toPlainString();
+    assertThat(browser.find("[data-test=report-margin] .value").getText()).isEqualTo(margin);
+    WebElement modelRow = browser.findWithText("[data-test=report-model] tbody tr", "model-a");
+    assertThat(modelRow.findElement(org.openqa.selenium.By.cssSelector("[data-test=upstream-cost]")).getText())
+        .isEqualTo("0.002");
+    assertThat(modelRow.findElement(org.openqa.selenium.By.cssSelector("[data-test=margin]")).getText())
+        .isEqualTo(margin);
+    assertThat(browser.find("[data-test=report-model] thead").getText()).contains("Upstream cost").contains("Margin")
+        .contains("Uncosted");
     browser.screenshot("reports");
     browser.phoneWidth(true);
     browser.screenshot("reports-phone");

@@ -3,13 +3,14 @@
 -- go in as multi-row inserts. Exactly once comes from the usage key as before: a request already recorded (a
 -- replay, or the same request twice in one batch) is skipped and charged nothing; its row answers settled=false.
 -- It answers a row per request whose account has a balance row, by its position (1-based) in the arrays.
--- The arrays are the parameters of billing.settle (V5), then the lease each hold was placed against and that hold,
+-- The arrays are the parameters of billing.settle (V5, with the upstream cost of V11), then the lease each hold was
+-- placed against and that hold,
 -- one element per request.
 CREATE FUNCTION billing.settle_leased_batch(p_request text[], p_account bigint[], p_key bigint[], p_model text[],
                                             p_channel text[], p_input bigint[], p_cache_read bigint[],
                                             p_cache_write bigint[], p_output bigint[], p_reasoning bigint[],
                                             p_cost bigint[], p_outcome text[], p_latency bigint[], p_attempts int[],
-                                            p_error text[], p_lease text[], p_held bigint[])
+                                            p_error text[], p_upstream_cost bigint[], p_lease text[], p_held bigint[])
   RETURNS TABLE (item bigint, cost_micros bigint, held_micros bigint, balance_micros bigint, settled boolean)
   LANGUAGE plpgsql AS $$
 #variable_conflict use_column
@@ -21,17 +22,18 @@ BEGIN
   WITH input AS (
     SELECT DISTINCT ON (t.req) t.*
     FROM unnest(p_request, p_account, p_key, p_model, p_channel, p_input, p_cache_read, p_cache_write, p_output,
-                p_reasoning, p_cost, p_outcome, p_latency, p_attempts, p_error, p_lease, p_held) WITH ORDINALITY
+                p_reasoning, p_cost, p_outcome, p_latency, p_attempts, p_error, p_upstream_cost, p_lease, p_held)
+      WITH ORDINALITY
       AS t(req, account, key, model, channel, inp, cache_read, cache_write, outp, reasoning, cost, outcome, latency,
-           attempts, error, lease, held, ord)
+           attempts, error, upstream_cost, lease, held, ord)
     WHERE EXISTS (SELECT 1 FROM billing.balances b WHERE b.account_id = t.account)
     ORDER BY t.req, t.ord
   ), fresh AS (
     INSERT INTO billing.usage (request_id, account_id, key_id, model, channel, input_tokens, cache_read_tokens,
         cache_write_tokens, output_tokens, reasoning_tokens, cost_micros, priced_micros, held_micros, outcome,
-        latency_ms, attempts, error)
+        latency_ms, attempts, error, upstream_cost_micros)
     SELECT i.req, i.account, i.key, i.model, i.channel, i.inp, i.cache_read, i.cache_write, i.outp, i.reasoning,
-           i.cost, i.cost, i.held, i.outcome, i.latency, i.attempts, i.error
+           i.cost, i.cost, i.held, i.outcome, i.latency, i.attempts, i.error, i.upstream_cost
     FROM input i ORDER BY i.ord
     ON CONFLICT ON CONSTRAINT usage_pkey DO NOTHING
     RETURNING billing.usage.request_id AS req
