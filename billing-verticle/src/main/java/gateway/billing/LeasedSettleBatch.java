@@ -1,7 +1,6 @@
 package gateway.billing;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -15,62 +14,42 @@ import java.util.Map;
  * group goes as ONE statement ({@code billing.settle_leased_batch}, V12) with one commit: each account and lease row
  * is updated once per group, usage and ledger rows are multi-row inserts. Confined to its verticle's event loop.
  */
-final class LeasedSettleBatch {
+final class LeasedSettleBatch extends GroupCommit<Tuple, LeasedSettleBatch.Settled> {
   private static final int MAX_BATCH = 256;
 
   /** What a settle learns ({@code fresh} false: the request was settled before); null when its account has no balance row. */
   record Settled(long costMicros, long heldMicros, long balanceMicros, boolean fresh) {
   }
 
-  /** The 18 parameters of one request in {@link BillingSql#SETTLE_LEASED_BATCH}, and who waits for the answer. */
-  private record Pending(Tuple parameters, Promise<Settled> reply) {
-  }
-
   private final Pool pool;
-  private final List<Pending> queue = new ArrayList<>();
-  private boolean committing;
 
   LeasedSettleBatch(Pool pool) {
+    super(MAX_BATCH);
     this.pool = pool;
   }
 
-  Future<Settled> submit(Tuple parameters) {
-    Promise<Settled> reply = Promise.promise();
-    queue.add(new Pending(parameters, reply));
-    if (!committing) {
-      flush();
-    }
-    return reply.future();
-  }
-
-  private void flush() {
-    if (queue.isEmpty()) {
-      committing = false;
-      return;
-    }
-    committing = true;
-    List<Pending> batch = new ArrayList<>(queue.subList(0, Math.min(MAX_BATCH, queue.size())));
-    queue.subList(0, batch.size()).clear();
-    pool.preparedQuery(BillingSql.SETTLE_LEASED_BATCH).execute(arrays(batch)).onComplete(done -> {
-      if (done.failed()) {
-        batch.forEach(pending -> pending.reply.fail(done.cause()));
-      } else {
-        Map<Integer, Settled> answers = new HashMap<>();
-        for (Row row : done.result()) {
-          Long balance = row.getLong("balance_micros");
-          answers.put(row.getLong("item").intValue() - 1, new Settled(row.getLong("cost_micros"),
-              row.getLong("held_micros"), balance == null ? 0 : balance, row.getBoolean("settled")));
-        }
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).reply.complete(answers.get(i));
-        }
+  /** Each submission is the 18 parameters of one request in {@link BillingSql#SETTLE_LEASED_BATCH}. */
+  @Override
+  Future<Void> commit(List<Pending<Tuple, Settled>> batch) {
+    return pool.preparedQuery(BillingSql.SETTLE_LEASED_BATCH).execute(arrays(batch)).map(rows -> {
+      Map<Integer, Settled> answers = new HashMap<>();
+      for (Row row : rows) {
+        Long balance = row.getLong("balance_micros");
+        answers.put(row.getLong("item").intValue() - 1, new Settled(row.getLong("cost_micros"),
+            row.getLong("held_micros"), balance == null ? 0 : balance, row.getBoolean("settled")));
       }
-      flush();
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).reply().complete(answers.get(i));
+      }
+      return (Void) null;
+    }).recover(failure -> {
+      batch.forEach(pending -> pending.reply().fail(failure));
+      return Future.succeededFuture();
     });
   }
 
   /** The batch as one array per parameter. */
-  private static Tuple arrays(List<Pending> batch) {
+  private static Tuple arrays(List<Pending<Tuple, Settled>> batch) {
     int n = batch.size();
     Class<?>[] types = {String.class, Long.class, Long.class, String.class, String.class, Long.class, Long.class,
         Long.class, Long.class, Long.class, Long.class, String.class, Long.class, Integer.class, String.class,
@@ -80,7 +59,7 @@ final class LeasedSettleBatch {
       columns[c] = (Object[]) java.lang.reflect.Array.newInstance(types[c], n);
     }
     for (int r = 0; r < n; r++) {
-      Tuple parameters = batch.get(r).parameters;
+      Tuple parameters = batch.get(r).parameters();
       for (int c = 0; c < types.length; c++) {
         columns[c][r] = parameters.getValue(c);
       }

@@ -4,35 +4,25 @@ import static gateway.testsupport.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import gateway.common.PgUrl;
-import gateway.testsupport.TestServices;
 import gateway.testsupport.fake.Behavior;
 import gateway.testsupport.fake.FakeUpstream;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -45,24 +35,18 @@ class CreditLeasesClusterIT {
   private static final String MODEL = "leased";
   // max_tokens 100 at 1,000 credits per million output tokens (input free): every hold and every charge 100,000 µcr
   private static final long COST = 100_000;
-  private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(20);
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
-  private final List<GatewayProcess> processes = new ArrayList<>();
+  private ClusterProcesses cluster;
   private Vertx fakeVertx;
   private ExecutorService load;
-  private String pgUrl;
 
   @AfterEach
   void stopEverything() throws Exception {
     if (load != null) {
       load.shutdownNow();
     }
-    for (GatewayProcess process : processes) {
-      if (process.alive()) {
-        process.kill();
-      }
+    if (cluster != null) {
+      cluster.close();
     }
     if (fakeVertx != null) {
       result(fakeVertx.close());
@@ -80,7 +64,7 @@ class CreditLeasesClusterIT {
     // A router dies holding a lease on a busy account.
     long big = account(routers.get(0), 1_000);
     String bigKey = key(routers.get(0), big);
-    LoadRecord doomedLoad = new LoadRecord();
+    ClusterProcesses.LoadRecord doomedLoad = new ClusterProcesses.LoadRecord();
     AtomicBoolean running = new AtomicBoolean(true);
     load = Executors.newFixedThreadPool(12);
     List<Future<?>> workers = new ArrayList<>();
@@ -113,13 +97,13 @@ class CreditLeasesClusterIT {
     assertThat(charged).isBetween(doomedLoad.ok.get(), doomedLoad.ok.get() + 4);
 
     // Three routers draw leases on one account, from plenty down past its edge.
-    GatewayProcess third = process("router-3b", 3, "router", Map.of());
+    GatewayProcess third = cluster.process("router-3b", 3, "router", Map.of());
     third.start();
-    awaitReady(List.of(third));
+    cluster.awaitReady(List.of(third));
     List<GatewayProcess> three = List.of(routers.get(0), routers.get(1), third);
     long edge = account(routers.get(0), 60); // 600 requests' worth; a lease is 64
     String edgeKey = key(routers.get(0), edge);
-    LoadRecord edgeLoad = new LoadRecord();
+    ClusterProcesses.LoadRecord edgeLoad = new ClusterProcesses.LoadRecord();
     AtomicBoolean drawing = new AtomicBoolean(true);
     workers.clear();
     for (int w = 0; w < 12; w++) {
@@ -158,7 +142,7 @@ class CreditLeasesClusterIT {
     fakeVertx = Vertx.vertx();
     FakeUpstream fake = result(FakeUpstream.start(fakeVertx)).recordRequests(false);
     fake.script(MODEL, Behavior.reply("leased answer").usage(10, 100));
-    logs = Files.createDirectories(Path.of("target", "it-logs", "leases-" + System.currentTimeMillis()));
+    Path logs = Files.createDirectories(Path.of("target", "it-logs", "leases-" + System.currentTimeMillis()));
     Path catalog = logs.resolve("catalog.yaml");
     Files.writeString(catalog, """
         channels:
@@ -171,100 +155,49 @@ class CreditLeasesClusterIT {
             price: {input_per_mtok: 0, output_per_mtok: 1000}
             routes: [{channel: fake}]
         """.formatted(fake.openAiBaseUrl()));
-    pgUrl = TestServices.freshDatabase();
-    base = 20000 + (int) (Math.random() * 10000);
-    List<String> members = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      members.add("127.0.0.1:" + (base + i));
-    }
-    common = new HashMap<>(Map.of(
-        "GATEWAY_PG_URL", pgUrl,
-        "GATEWAY_REDIS_URL", TestServices.redisUrl(),
-        "GATEWAY_ADMIN_TOKEN", TestServices.ADMIN_TOKEN,
-        "GATEWAY_CLUSTER", "true",
-        "GATEWAY_CLUSTER_NAME", "leases-" + UUID.randomUUID(),
-        "GATEWAY_CLUSTER_MEMBERS", String.join(",", members),
-        "GATEWAY_CLUSTER_HOST", "127.0.0.1",
-        "GATEWAY_DATA_DIR", logs.resolve("data").toString(),
-        "GATEWAY_REDIS_PREFIX", "leases-" + UUID.randomUUID()));
-    common.put("GATEWAY_HOLD_MAX_AGE_SECONDS", "20");
-    common.put("GATEWAY_HOLD_SWEEP_INTERVAL_SECONDS", "2");
-    common.put("GATEWAY_LEASE_IDLE_SECONDS", "3");
-    common.put("GATEWAY_PG_POOL_SIZE", "4");
-    common.put("GATEWAY_ROUTER_INSTANCES", "1");
-    common.put("GATEWAY_BILLING_INSTANCES", "1");
-    ClusterTls tls = ClusterTls.generate(logs, "cluster");
-    common.put("GATEWAY_CLUSTER_TLS_KEYSTORE", tls.keystore().toString());
-    common.put("GATEWAY_CLUSTER_TLS_PASSWORD", tls.password());
+    cluster = new ClusterProcesses(logs, 6, "leases-");
+    cluster.common.put("GATEWAY_HOLD_MAX_AGE_SECONDS", "20");
+    cluster.common.put("GATEWAY_HOLD_SWEEP_INTERVAL_SECONDS", "2");
+    cluster.common.put("GATEWAY_LEASE_IDLE_SECONDS", "3");
+    cluster.common.put("GATEWAY_PG_POOL_SIZE", "4");
+    cluster.common.put("GATEWAY_ROUTER_INSTANCES", "1");
+    cluster.common.put("GATEWAY_BILLING_INSTANCES", "1");
 
-    GatewayProcess services = process("auth-catalog", 0, "auth,catalog", Map.of("GATEWAY_CATALOG", catalog.toString()));
-    GatewayProcess billing = process("billing", 1, "billing", Map.of());
-    List<GatewayProcess> routers = List.of(process("router-1", 2, "router", Map.of()),
-        process("router-2", 4, "router", Map.of()), process("router-3", 5, "router", Map.of()));
+    GatewayProcess services = cluster.process("auth-catalog", 0, "auth,catalog",
+        Map.of("GATEWAY_CATALOG", catalog.toString()));
+    GatewayProcess billing = cluster.process("billing", 1, "billing", Map.of());
+    List<GatewayProcess> routers = List.of(cluster.process("router-1", 2, "router", Map.of()),
+        cluster.process("router-2", 4, "router", Map.of()), cluster.process("router-3", 5, "router", Map.of()));
     List<GatewayProcess> all = new ArrayList<>(List.of(services, billing));
     all.addAll(routers);
     for (GatewayProcess p : all) {
       p.start();
     }
-    awaitReady(all);
-    await().atMost(Duration.ofSeconds(60)).until(() -> adminCall(routers.get(0), "GET", "/admin/models", null)
+    cluster.awaitReady(all);
+    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.adminCall(routers.get(0), "GET", "/admin/models", null)
         .statusCode() == 200);
     return routers;
   }
 
-  private Path logs;
-  private int base;
-  private Map<String, String> common;
-
-  private GatewayProcess process(String name, int member, String roles, Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(common);
-    env.putAll(extra);
-    env.put("GATEWAY_ROLES", roles);
-    env.put("GATEWAY_CLUSTER_PORT", Integer.toString(base + member));
-    env.put("GATEWAY_HTTP_PORT", Integer.toString(TestServices.freePort()));
-    env.put("GATEWAY_METRICS_PORT", Integer.toString(TestServices.freePort()));
-    GatewayProcess process = new GatewayProcess(name, env, logs);
-    processes.add(process);
-    return process;
-  }
-
-  private void awaitReady(List<GatewayProcess> started) {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-        .until(() -> started.stream().allMatch(p -> p.ready(http)));
-  }
-
   private long account(GatewayProcess router, int credits) throws Exception {
-    long account = new JsonObject(admin(router, "POST", "/admin/accounts", new JsonObject().put("name", "lease")))
-        .getLong("id");
-    admin(router, "POST", "/admin/accounts/" + account + "/credits", new JsonObject().put("amount_credits", credits));
+    long account = new JsonObject(cluster.admin(router, "POST", "/admin/accounts",
+        new JsonObject().put("name", "lease"))).getLong("id");
+    cluster.admin(router, "POST", "/admin/accounts/" + account + "/credits",
+        new JsonObject().put("amount_credits", credits));
     return account;
   }
 
   private String key(GatewayProcess router, long account) throws Exception {
-    return new JsonObject(admin(router, "POST", "/admin/accounts/" + account + "/keys",
+    return new JsonObject(cluster.admin(router, "POST", "/admin/accounts/" + account + "/keys",
         new JsonObject().put("models", new JsonArray().add("*")))).getString("key");
   }
 
   private HttpResponse<String> chat(GatewayProcess router, String key) throws Exception {
     String body = new JsonObject().put("model", MODEL).put("max_tokens", 100)
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))).encode();
-    return http.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + "/v1/chat/completions"))
-        .timeout(CLIENT_TIMEOUT).header("authorization", "Bearer " + key).header("content-type", "application/json")
+    return cluster.http.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + "/v1/chat/completions"))
+        .timeout(ClusterProcesses.CLIENT_TIMEOUT).header("authorization", "Bearer " + key).header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private String admin(GatewayProcess router, String method, String path, JsonObject body) throws Exception {
-    HttpResponse<String> response = adminCall(router, method, path, body);
-    assertThat(response.statusCode() / 100).as(response.body()).isEqualTo(2);
-    return response.body();
-  }
-
-  private HttpResponse<String> adminCall(GatewayProcess router, String method, String path, JsonObject body)
-      throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + path)).timeout(CLIENT_TIMEOUT)
-        .header("authorization", "Bearer " + TestServices.ADMIN_TOKEN)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private long balance(long account) throws Exception {
@@ -282,34 +215,6 @@ class CreditLeasesClusterIT {
   }
 
   private long sql(String query) throws Exception {
-    PgUrl url = PgUrl.parse(pgUrl);
-    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
-         ResultSet rs = c.createStatement().executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  /** What a load saw: statuses and transport failures. */
-  private static final class LoadRecord {
-    final Map<Integer, Long> statuses = new ConcurrentHashMap<>();
-    final AtomicLong ok = new AtomicLong();
-    final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-
-    interface Call {
-      HttpResponse<String> send() throws Exception;
-    }
-
-    void add(Call call) {
-      try {
-        HttpResponse<String> response = call.send();
-        statuses.merge(response.statusCode(), 1L, Long::sum);
-        if (response.statusCode() == 200) {
-          ok.incrementAndGet();
-        }
-      } catch (Exception e) {
-        failures.add(e.toString());
-      }
-    }
+    return cluster.sql(query);
   }
 }

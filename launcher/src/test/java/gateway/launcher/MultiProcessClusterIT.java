@@ -4,7 +4,6 @@ import static gateway.testsupport.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import gateway.common.PgUrl;
 import gateway.testsupport.TestServices;
 import gateway.testsupport.fake.Behavior;
 import gateway.testsupport.fake.FakeUpstream;
@@ -21,23 +20,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -50,11 +42,10 @@ import org.junit.jupiter.api.Test;
 class MultiProcessClusterIT {
   private static final String MODEL = "gpt-4o-mini";
   private static final long TOPUP_MICROS = 100_000_000;
-  private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration CLIENT_TIMEOUT = ClusterProcesses.CLIENT_TIMEOUT;
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
-  private final List<GatewayProcess> processes = new ArrayList<>();
+  private ClusterProcesses cluster;
+  private HttpClient http;
   private Vertx fakeVertx;
   private ExecutorService load;
 
@@ -63,10 +54,8 @@ class MultiProcessClusterIT {
     if (load != null) {
       load.shutdownNow();
     }
-    for (GatewayProcess process : processes) {
-      if (process.alive()) {
-        process.kill();
-      }
+    if (cluster != null) {
+      cluster.close();
     }
     if (fakeVertx != null) {
       result(fakeVertx.close());
@@ -105,21 +94,12 @@ class MultiProcessClusterIT {
             routes: [{channel: fake}]
         """.formatted(fake.openAiBaseUrl()));
 
-    String pgUrl = TestServices.freshDatabase();
-    int base = 20000 + (int) (Math.random() * 10000); // below the ephemeral range
-    List<String> members = List.of("127.0.0.1:" + base, "127.0.0.1:" + (base + 1), "127.0.0.1:" + (base + 2),
-        "127.0.0.1:" + (base + 3));
-    Map<String, String> common = new HashMap<>(Map.of(
-        "GATEWAY_PG_URL", pgUrl,
-        "GATEWAY_REDIS_URL", TestServices.redisUrl(),
-        "GATEWAY_ADMIN_TOKEN", TestServices.ADMIN_TOKEN,
-        "GATEWAY_CLUSTER", "true",
-        "GATEWAY_CLUSTER_NAME", "it-" + UUID.randomUUID(),
-        "GATEWAY_CLUSTER_MEMBERS", String.join(",", members),
-        "GATEWAY_CLUSTER_HOST", "127.0.0.1",
-        "GATEWAY_LOG_FORMAT", "text",
-        "GATEWAY_DATA_DIR", logs.resolve("data").toString(),
-        "GATEWAY_REDIS_PREFIX", "it-" + UUID.randomUUID()));
+    cluster = new ClusterProcesses(logs, 4, "it-");
+    http = cluster.http;
+    String pgUrl = cluster.pgUrl;
+    Map<String, String> common = cluster.common;
+    ClusterTls tls = cluster.tls;
+    common.put("GATEWAY_LOG_FORMAT", "text");
     common.put("GATEWAY_SHUTDOWN_GRACE_SECONDS", "20");
     common.put("GATEWAY_HOLD_MAX_AGE_SECONDS", "20");
     common.put("GATEWAY_HOLD_SWEEP_INTERVAL_SECONDS", "2");
@@ -127,15 +107,12 @@ class MultiProcessClusterIT {
     common.put("GATEWAY_ROUTER_INSTANCES", "1");
     common.put("GATEWAY_BILLING_INSTANCES", "1");
     common.put("FAKE_CHANNEL_KEY", "sk-upstream-secret-of-the-channel");
-    ClusterTls tls = ClusterTls.generate(logs, "cluster");
-    common.put("GATEWAY_CLUSTER_TLS_KEYSTORE", tls.keystore().toString());
-    common.put("GATEWAY_CLUSTER_TLS_PASSWORD", tls.password());
 
-    GatewayProcess services = process("auth-catalog", common, logs, base, "auth,catalog",
+    GatewayProcess services = cluster.process("auth-catalog", 0, "auth,catalog",
         Map.of("GATEWAY_CATALOG", catalog.toString()));
-    GatewayProcess billing = process("billing", common, logs, base + 1, "billing", Map.of());
-    GatewayProcess router1 = process("router-1", common, logs, base + 2, "router", Map.of());
-    GatewayProcess router2 = process("router-2", common, logs, base + 3, "router",
+    GatewayProcess billing = cluster.process("billing", 1, "billing", Map.of());
+    GatewayProcess router1 = cluster.process("router-1", 2, "router", Map.of());
+    GatewayProcess router2 = cluster.process("router-2", 3, "router",
         Map.of("GATEWAY_LOG_FORMAT", "json"));
     for (GatewayProcess p : List.of(services, billing, router1, router2)) {
       p.start();
@@ -151,7 +128,7 @@ class MultiProcessClusterIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> chat(router2, key, MODEL, false).statusCode() == 200);
 
     // Load through both routers, then lose billing in the middle of it.
-    LoadRecord record = new LoadRecord();
+    ClusterProcesses.LoadRecord record = new ClusterProcesses.LoadRecord();
     AtomicBoolean running = new AtomicBoolean(true);
     load = Executors.newFixedThreadPool(6);
     List<Future<?>> workers = new ArrayList<>();
@@ -169,7 +146,7 @@ class MultiProcessClusterIT {
     billing.kill();
     long okBeforeOutage = record.ok.get();
     await().atMost(Duration.ofSeconds(30)).until(() -> record.statuses.getOrDefault(503, 0L) >= 10);
-    GatewayProcess billingAgain = process("billing-restarted", common, logs, base + 1, "billing", Map.of());
+    GatewayProcess billingAgain = cluster.process("billing-restarted", 1, "billing", Map.of());
     billingAgain.start();
     awaitReady(List.of(billingAgain));
     await().atMost(Duration.ofSeconds(60)).until(() -> record.ok.get() >= okBeforeOutage + 30);
@@ -226,29 +203,15 @@ class MultiProcessClusterIT {
     assertThat(chat(router1, key, MODEL, true).statusCode()).isEqualTo(200);
 
     // Nothing secret in any process's log.
-    for (GatewayProcess p : processes) {
+    for (GatewayProcess p : cluster.processes()) {
       String text = Files.readString(p.log());
       assertThat(text).as(p.name()).doesNotContain(key).doesNotContain(TestServices.ADMIN_TOKEN)
           .doesNotContain("sk-upstream-secret-of-the-channel").doesNotContain(tls.password());
     }
   }
 
-  private GatewayProcess process(String name, Map<String, String> common, Path logs, int clusterPort, String roles,
-                                 Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(common);
-    env.putAll(extra);
-    env.put("GATEWAY_ROLES", roles);
-    env.put("GATEWAY_CLUSTER_PORT", Integer.toString(clusterPort));
-    env.put("GATEWAY_HTTP_PORT", Integer.toString(TestServices.freePort()));
-    env.put("GATEWAY_METRICS_PORT", Integer.toString(TestServices.freePort()));
-    GatewayProcess process = new GatewayProcess(name, env, logs);
-    processes.add(process);
-    return process;
-  }
-
   private void awaitReady(List<GatewayProcess> started) {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-        .until(() -> started.stream().allMatch(p -> p.ready(http)));
+    cluster.awaitReady(started);
   }
 
   private HttpResponse<String> chat(GatewayProcess router, String key, String model, boolean stream) throws Exception {
@@ -264,55 +227,14 @@ class MultiProcessClusterIT {
   }
 
   private String admin(GatewayProcess router, String method, String path, JsonObject body) throws Exception {
-    HttpResponse<String> response = adminCall(router, method, path, body);
-    assertThat(response.statusCode() / 100).as(response.body()).isEqualTo(2);
-    return response.body();
+    return cluster.admin(router, method, path, body);
   }
 
   private int adminStatus(GatewayProcess router, String method, String path, JsonObject body) throws Exception {
-    return adminCall(router, method, path, body).statusCode();
+    return cluster.adminCall(router, method, path, body).statusCode();
   }
 
-  private HttpResponse<String> adminCall(GatewayProcess router, String method, String path, JsonObject body)
-      throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + path)).timeout(CLIENT_TIMEOUT)
-        .header("authorization", "Bearer " + TestServices.ADMIN_TOKEN)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static long sql(String pgUrl, String query) throws Exception {
-    PgUrl url = PgUrl.parse(pgUrl);
-    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
-         ResultSet rs = c.createStatement().executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  /** What the load saw: statuses, the slowest answer, transport failures. */
-  private static final class LoadRecord {
-    final Map<Integer, Long> statuses = new ConcurrentHashMap<>();
-    final AtomicLong ok = new AtomicLong();
-    final AtomicLong slowestMillis = new AtomicLong();
-    final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-
-    interface Call {
-      HttpResponse<String> run() throws Exception;
-    }
-
-    void add(Call call) {
-      long start = System.nanoTime();
-      try {
-        int status = call.run().statusCode();
-        statuses.merge(status, 1L, Long::sum);
-        if (status == 200) {
-          ok.incrementAndGet();
-        }
-      } catch (Exception e) {
-        failures.add(e.toString());
-      }
-      slowestMillis.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
-    }
+  private long sql(String pgUrl, String query) throws Exception {
+    return cluster.sql(query);
   }
 }
