@@ -48,6 +48,7 @@ public final class RateLimiter {
   private long lastFailureLog;
   private String admitSha;
   private String finishSha;
+  private final FinishBatcher finishes = new FinishBatcher(this::sendFinishes);
 
   public RateLimiter(RedisAPI redis, RouterConfig config) {
     this.redis = redis;
@@ -103,23 +104,27 @@ public final class RateLimiter {
     return run(ADMIT, true, args).map(reply -> {
       boolean admitted = reply.get(0).toInteger() == 1;
       if (admitted && scope.needsFinish()) {
-        held.add(scope.prefix());
+        held.add(scope.held());
       }
       return admitted;
     }).recover(failure -> redisUnavailable(failure, requestId).map(Admission::admitted));
   }
 
-  /** Replaces the token estimates with the real count and frees the concurrency slots (see {@link LimitLease#finish}). */
+  /**
+   * Replaces the token estimates with the real count and frees the concurrency slots (see {@link LimitLease#finish}):
+   * queued with the other requests' finishes and sent with them in one script call ({@link FinishBatcher}).
+   */
   Future<Void> finish(String requestId, long realTokens, List<String> held) {
     if (held.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<String> args = new ArrayList<>();
-    args.add(requestId);
-    args.add(Long.toString(realTokens));
-    args.addAll(held);
-    return run(FINISH, false, args).<Void>mapEmpty().recover(e -> {
-      noteRedisFailure(e, requestId);
+    return finishes.add(requestId, realTokens, held);
+  }
+
+  /** One batch of finishes; a failure is counted and logged, and the slots then expire with their leases. */
+  private Future<?> sendFinishes(List<String> args) {
+    return run(FINISH, false, args).recover(e -> {
+      noteRedisFailure(e, "(finish of " + args.get(0) + " and others)");
       return Future.succeededFuture();
     });
   }
@@ -146,9 +151,9 @@ public final class RateLimiter {
       RateLimitHeaders headers = new RateLimitHeaders(reply.get(2).toLong(), reply.get(3).toLong(),
           reply.get(4).toLong(), reply.get(5).toLong(), reply.get(6).toLong(), reply.get(7).toLong());
       List<String> held = new ArrayList<>();
-      mandatory.stream().filter(LimitScope::needsFinish).forEach(s -> held.add(s.prefix()));
+      mandatory.stream().filter(LimitScope::needsFinish).forEach(s -> held.add(s.held()));
       if (chosen > 0 && channels.get(chosen - 1).needsFinish()) {
-        held.add(channels.get(chosen - 1).prefix());
+        held.add(channels.get(chosen - 1).held());
       }
       return Admission.admitted(Math.max(0, chosen - 1), headers, new LimitLease(this, requestId, tokens, held));
     }
