@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * as an estimate and corrected with the real usage when the request ends; concurrency as
  * leases that expire, so a crashed router leaks no slot for long).
  *
+ * <p>Token windows are always checked in Redis, never skipped on a local view of what is left: a router may not
+ * know how many limiters share a key (processes × router instances, scaled at will), and an allowance split by a
+ * wrong count lets the key overshoot by that error; and the same script call is made for the other limits anyway,
+ * so a skip would save only the window's commands inside it (bench/RESULTS.md, "Rate limiter, batched finishes").
+ *
  * <p>When Redis cannot answer in time the configured failure mode decides: {@code allow}
  * (default: the request goes on, the failure is logged and counted) or {@code deny} (503).
  * Billing never depends on Redis.
