@@ -46,11 +46,6 @@ final class FinishBatcher {
     return finish.done().future();
   }
 
-  /** Finishes queued behind the call on its way, for tests and metrics. */
-  synchronized int waiting() {
-    return waiting.size();
-  }
-
   private void sendBatch(List<Finish> batch) {
     Future<?> call;
     try {
@@ -84,7 +79,7 @@ final class FinishBatcher {
     return batch;
   }
 
-  /** finish.lua's arguments: per request its id, real tokens, number of scopes, then the scopes' prefixes. */
+  /** finish.lua's arguments: per request its id, real tokens, number of scopes, then the scopes as held. */
   static List<String> arguments(List<Finish> batch) {
     List<String> args = new ArrayList<>(batch.size() * 5);
     for (Finish f : batch) {
