@@ -35,6 +35,8 @@ PROFILE=${PROFILE:-0}                     # 1: JFR on the gateway, hot-method su
 KEEP_TMP=${KEEP_TMP:-0}
 REBUILD=${REBUILD:-0}
 BASELINE_JAR=${BASELINE_JAR:-}            # another build's gateway.jar: measured as target "baseline" in the same run
+LIMITS=${LIMITS:-0}                       # 1: generous limits on the key, account and channel (every request runs the limiter)
+BASELINE_LIMITS=${BASELINE_LIMITS:-$LIMITS} # the same for the baseline gateway
 OUT=${BENCH_OUT:-"$BENCH/out/$(date +%Y%m%d-%H%M%S)"}
 
 GATEWAY_JAR="$ROOT/launcher/target/gateway.jar"
@@ -253,6 +255,13 @@ fi
 if [ -n "${GATEWAY_REDIS_URL:-}" ]; then
   GW_ENV+=(GATEWAY_REDIS_URL="$GATEWAY_REDIS_URL")
 fi
+# Limits high enough never to refuse, on every scope: each request runs the whole admission script and its finish
+LIMIT_ENV=(GATEWAY_KEY_LIMITS='rpm=1000000,tpm=2000000000,concurrency=10000'
+  GATEWAY_ACCOUNT_LIMITS='rpm=1000000,concurrency=10000' GATEWAY_CHANNEL_LIMITS='rpm=1000000')
+limit_env() { if [ "$1" = 1 ]; then printf '%s\n' "${LIMIT_ENV[@]}"; fi; }
+mapfile -t GW_LIMIT_ENV < <(limit_env "$LIMITS")
+mapfile -t BASELINE_LIMIT_ENV < <(limit_env "$BASELINE_LIMITS")
+if [ "$LIMITS" = 1 ]; then log "limits on the gateway: ${LIMIT_ENV[*]}"; fi
 GW_JAVA=(java)
 if [ "$PROFILE" = 1 ]; then
   GW_JAVA+=("-XX:StartFlightRecording=filename=$OUT/gateway.jfr,settings=profile,dumponexit=true")
@@ -261,7 +270,7 @@ fi
 GW_JAVA+=($GATEWAY_JAVA_OPTS -jar "$GATEWAY_JAR")
 
 log "starting the gateway on 127.0.0.1:$GATEWAY_PORT"
-start_bg gateway "$TMP/gateway.log" env "${GW_ENV[@]}" "${GW_JAVA[@]}"
+start_bg gateway "$TMP/gateway.log" env "${GW_ENV[@]}" ${GW_LIMIT_ENV[@]+"${GW_LIMIT_ENV[@]}"} "${GW_JAVA[@]}"
 GATEWAY_PID=$LAST_PID
 for i in $(seq 1800); do  # 180 s: the embedded Postgres may have to unpack first
   if curl -fsS -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/health/ready" 2>/dev/null; then
@@ -311,8 +320,9 @@ if [ -n "$BASELINE_JAR" ]; then
   mkdir -p "$TMP/baseline-data"
   log "starting the baseline gateway ($BASELINE_JAR) on 127.0.0.1:$BASELINE_PORT"
   # shellcheck disable=SC2086
-  start_bg baseline "$TMP/baseline.log" env "${GW_ENV[@]}" GATEWAY_HTTP_PORT="$BASELINE_PORT" \
-    GATEWAY_DATA_DIR="$TMP/baseline-data" GATEWAY_PG_URL="$BASELINE_PG_URL" GATEWAY_METRICS_PORT="$(free_port)" java $GATEWAY_JAVA_OPTS -jar "$BASELINE_JAR"
+  # its own Redis prefix: the two gateways' key and account ids are alike, their windows must not be shared
+  start_bg baseline "$TMP/baseline.log" env "${GW_ENV[@]}" ${BASELINE_LIMIT_ENV[@]+"${BASELINE_LIMIT_ENV[@]}"} \
+    GATEWAY_REDIS_PREFIX=gw-baseline GATEWAY_HTTP_PORT="$BASELINE_PORT" GATEWAY_DATA_DIR="$TMP/baseline-data" GATEWAY_PG_URL="$BASELINE_PG_URL" GATEWAY_METRICS_PORT="$(free_port)" java $GATEWAY_JAVA_OPTS -jar "$BASELINE_JAR"
   BASELINE_PID=$LAST_PID
   for i in $(seq 1800); do
     curl -fsS -o /dev/null "http://127.0.0.1:$BASELINE_PORT/health/ready" 2>/dev/null && break
@@ -609,6 +619,7 @@ SUMMARY="$OUT/summary.txt"
   echo "loaded: $CONNECTIONS connections, $THREADS wrk thread(s), ${DURATION}s x $ROUNDS rounds, keys of $ACCOUNTS account(s) in turn; unloaded: 1 connection,"
   echo "${UNLOADED_DELAY_MS} ms pause after each answer, ${UNLOADED_DURATION}s x $ROUNDS rounds; medians of rounds; measured for ${ELAPSED}s"
   echo "load average before / after measuring: $LOAD_BEFORE / $LOAD_AFTER (anything above ~2 means other work shared the cores)"
+  echo "rate limits: gateway $( [ "$LIMITS" = 1 ] && echo "on (${LIMIT_ENV[*]})" || echo off)$( [ -n "$BASELINE_JAR" ] && echo ", baseline $( [ "$BASELINE_LIMITS" = 1 ] && echo on || echo off)")"
   echo "Postgres: $( [ -n "${GATEWAY_PG_URL:-}" ] && echo "the machine's ($BENCH_DB)" || echo embedded ); latency = until the whole response (stream: its last event)"
   echo "gw cpu us / pg cpu us: CPU time of the gateway process / of its Postgres backends per answered request;"
   echo "busy%: the whole machine's CPU during the round; other%: the part not used by gateway, its Postgres backends,"

@@ -47,7 +47,7 @@ public final class LimitLease {
     return limiter.finish(requestId, realTokens, heldScopes);
   }
 
-  /** The scopes held, for tests and logs. */
+  /** The scopes held, as finish.lua names them (what is held there, then the prefix), for tests and logs. */
   public List<String> heldScopes() {
     return List.copyOf(heldScopes);
   }

@@ -15,6 +15,16 @@ record LimitScope(String kind, String prefix, String description, RateLimits lim
     return limits.tpm() != null || limits.concurrency() != null;
   }
 
+  /**
+   * How the scope is named among a lease's held scopes: its prefix led by what finish.lua has to undo there
+   * ({@code t} a token estimate, {@code c} a concurrency slot, {@code b} both).
+   */
+  String held() {
+    boolean tokens = limits.tpm() != null;
+    boolean slot = limits.concurrency() != null;
+    return (tokens && slot ? "b" : tokens ? "t" : "c") + prefix;
+  }
+
   /** The script's argument group: prefix, rpm, rph, rpd, tpm, concurrency (-1 = none). */
   void addArguments(List<String> args) {
     args.add(prefix);

@@ -58,7 +58,9 @@ local function oldest_reset(key, window)
 end
 
 -- nil when the group has room, else {limit name, limit, retry ms}. Also returns, for the
--- headers, the tightest request window and the token window as seen before this request.
+-- headers, the tightest request window and the token window as seen before this request,
+-- each as {limit, remaining, key, window}: their reset is looked up only for the tightest of
+-- all groups, once (see reset_of).
 local function check(g)
   local tightest = nil
   for _, w in ipairs(WINDOWS) do
@@ -72,7 +74,7 @@ local function check(g)
       end
       local remaining = limit - used - 1
       if tightest == nil or remaining < tightest[2] then
-        tightest = {limit, remaining, oldest_reset(key, w[2])}
+        tightest = {limit, remaining, key, w[2]}
       end
     end
   end
@@ -82,7 +84,7 @@ local function check(g)
     if used > 0 and used + estimate > g.tpm then
       return {'tpm', g.tpm, oldest_reset(g.prefix .. ':tpm', TOKEN_WINDOW)}
     end
-    tokens = {g.tpm, math.max(0, g.tpm - used - estimate), oldest_reset(g.prefix .. ':tpm', TOKEN_WINDOW)}
+    tokens = {g.tpm, math.max(0, g.tpm - used - estimate), g.prefix .. ':tpm', TOKEN_WINDOW}
   end
   if g.conc >= 0 then
     local key = g.prefix .. ':conc'
@@ -92,6 +94,14 @@ local function check(g)
     end
   end
   return nil, tightest, tokens
+end
+
+-- A header triple {limit, remaining, reset ms} from check's {limit, remaining, key, window}.
+local function reset_of(window)
+  if window == nil then
+    return {-1, -1, -1}
+  end
+  return {window[1], window[2], oldest_reset(window[3], window[4])}
 end
 
 local function record(g)
@@ -121,17 +131,17 @@ end
 local mandatory, at = read_groups(4)
 local channels = read_groups(at)
 
-local requests = {-1, -1, -1}
-local tokens = {-1, -1, -1}
+local requests = nil
+local tokens = nil
 for i, g in ipairs(mandatory) do
   local full, tightest, tight_tokens = check(g)
   if full then
     return {0, i, full[1], full[2], full[3]}
   end
-  if tightest and (requests[1] < 0 or tightest[2] < requests[2]) then
+  if tightest and (requests == nil or tightest[2] < requests[2]) then
     requests = tightest
   end
-  if tight_tokens and (tokens[1] < 0 or tight_tokens[2] < tokens[2]) then
+  if tight_tokens and (tokens == nil or tight_tokens[2] < tokens[2]) then
     tokens = tight_tokens
   end
 end
@@ -152,6 +162,9 @@ if #channels > 0 and chosen == 0 then
   return {2, 0, last_full[1], last_full[2], last_full[3]}
 end
 
+-- the resets as seen before this request is recorded (an empty window resets in a whole window)
+requests = reset_of(requests)
+tokens = reset_of(tokens)
 for _, g in ipairs(mandatory) do
   record(g)
 end
