@@ -93,8 +93,10 @@ class CreditLeasesClusterIT {
     assertThat(charges(big)).isEqualTo(bigUsage);
     assertThat(sql("SELECT count(*) FROM billing.ledger WHERE kind = 'charge' AND account_id = " + big))
         .as("one charge per request").isEqualTo(charged);
-    // every answered request charged; at most the four in flight at the kill charged without an answer
-    assertThat(charged).isBetween(doomedLoad.ok.get(), doomedLoad.ok.get() + 4);
+    // The router answers, then settles: a SIGKILL can fall between the two for the four requests in flight (their
+    // answer reached the client, their settle never left), or after a settle whose answer did not arrive. So the
+    // charged count is the answered count within four either way; "never charged twice" is the ledger check above.
+    assertThat(charged).isBetween(doomedLoad.ok.get() - 4, doomedLoad.ok.get() + 4);
 
     // Three routers draw leases on one account, from plenty down past its edge.
     GatewayProcess third = cluster.process("router-3b", 3, "router", Map.of());
