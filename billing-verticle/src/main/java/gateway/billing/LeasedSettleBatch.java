@@ -31,6 +31,21 @@ final class LeasedSettleBatch extends GroupCommit<Tuple, LeasedSettleBatch.Settl
   /** Each submission is the 18 parameters of one request in {@link BillingSql#SETTLE_LEASED_BATCH}. */
   @Override
   Future<Void> commit(List<Pending<Tuple, Settled>> batch) {
+    if (batch.size() == 1) {
+      return settle(batch);
+    }
+    // A group that fails is redone one settle at a time, so one settle that cannot be stored never fails the others.
+    return settle(batch).recover(failure -> {
+      Future<Void> oneByOne = Future.succeededFuture();
+      for (Pending<Tuple, Settled> pending : batch) {
+        oneByOne = oneByOne.compose(v -> settle(List.of(pending)));
+      }
+      return oneByOne;
+    });
+  }
+
+  /** Settles the group in one statement; when it fails, a group of one is answered with the failure, a larger one fails unanswered. */
+  private Future<Void> settle(List<Pending<Tuple, Settled>> batch) {
     return pool.preparedQuery(BillingSql.SETTLE_LEASED_BATCH).execute(arrays(batch)).map(rows -> {
       Map<Integer, Settled> answers = new HashMap<>();
       for (Row row : rows) {
@@ -43,8 +58,11 @@ final class LeasedSettleBatch extends GroupCommit<Tuple, LeasedSettleBatch.Settl
       }
       return (Void) null;
     }).recover(failure -> {
-      batch.forEach(pending -> pending.reply().fail(failure));
-      return Future.succeededFuture();
+      if (batch.size() == 1) {
+        batch.get(0).reply().fail(failure);
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture(failure);
     });
   }
 

@@ -76,8 +76,8 @@ const Money = (() => {
         try {
           const made = await API.post("/admin/code-batches", body);
           close();
+          done(); // the list behind the dialog shows the new batch at once
           await showCodes(made);
-          done();
         } catch (e) { clear(status, UI.notice("error", UI.errorText(e))); }
       });
       return form;

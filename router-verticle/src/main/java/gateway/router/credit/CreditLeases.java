@@ -78,7 +78,7 @@ public final class CreditLeases {
   private final Map<Long, Lease> byAccount = new HashMap<>();
   private final Map<String, Slot> slots = new HashMap<>();
   private final Map<Long, Long> perRequestUntil = new HashMap<>();
-  private long leasesTaken;
+  private long leaseSequence;
 
   /**
    * @param lifeSeconds   a lease's life unless renewed: billing's hold age, so one whose router died is swept then
@@ -199,36 +199,32 @@ public final class CreditLeases {
       closeIfDone(slot.lease());
       return true;
     });
-    List<String> renewing = new ArrayList<>();
+    List<Lease> renewing = new ArrayList<>();
     for (Lease lease : List.copyOf(byAccount.values())) {
       if (lease.asking && lease.granted == 0) {
         continue;
       }
       if (lease.closing) {
-        renewing.add(lease.id); // its requests in flight still settle against it
+        renewing.add(lease); // its requests in flight still settle against it
         continue;
       }
       if (lease.placed == 0 && now - lease.lastUsedMs >= config.idleSeconds() * 1000) {
         close(lease);
       } else {
-        renewing.add(lease.id);
+        renewing.add(lease);
       }
     }
     if (renewing.isEmpty()) {
       return;
     }
-    desk.renew(renewing, lifeSeconds).onComplete(renewed -> {
+    desk.renew(renewing.stream().map(lease -> lease.id).toList(), lifeSeconds).onComplete(renewed -> {
       if (renewed.failed()) {
         LOG.warn("credit leases not renewed: {}; they are spent only while they outlive a request",
             renewed.cause().getMessage());
         return;
       }
-      for (String id : renewing) {
-        Lease lease = leaseById(id);
-        if (lease == null) {
-          continue;
-        }
-        if (renewed.result().contains(id)) {
+      for (Lease lease : renewing) {
+        if (renewed.result().contains(lease.id)) {
           lease.expiresAtMs = Math.max(lease.expiresAtMs, now + lifeSeconds * 1000);
         } else {
           forget(lease); // swept: its requests in flight are charged from cash alone
@@ -237,13 +233,8 @@ public final class CreditLeases {
     });
   }
 
-  /** How many leases this router has taken (grown ones count once): for tests and metrics. */
-  public long leasesTaken() {
-    return leasesTaken;
-  }
-
   private void ask(long accountId, long holdMicros, long now) {
-    Lease lease = new Lease("lease:" + owner + ":" + accountId + ":" + (++leasesTaken), accountId, now);
+    Lease lease = new Lease("lease:" + owner + ":" + accountId + ":" + (++leaseSequence), accountId, now);
     byAccount.put(accountId, lease);
     long base = saturated(Math.max(holdMicros, 1), config.holdsPerLease());
     request(lease, new LeaseTake(lease.id, accountId, base, base, lifeSeconds, false), now);
@@ -323,15 +314,6 @@ public final class CreditLeases {
     lease.closing = true;
     lease.granted = 0;
     byAccount.remove(lease.accountId, lease);
-  }
-
-  private Lease leaseById(String id) {
-    for (Lease lease : byAccount.values()) {
-      if (lease.id.equals(id)) {
-        return lease;
-      }
-    }
-    return null;
   }
 
   private static long saturated(long a, long b) {
