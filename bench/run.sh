@@ -37,6 +37,7 @@ REBUILD=${REBUILD:-0}
 BASELINE_JAR=${BASELINE_JAR:-}            # another build's gateway.jar: measured as target "baseline" in the same run
 LIMITS=${LIMITS:-0}                       # 1: generous limits on the key, account and channel (every request runs the limiter)
 BASELINE_LIMITS=${BASELINE_LIMITS:-$LIMITS} # the same for the baseline gateway
+BASELINE_ENV=${BASELINE_ENV:-}              # extra KEY=value settings for the baseline gateway only (space-separated)
 OUT=${BENCH_OUT:-"$BENCH/out/$(date +%Y%m%d-%H%M%S)"}
 
 GATEWAY_JAR="$ROOT/launcher/target/gateway.jar"
@@ -322,7 +323,7 @@ if [ -n "$BASELINE_JAR" ]; then
   # shellcheck disable=SC2086
   # its own Redis prefix: the two gateways' key and account ids are alike, their windows must not be shared
   start_bg baseline "$TMP/baseline.log" env "${GW_ENV[@]}" ${BASELINE_LIMIT_ENV[@]+"${BASELINE_LIMIT_ENV[@]}"} \
-    GATEWAY_REDIS_PREFIX=gw-baseline GATEWAY_HTTP_PORT="$BASELINE_PORT" GATEWAY_DATA_DIR="$TMP/baseline-data" GATEWAY_PG_URL="$BASELINE_PG_URL" GATEWAY_METRICS_PORT="$(free_port)" java $GATEWAY_JAVA_OPTS -jar "$BASELINE_JAR"
+    GATEWAY_REDIS_PREFIX=gw-baseline GATEWAY_HTTP_PORT="$BASELINE_PORT" GATEWAY_DATA_DIR="$TMP/baseline-data" GATEWAY_PG_URL="$BASELINE_PG_URL" GATEWAY_METRICS_PORT="$(free_port)" $BASELINE_ENV java $GATEWAY_JAVA_OPTS -jar "$BASELINE_JAR"
   BASELINE_PID=$LAST_PID
   for i in $(seq 1800); do
     curl -fsS -o /dev/null "http://127.0.0.1:$BASELINE_PORT/health/ready" 2>/dev/null && break

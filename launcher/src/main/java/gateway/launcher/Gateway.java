@@ -6,8 +6,9 @@ import gateway.catalog.CatalogVerticle;
 import gateway.common.PgDatabase;
 import gateway.common.Role;
 import gateway.common.config.Env;
-import gateway.ops.ProcessConfig;
 import gateway.ops.OpsServers;
+import gateway.ops.ProcessConfig;
+import gateway.ops.VertxMetricFamily;
 import gateway.router.RouterVerticle;
 import gateway.router.videos.Videos;
 import io.vertx.core.DeploymentOptions;
@@ -135,7 +136,8 @@ public final class Gateway implements AutoCloseable {
   }
 
   private Future<Vertx> createVertx() {
-    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .setDisabledMetricsCategories(VertxMetricFamily.disabledCategories(config.process().vertxMetrics())));
     VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(ProcessMetrics.registry()));
     if (!config.cluster().enabled()) {
       return Future.succeededFuture(builder.with(options).build());

@@ -14,11 +14,18 @@ import java.util.Set;
  * @param metricsPort  {@code GATEWAY_METRICS_PORT}: port of {@code /metrics} (0: none); the HTTP
  *                     port only with a token
  * @param metricsToken {@code GATEWAY_METRICS_TOKEN}: bearer token {@code /metrics} requires, when set
+ * @param vertxMetrics {@code GATEWAY_VERTX_METRICS}: which of Vert.x's own meter families are kept
  */
-public record ProcessConfig(Set<Role> roles, String httpHost, int httpPort, int metricsPort, String metricsToken) {
+public record ProcessConfig(Set<Role> roles, String httpHost, int httpPort, int metricsPort, String metricsToken,
+                            Set<VertxMetricFamily> vertxMetrics) {
+
+  public ProcessConfig(Set<Role> roles, String httpHost, int httpPort, int metricsPort, String metricsToken) {
+    this(roles, httpHost, httpPort, metricsPort, metricsToken, VertxMetricFamily.DEFAULT);
+  }
 
   public ProcessConfig {
     roles = roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles);
+    vertxMetrics = vertxMetrics.isEmpty() ? EnumSet.noneOf(VertxMetricFamily.class) : EnumSet.copyOf(vertxMetrics);
     if (metricsPort == httpPort && (metricsToken == null || metricsToken.isBlank())) {
       throw new IllegalArgumentException("GATEWAY_METRICS_PORT is the public HTTP port: set GATEWAY_METRICS_TOKEN too,"
           + " or give metrics a port of their own");
@@ -31,7 +38,8 @@ public record ProcessConfig(Set<Role> roles, String httpHost, int httpPort, int 
         env.string("GATEWAY_HTTP_HOST", "0.0.0.0"),
         env.integer("GATEWAY_HTTP_PORT", 8080),
         env.integer("GATEWAY_METRICS_PORT", 9464),
-        env.string("GATEWAY_METRICS_TOKEN", null));
+        env.string("GATEWAY_METRICS_TOKEN", null),
+        VertxMetricFamily.parseList(env.string("GATEWAY_VERTX_METRICS", null)));
   }
 
   public boolean has(Role role) {
