@@ -8,9 +8,11 @@ package gateway.billing;
 final class BillingSql {
   /**
    * $1 request, $2 account, $3 key, $4 model, $5 amount, $6 voucher ids the key is bound to (null:
-   * any), $7 whether cash may pay. One row {outcome, hold_micros}: see {@code billing.reserve} (V5).
+   * any), $7 whether cash may pay (the hold remembers it, V13). One row {outcome, hold_micros}: see
+   * {@code billing.reserve} (V5).
    */
-  static final String RESERVE = "SELECT outcome, hold_micros FROM billing.reserve($1, $2, $3, $4, $5, $6, $7)";
+  static final String RESERVE =
+      "SELECT outcome, hold_micros FROM billing.reserve_for($1, $2, $3, $4, $5, $6, $7, NULL)";
 
   /** As {@link #RESERVE}, $8 the hold's life in seconds: it is swept only after that (V8). */
   static final String RESERVE_FOR =
@@ -24,7 +26,8 @@ final class BillingSql {
    * cache write, output, reasoning), $11 priced cost, $12 outcome, $13 latency, $14 attempts, $15 error,
    * $16 upstream cost (null: unknown; V11).
    * Charges the whole cost from the pots the hold rests on, then cash (past the hold too: an
-   * overrun is debt, never silently free), drops the hold, writes the ledger and usage rows. A
+   * overrun is debt, never silently free), drops the hold, writes the ledger and usage rows. A hold
+   * cash may not pay is charged only from its vouchers; what they cannot pay is waived (V13). A
    * second settle of the same request violates a unique key. No row when the account has no
    * balance row yet.
    */

@@ -152,6 +152,13 @@ final class CreditLedger {
 
   private static SettleReply charged(UsageReport report, long charged, long held, long balance) {
     LedgerMetrics.charged(charged);
+    if (charged < report.costMicros()) {
+      LedgerMetrics.waived(report.costMicros() - charged);
+      LOG.atWarn().addKeyValue("request_id", report.requestId()).log(
+          "request {} of account {} cost {} µcr; its key spends vouchers only and they paid {} µcr (one lapsed or "
+              + "ran out): {} µcr waived", report.requestId(), report.accountId(), report.costMicros(), charged,
+          report.costMicros() - charged);
+    }
     if (charged > held) {
       LedgerMetrics.overrun(charged - held);
       LOG.atWarn().addKeyValue("request_id", report.requestId()).log(

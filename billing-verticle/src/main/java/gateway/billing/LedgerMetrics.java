@@ -32,6 +32,14 @@ final class LedgerMetrics {
         .register(REGISTRY).increment(micros);
   }
 
+  /** Part of a charge its vouchers-only key could not pay (a voucher lapsed while held, or an overrun): not charged. */
+  static void waived(long micros) {
+    Counter.builder("gateway.ledger.waived").description("charges partly waived: vouchers-only holds")
+        .register(REGISTRY).increment();
+    Counter.builder("gateway.ledger.waived.micros").description("micro-credits priced but not charged")
+        .register(REGISTRY).increment(micros);
+  }
+
   /** A lease asked for, by outcome: many "edge" answers mean accounts run close to their balance. */
   static void leaseTaken(gateway.common.bus.LeaseGrant grant) {
     Counter.builder("gateway.ledger.lease.takes").tag("outcome", grant.outcome().wire()).register(REGISTRY)

@@ -149,6 +149,57 @@ class VouchersTest {
   }
 
   @Test
+  @DisplayName("a key that spends vouchers only is never charged to cash: when its voucher expires while held, the "
+      + "request's cost is waived (priced, not charged) and the cash balance stays whole")
+  void vouchersOnlyHoldNeverFallsToCash() {
+    topUp(1_000_000);
+    long expiring = grant(10_000, List.of("gpt-*"), OffsetDateTime.now().plusSeconds(2), null).getLong("id");
+    hold("r1", "gpt-4o", 4_000, List.of(expiring), false);
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> "expired".equals(voucher(expiring).getString("status")));
+    JsonObject settled = call(BillingBus.SETTLE, report("r1", "gpt-4o", 3_000).toJson());
+
+    assertThat(settled.getLong("charged_micros")).isZero();
+    assertThat(call(BillingBus.BALANCE, account()).getLong("balance_micros")).isEqualTo(1_000_000);
+    assertThat(call(BillingBus.BALANCE, account()).getLong("held_micros")).isZero();
+    assertThat(voucher(expiring).getLong("held_micros")).isZero();
+    assertThat(sql("SELECT count(*) FROM billing.ledger WHERE kind = 'charge'")).isZero();
+    assertThat(sql("SELECT cost_micros FROM billing.usage WHERE request_id = 'r1'")).isZero();
+    assertThat(sql("SELECT priced_micros FROM billing.usage WHERE request_id = 'r1'")).isEqualTo(3_000);
+    // The same hold with cash allowed still falls to cash, as before.
+    long second = grant(10_000, List.of("gpt-*"), OffsetDateTime.now().plusSeconds(2), null).getLong("id");
+    hold("r2", "gpt-4o", 4_000, null, true);
+    await().atMost(Duration.ofSeconds(15)).until(() -> "expired".equals(voucher(second).getString("status")));
+    settle("r2", "gpt-4o", 3_000);
+    assertThat(call(BillingBus.BALANCE, account()).getLong("balance_micros")).isEqualTo(1_000_000 - 3_000);
+  }
+
+  @Test
+  @DisplayName("a vouchers-only charge past its hold is drawn from what is free on its vouchers, never from cash "
+      + "and never from another request's hold; what they cannot pay is waived")
+  void vouchersOnlyOverrunStaysOnVouchers() {
+    topUp(1_000_000);
+    long voucher = grant(5_000, List.of("*"), null, null).getLong("id");
+    hold("r1", "m", 1_000, List.of(voucher), false);
+    hold("other", "m", 3_000, List.of(voucher), false);
+
+    JsonObject first = call(BillingBus.SETTLE, report("r1", "m", 1_500).toJson());
+    assertThat(first.getLong("charged_micros")).isEqualTo(1_500);
+    assertThat(voucher(voucher).getLong("remaining_micros")).isEqualTo(3_500);
+    assertThat(voucher(voucher).getLong("held_micros")).isEqualTo(3_000);
+
+    hold("r2", "m", 400, List.of(voucher), false);
+    JsonObject second = call(BillingBus.SETTLE, report("r2", "m", 1_000).toJson());
+    // r2 may use its 400 and the 100 nobody holds; the other request's 3,000 stays whole.
+    assertThat(second.getLong("charged_micros")).isEqualTo(500);
+    assertThat(voucher(voucher).getLong("remaining_micros")).isEqualTo(3_000);
+    assertThat(voucher(voucher).getLong("held_micros")).isEqualTo(3_000);
+    assertThat(sql("SELECT priced_micros - cost_micros FROM billing.usage WHERE request_id = 'r2'")).isEqualTo(500);
+    assertThat(call(BillingBus.BALANCE, account()).getLong("balance_micros")).isEqualTo(1_000_000);
+    assertThat(sql("SELECT count(*) FROM billing.ledger WHERE kind = 'charge' AND voucher_id IS NULL")).isZero();
+  }
+
+  @Test
   @DisplayName("revoking a voucher writes off what is unspent in the ledger; it pays nothing after")
   void revokeWritesOffTheRest() {
     long id = grant(10_000, List.of("*"), null, null).getLong("id");
@@ -215,6 +266,23 @@ class VouchersTest {
     assertThat(sql("SELECT count(*) FROM billing.holds")).isZero();
     assertThat(sql("SELECT count(*) FROM billing.hold_parts")).isZero();
     assertThat(sql("SELECT COALESCE(sum(held_micros), 0) FROM billing.vouchers")).isZero();
+    // Drawn in the stated order: within a request, its voucher is charged before cash...
+    assertThat(sql("SELECT count(*) FROM billing.ledger c JOIN billing.ledger v USING (request_id) "
+        + "WHERE c.kind = 'charge' AND v.kind = 'charge' AND c.voucher_id IS NULL AND v.voucher_id IS NOT NULL "
+        + "AND c.id < v.id")).isZero();
+    // ...and a covered request reached cash only once its voucher could no longer cover a hold (< 2,000 free then):
+    // from then on the voucher only shrank, except by what settles gave back of holds (held - cost).
+    for (long voucherId : List.of(gpt, claude)) {
+      String pattern = voucherId == gpt ? "gpt-%" : "claude-%";
+      long coveredFromCash = sql("SELECT count(*) FROM billing.ledger l JOIN billing.usage u USING (request_id) "
+          + "WHERE l.kind = 'charge' AND l.voucher_id IS NULL AND u.model LIKE '" + pattern + "'");
+      if (coveredFromCash > 0) {
+        long givenBack = sql("SELECT COALESCE(sum(held_micros - cost_micros), 0) FROM billing.usage "
+            + "WHERE model LIKE '" + pattern + "'");
+        assertThat(voucher(voucherId).getLong("remaining_micros")).as("voucher %d", voucherId)
+            .isLessThan(2_000 + givenBack);
+      }
+    }
     // Each voucher paid only for its own models.
     assertThat(sql("SELECT count(*) FROM billing.ledger l JOIN billing.usage u USING (request_id) "
         + "WHERE l.voucher_id = " + gpt + " AND u.model NOT LIKE 'gpt-%'")).isZero();
