@@ -4,7 +4,6 @@ import gateway.common.bus.AuthBus;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.CatalogBus;
 import gateway.common.bus.RouterBus;
-import gateway.media.storage.LocalMediaStore;
 import gateway.media.storage.MediaRetentionSweeper;
 import gateway.media.storage.MediaStore;
 import gateway.media.storage.MediaStores;
@@ -85,11 +84,9 @@ public final class RouterVerticle extends VerticleBase {
   private Future<?> start(TokenCounter tokens) {
     return MediaStores.create(vertx, config.media()).compose(store -> {
       media = store;
-      if (store instanceof LocalMediaStore local) {
-        // every instance sweeps (deletes are idempotent); nothing runs with the default retention 0
-        sweeper = new MediaRetentionSweeper(vertx, local, config.media().retentionDays(), Clock.systemUTC())
-            .start(MediaRetentionSweeper.DEFAULT_INTERVAL);
-      }
+      // every instance sweeps, local files or the bucket (deletes are idempotent); nothing runs with retention 0
+      sweeper = new MediaRetentionSweeper(vertx, store, config.media().retentionDays(), Clock.systemUTC())
+          .start(MediaRetentionSweeper.DEFAULT_INTERVAL);
       return start(tokens, store);
     });
   }

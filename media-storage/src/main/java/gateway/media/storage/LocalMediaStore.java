@@ -157,6 +157,7 @@ public final class LocalMediaStore implements MediaStore {
    * Deletes every object created before {@code cutoff}, and temp files older than it left by puts that died;
    * returns how many objects went. Runs on a worker thread.
    */
+  @Override
   public Future<Integer> deleteCreatedBefore(Instant cutoff) {
     return vertx.executeBlocking(() -> LocalSweep.run(root, cutoff), false);
   }

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * The blocking walk behind {@link LocalMediaStore#deleteCreatedBefore}: run it on a worker thread. Temp files of
- * puts that died are deleted once they are a day old (a put in progress is never that old).
+ * puts that died are deleted once they are a day old (a put in progress is never that old); the S3 store's spool
+ * gets the same.
  */
 final class LocalSweep {
 
@@ -40,8 +41,7 @@ final class LocalSweep {
         log.warn("media {}: retention sweep skipped it", id, e);
       }
     }
-    Instant dayAgo = Instant.now().minus(Duration.ofDays(1));
-    deleteStaleTemps(root.resolve(LocalMediaStore.TMP_DIR), cutoff.isBefore(dayAgo) ? cutoff : dayAgo);
+    deleteStaleTemps(root.resolve(LocalMediaStore.TMP_DIR), cutoff);
     if (deleted > 0) {
       log.info("media retention: deleted {} object(s) created before {}", deleted, cutoff);
     }
@@ -58,14 +58,17 @@ final class LocalSweep {
     }
   }
 
-  private static void deleteStaleTemps(Path tmp, Instant cutoff) throws IOException {
+  /** Temp files of puts that died: older than {@code cutoff} and at least a day old (no put lasts that long). */
+  static void deleteStaleTemps(Path tmp, Instant cutoff) throws IOException {
+    Instant dayAgo = Instant.now().minus(Duration.ofDays(1));
+    Instant before = cutoff.isBefore(dayAgo) ? cutoff : dayAgo;
     if (!Files.isDirectory(tmp)) {
       return;
     }
     try (Stream<Path> files = Files.list(tmp)) {
       files.filter(p -> {
         try {
-          return Files.getLastModifiedTime(p).toInstant().isBefore(cutoff);
+          return Files.getLastModifiedTime(p).toInstant().isBefore(before);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

@@ -9,9 +9,10 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Deletes local objects older than the retention ({@code GATEWAY_MEDIA_RETENTION_DAYS}) once at start and then
- * every {@code interval}. With retention 0 (the default) it never runs. An S3 bucket's retention is its own
- * lifecycle rule, which the store cannot see; see the module README.
+ * Deletes stored objects older than the retention ({@code GATEWAY_MEDIA_RETENTION_DAYS}) once at start and then
+ * every {@code interval}, in whichever store is configured (local files by their recorded creation time, an S3
+ * bucket by its objects' {@code LastModified}). With retention 0 (the default) it never runs. "Now" is the
+ * {@link Clock}'s, so tests move it instead of waiting.
  */
 public final class MediaRetentionSweeper {
 
@@ -19,13 +20,13 @@ public final class MediaRetentionSweeper {
   public static final Duration DEFAULT_INTERVAL = Duration.ofHours(1);
 
   private final Vertx vertx;
-  private final LocalMediaStore store;
+  private final MediaStore store;
   private final Duration retention;
   private final Clock clock;
   private long timer = -1;
   private Future<Integer> running = Future.succeededFuture(0);
 
-  public MediaRetentionSweeper(Vertx vertx, LocalMediaStore store, int retentionDays, Clock clock) {
+  public MediaRetentionSweeper(Vertx vertx, MediaStore store, int retentionDays, Clock clock) {
     this.vertx = vertx;
     this.store = store;
     this.retention = Duration.ofDays(retentionDays);
@@ -42,8 +43,11 @@ public final class MediaRetentionSweeper {
     return this;
   }
 
-  /** One sweep unless one is still running; completes with the number of objects deleted. */
+  /** One sweep unless one is still running; completes with the number of objects deleted (0 with retention 0). */
   public synchronized Future<Integer> sweepOnce() {
+    if (retention.isZero()) {
+      return Future.succeededFuture(0);
+    }
     if (!running.isComplete()) {
       return running;
     }

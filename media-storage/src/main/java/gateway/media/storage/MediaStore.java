@@ -41,6 +41,13 @@ public interface MediaStore {
   Future<Boolean> delete(String id);
 
   /**
+   * Deletes every object stored before {@code cutoff} (the retention sweep, {@link MediaRetentionSweeper}); returns
+   * how many went. Off the event loop; safe to run on several instances at once (a delete of a gone object is
+   * nothing).
+   */
+  Future<Integer> deleteCreatedBefore(java.time.Instant cutoff);
+
+  /**
    * The URL a client fetches the object from: the configured public base URL + {@code /} + id when one is set
    * (e.g. a CDN in front of the bucket), else the gateway's own serving path ({@code /media/<id>} by default),
    * which the caller makes absolute with the gateway's address.

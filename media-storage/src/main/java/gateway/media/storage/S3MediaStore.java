@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code Content-Type} and the creation time as user metadata {@code created} (epoch milliseconds). Uses AWS
  * SDK v2's synchronous client on a worker pool of its own, so a slow store never holds an event loop or starves
  * other blocking work. Checksums are sent only where S3 requires them, which every S3-compatible store accepts.
- * A streamed put is spooled to a temp file first, since S3 wants the length up front.
+ * A streamed put is spooled to a temp file first, since S3 wants the length up front. Retention is swept by
+ * listing the prefix ({@link S3Sweep}).
  */
 public final class S3MediaStore implements MediaStore {
 
@@ -55,8 +56,15 @@ public final class S3MediaStore implements MediaStore {
   private final WorkerExecutor worker;
   private final Path spoolDir;
   private final Clock clock;
+  private final int sweepPage;
 
   public S3MediaStore(Vertx vertx, MediaStorageConfig config, Clock clock) {
+    this(vertx, config, clock, S3Sweep.PAGE);
+  }
+
+  /** {@code sweepPage}: keys listed (and deleted) per call of a retention sweep, at most 1000. */
+  S3MediaStore(Vertx vertx, MediaStorageConfig config, Clock clock, int sweepPage) {
+    this.sweepPage = sweepPage;
     this.vertx = vertx;
     this.config = config;
     this.s3 = config.s3();
@@ -210,6 +218,19 @@ public final class S3MediaStore implements MediaStore {
     return stat(id).compose(found -> found.isEmpty()
         ? Future.succeededFuture(false)
         : blocking(() -> client.deleteObject(b -> b.bucket(s3.bucket()).key(key(id)))).map(r -> true));
+  }
+
+  /**
+   * Deletes the objects under the prefix whose {@code LastModified} (the store's own upload time) is before
+   * {@code cutoff}, paging through the bucket, and the spool's temp files of puts that died; on the worker pool.
+   */
+  @Override
+  public Future<Integer> deleteCreatedBefore(Instant cutoff) {
+    return blocking(() -> {
+      int deleted = S3Sweep.run(client, s3.bucket(), s3.keyPrefix(), cutoff, sweepPage);
+      LocalSweep.deleteStaleTemps(spoolDir, cutoff);
+      return deleted;
+    });
   }
 
   @Override

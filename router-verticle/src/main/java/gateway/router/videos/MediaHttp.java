@@ -36,6 +36,13 @@ final class MediaHttp {
     }
   }
 
+  /** A download that answered 2xx with something that is no MP4 (empty, an HTML page): nothing was delivered. */
+  static final class NotAVideo extends RuntimeException {
+    NotAVideo(String message) {
+      super(message);
+    }
+  }
+
   private final HttpClient client;
   private final long idleMs;
 
@@ -51,7 +58,10 @@ final class MediaHttp {
     });
   }
 
-  /** Streams the file into the store; fails with {@link DownloadFailed} on a non-2xx answer. */
+  /**
+   * Streams the file into the store; fails with {@link DownloadFailed} on a non-2xx answer, and with
+   * {@link NotAVideo} when the 2xx body is not an MP4 (the stored copy is deleted again).
+   */
   Future<StoredObject> download(MediaCall call, MediaStore store) {
     return client.request(options(call)).compose(request -> request.send().compose(response -> {
       if (response.statusCode() / 100 != 2) {
@@ -61,7 +71,15 @@ final class MediaHttp {
       String type = response.getHeader("content-type");
       String contentType = type == null || !type.toLowerCase().startsWith("video/") ? "video/mp4" : type;
       response.pause();
-      return store.put(response, contentType);
+      Mp4Check checked = new Mp4Check(response);
+      return store.put(checked, contentType).compose(stored -> {
+        String problem = checked.problem();
+        if (problem == null) {
+          return Future.succeededFuture(stored);
+        }
+        return store.delete(stored.id()).otherwise(false)
+            .compose(deleted -> Future.failedFuture(new NotAVideo(problem)));
+      });
     }));
   }
 

@@ -21,13 +21,17 @@ import org.slf4j.LoggerFactory;
  * Drives open video jobs to their end. Every tick it claims the jobs that are due under a lease (one router per job
  * at a time, cluster-wide), polls each upstream, and: still running → records the progress and the next poll
  * (backing off); failed or canceled → releases the hold, then marks it failed; succeeded → copies the file to our
- * storage, charges the seconds delivered (never more than held), then marks it completed. Each step is recorded
+ * storage, charges the seconds delivered (never more than held), then marks it completed. A "succeeded" whose file
+ * is no MP4 (empty, an HTML error page under 200) delivered nothing: released and failed ({@code
+ * invalid_video_file}), at once, as the upstream's own final word on the job. Each step is recorded
  * before the next, so a router that dies anywhere leaves a job another one finishes — with no second download once
  * the copy is recorded, and no second charge ever (the charge is idempotent on the job id). A job still unfinished
  * at its deadline is failed and released. Confined to its verticle's event loop.
  */
 final class VideoPoller {
   private static final Logger LOG = LoggerFactory.getLogger(VideoPoller.class);
+  /** The error code of a job whose upstream succeeded with a file that is no MP4 (empty, an HTML page). */
+  static final String INVALID_FILE = "invalid_video_file";
 
   private final Vertx vertx;
   private final VideoJobsConfig config;
@@ -129,6 +133,10 @@ final class VideoPoller {
           }
           return charge(job, billable);
         }), failed -> {
+          if (failed instanceof MediaHttp.NotAVideo broken) {
+            // The upstream calls the job done, but its file is no video: nothing was delivered, nothing is charged.
+            return fail(job, INVALID_FILE, broken.getMessage(), billable);
+          }
           UpstreamError error = failed instanceof MediaHttp.DownloadFailed d
               ? provider.error(d.status, d.body) : UpstreamError.transport(failed.getMessage());
           return stillOpen(job, null, error);
@@ -154,7 +162,13 @@ final class VideoPoller {
 
   private Future<Void> fail(VideoJobRow job, String code, String message) {
     // A failed job delivered nothing, which providers do not bill: 0 at a known cost price.
-    return upstreamCost(job, 0).compose(upstream -> ledger.release(job, code + ": " + message, upstream))
+    return fail(job, code, message, 0);
+  }
+
+  /** {@code upstreamSeconds}: what the provider bills the operator for it (its reported length when it succeeded). */
+  private Future<Void> fail(VideoJobRow job, String code, String message, int upstreamSeconds) {
+    return upstreamCost(job, Math.max(upstreamSeconds, 0))
+        .compose(upstream -> ledger.release(job, code + ": " + message, upstream))
         .compose(v -> jobs.fail(job.id(), owner, code, message))
         .map(done -> {
           if (done) {

@@ -47,6 +47,29 @@ class VideoApiTest extends VideoTestBase {
     assertThat(gateway.balanceMicros(customer.accountId())).isEqualTo(START);
   }
 
+  @Test
+  @DisplayName("/v1/models (public) shows the video model's type, per-second prices by resolution and allow-lists")
+  void listedWithPricesAndAllowLists(Vertx vertx) {
+    start(vertx);
+
+    Reply models = http.get("/models", null);
+
+    assertThat(models.status()).isEqualTo(200);
+    JsonObject wan = models.body().getJsonArray("data").stream().map(JsonObject.class::cast)
+        .filter(m -> WAN.equals(m.getString("id"))).findFirst().orElseThrow();
+    assertThat(wan.getString("model_type")).isEqualTo("text2video");
+    JsonObject perSecond = wan.getJsonObject("pricing").getJsonObject("per_second");
+    assertThat(perSecond.fieldNames()).containsExactlyInAnyOrder("720P", "1080P");
+    assertThat(new java.math.BigDecimal(perSecond.getValue("720P").toString())).isEqualByComparingTo("1");
+    assertThat(new java.math.BigDecimal(perSecond.getValue("1080P").toString())).isEqualByComparingTo("2");
+    assertThat(wan.getJsonArray("available_resolutions")).containsExactly("720P", "1080P");
+    assertThat(wan.getJsonArray("available_ratios")).containsExactly("16:9", "9:16");
+    assertThat(wan.getJsonArray("available_durations")).containsExactly(5, 10);
+    JsonObject sora = models.body().getJsonArray("data").stream().map(JsonObject.class::cast)
+        .filter(m -> SORA.equals(m.getString("id"))).findFirst().orElseThrow();
+    assertThat(sora.getJsonArray("available_durations")).containsExactly(4, 8, 12);
+  }
+
   private static void assertRefused(Reply reply, String param, String allowed) {
     assertThat(reply.status()).as(reply.body().encode()).isEqualTo(400);
     JsonObject error = reply.body().getJsonObject("error");

@@ -38,10 +38,13 @@ final class VideoClient {
     return json(send(request, HttpResponse.BodyHandlers.ofString()));
   }
 
+  /** {@code key} null: no key at all, as the public {@code /v1/models} is read. */
   Reply get(String path, String key) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(v1 + path)).timeout(TIMEOUT)
-        .header("authorization", "Bearer " + key).GET().build();
-    return json(send(request, HttpResponse.BodyHandlers.ofString()));
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(v1 + path)).timeout(TIMEOUT).GET();
+    if (key != null) {
+      request.header("authorization", "Bearer " + key);
+    }
+    return json(send(request.build(), HttpResponse.BodyHandlers.ofString()));
   }
 
   /** Any absolute URL, no key: how a browser or a CDN fetches a stored file. */

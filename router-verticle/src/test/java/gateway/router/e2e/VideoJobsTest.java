@@ -84,6 +84,36 @@ class VideoJobsTest extends VideoTestBase {
   }
 
   @Test
+  @DisplayName("an upstream 'success' whose file is empty or an HTML page delivered no video: the job fails "
+      + "(invalid_video_file) at once, its hold is released, nothing is charged and nothing kept")
+  void brokenFileIsNotDelivered(Vertx vertx) {
+    start(vertx);
+    gateway.fake.script(SORA_UPSTREAM, Behavior.videoJob().deliversBrokenFile("video/mp4", new byte[0]));
+    gateway.fake.script(WAN_UPSTREAM, Behavior.videoJob().deliversBrokenFile("text/html",
+        "<html><body><h1>502 Bad Gateway</h1></body></html>".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+    Reply created = http.post("/videos", customer.key(), new JsonObject().put("model", SORA).put("prompt", "x"));
+    Reply generation = http.post("/videos/generations", customer.key(), generation(WAN, "720P", 5, null));
+
+    assertThat(generation.status()).as(String.valueOf(generation.body())).isEqualTo(502);
+    assertThat(generation.body().getJsonObject("error").getString("message"))
+        .contains("not an MP4").contains("nothing was charged");
+    Reply done = awaitEnded(created.body().getString("id"));
+    assertThat(done.body().getString("status")).isEqualTo("failed");
+    assertThat(done.body().getJsonObject("error").getString("code")).isEqualTo("invalid_video_file");
+    assertThat(done.body().getJsonObject("error").getString("message")).contains("empty");
+    assertThat(done.body().getString("url")).isNull();
+    gateway.awaitBalance(customer.accountId(), START);
+    assertThat(gateway.ledgerChargesMicros(customer.accountId())).isZero();
+    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.usageRowCount(customer.accountId()) == 2
+        && gateway.heldMicros(customer.accountId()) == 0);
+    assertThat(gateway.usageCostMicros(customer.accountId())).isZero();
+    String soraJob = gateway.fake.videoJobIds().get(0);
+    assertThat(gateway.fake.downloadsOf("/v1/videos/" + soraJob + "/content")).isEqualTo(1);
+    assertThat(storedFiles()).isZero();
+  }
+
+  @Test
   @DisplayName("a job the upstream never finishes is failed and released after GATEWAY_VIDEO_JOB_TIMEOUT_SECONDS")
   void stalledJobTimesOut(Vertx vertx) {
     start(vertx, env -> env.with("GATEWAY_VIDEO_JOB_TIMEOUT_SECONDS", 2));

@@ -29,6 +29,7 @@ abstract class VideoTestBase {
   VideoClient http;
   Customer customer;
   Vertx other;
+  Path mediaDir;
 
   @AfterEach
   void closeOther() {
@@ -44,6 +45,7 @@ abstract class VideoTestBase {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+    mediaDir = media;
     gateway = GatewayUnderTest.start(vertx, env -> tune.apply(env
         .with("GATEWAY_MEDIA_DIR", media.toString())
         .with("GATEWAY_VIDEO_POLL_INTERVAL_MS", 50)
@@ -101,6 +103,16 @@ abstract class VideoTestBase {
       return new JsonObject(body).getJsonObject("output").getString("video_url");
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** The files the local media store keeps (its spool of puts in progress left out). */
+  long storedFiles() {
+    try (java.util.stream.Stream<Path> files = Files.walk(mediaDir)) {
+      return files.filter(Files::isRegularFile).filter(p -> !p.getParent().getFileName().toString().equals(".tmp"))
+          .count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

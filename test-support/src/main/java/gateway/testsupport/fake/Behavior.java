@@ -79,7 +79,7 @@ import java.util.Objects;
  *       ({@code /files/...?expires=..&signature=..}), are counted per download
  *       ({@link FakeUpstream#downloadsOf}) and answer 403 once expired, 404 when unknown.</li>
  *   <li>{@link #videoJob()} and {@link #endsAfterPolls}, {@link #endsAfter}, {@link #jobFails},
- *       {@link #jobCanceled()}, {@link #jobStalls()}, {@link #deliversSeconds}: the job's script is fixed when it
+ *       {@link #jobCanceled()}, {@link #jobStalls()}, {@link #deliversSeconds}, {@link #deliversBrokenFile}: the job's script is fixed when it
  *       is created and kept in the fake's memory for the fake's lifetime, so a gateway restarted meanwhile finds
  *       it where it left it; status polls are counted per job ({@link FakeUpstream#pollsOf}). The finished file is
  *       a real MP4 whose header lasts the delivered seconds ({@link FakeMediaFiles#mp4}).</li>
@@ -149,6 +149,8 @@ public final class Behavior {
   final String jobErrorCode;
   final String jobErrorMessage;
   final Integer deliveredSeconds;
+  final String fileContentType;
+  final byte[] fileBody;
 
   private Behavior(Builder b) {
     this.kind = b.kind;
@@ -190,6 +192,8 @@ public final class Behavior {
     this.jobErrorCode = b.jobErrorCode;
     this.jobErrorMessage = b.jobErrorMessage;
     this.deliveredSeconds = b.deliveredSeconds;
+    this.fileContentType = b.fileContentType;
+    this.fileBody = b.fileBody;
   }
 
   /** The assistant answers with this text. */
@@ -342,6 +346,19 @@ public final class Behavior {
   public Behavior deliversSeconds(int seconds) {
     Builder b = copy();
     b.deliveredSeconds = (int) nonNegative(seconds, "seconds");
+    return new Behavior(b);
+  }
+
+  /**
+   * Media, garbage: a job that succeeds (status, seconds and usage as usual) but whose file download answers 200
+   * with exactly this {@code Content-Type} and body instead of its MP4: an empty body, or an HTML error page from
+   * a proxy or CDN in front of the provider's storage. Both download paths serve it: OpenAI's
+   * {@code /v1/videos/{id}/content} and DashScope's {@code video_url}.
+   */
+  public Behavior deliversBrokenFile(String contentType, byte[] body) {
+    Builder b = copy();
+    b.fileContentType = Objects.requireNonNull(contentType, "contentType");
+    b.fileBody = Objects.requireNonNull(body, "body").clone();
     return new Behavior(b);
   }
 
@@ -523,7 +540,8 @@ public final class Behavior {
       case REPLY -> "Behavior[reply '" + text + "', " + toolCalls.size() + " tool call(s)]";
       case IMAGES -> "Behavior[images " + (imageCount == null ? "n" : imageCount) + " " + imageDelivery + "]";
       case VIDEO_JOB -> "Behavior[video job " + jobEnd + " after " + (timeToEnd != null ? timeToEnd : pollsToEnd + " polls")
-          + (deliveredSeconds != null ? ", " + deliveredSeconds + " s delivered" : "") + "]";
+          + (deliveredSeconds != null ? ", " + deliveredSeconds + " s delivered" : "")
+          + (fileBody != null ? ", a broken file of " + fileBody.length + " bytes" : "") + "]";
     };
   }
 
@@ -591,6 +609,8 @@ public final class Behavior {
     b.jobErrorCode = jobErrorCode;
     b.jobErrorMessage = jobErrorMessage;
     b.deliveredSeconds = deliveredSeconds;
+    b.fileContentType = fileContentType;
+    b.fileBody = fileBody;
     return b;
   }
 
@@ -634,6 +654,8 @@ public final class Behavior {
     String jobErrorCode;
     String jobErrorMessage;
     Integer deliveredSeconds;
+    String fileContentType;
+    byte[] fileBody;
 
     Builder(Kind kind) {
       this.kind = kind;

@@ -140,7 +140,7 @@ final class DashScopeWire {
 
   private synchronized String fileUrl(VideoJob job) {
     if (job.fileUrl() == null) {
-      job.fileUrl(media.files.host(media.origin(), FakeMediaFiles.mp4(job.deliveredSeconds()), "video/mp4", "mp4",
+      job.fileUrl(media.files.host(media.origin(), job.fileBytes(), job.fileContentType(), "mp4",
           job.behavior.urlTtl));
     }
     return job.fileUrl();

@@ -14,7 +14,8 @@ import io.vertx.core.json.JsonObject;
  * failed}, with {@code completed_at}, {@code expires_at} and on failure {@code error: {code, message}});
  * {@code GET /v1/videos/{id}/content} downloads the MP4 once completed ({@code ?variant=thumbnail}: a PNG), 404
  * before, and 404 again once expired ({@link Behavior#urlsExpireAfter}). A job that
- * {@link Behavior#deliversSeconds delivers other seconds} reports them in {@code seconds} once completed.
+ * {@link Behavior#deliversSeconds delivers other seconds} reports them in {@code seconds} once completed; one with
+ * {@link Behavior#deliversBrokenFile a broken file} serves that body as its content.
  */
 final class OpenAiVideosWire {
 
@@ -101,8 +102,8 @@ final class OpenAiVideosWire {
       return;
     }
     boolean thumbnail = "thumbnail".equals(request.getParam("variant"));
-    byte[] bytes = thumbnail ? FakeMediaFiles.png(64, 36, 0) : FakeMediaFiles.mp4(job.deliveredSeconds());
-    request.response().putHeader(HttpHeaders.CONTENT_TYPE, thumbnail ? "image/png" : "video/mp4")
+    byte[] bytes = thumbnail ? FakeMediaFiles.png(64, 36, 0) : job.fileBytes();
+    request.response().putHeader(HttpHeaders.CONTENT_TYPE, thumbnail ? "image/png" : job.fileContentType())
         .end(Buffer.buffer(bytes));
   }
 

@@ -62,6 +62,15 @@ final class VideoJob {
     return behavior.deliveredSeconds != null ? behavior.deliveredSeconds : requestedSeconds;
   }
 
+  /** The finished file's bytes: its MP4, or the broken body the behavior serves instead. */
+  byte[] fileBytes() {
+    return behavior.fileBody != null ? behavior.fileBody.clone() : FakeMediaFiles.mp4(deliveredSeconds());
+  }
+
+  String fileContentType() {
+    return behavior.fileBody != null ? behavior.fileContentType : "video/mp4";
+  }
+
   String fileUrl() {
     return fileUrl;
   }

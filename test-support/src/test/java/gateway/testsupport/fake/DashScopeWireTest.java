@@ -69,6 +69,23 @@ class DashScopeWireTest extends MediaWireTestBase {
   }
 
   @Test
+  @DisplayName("a task scripted with a broken file succeeds as usual but its video_url serves that body")
+  void brokenFile(VertxTestContext ctx) {
+    String page = "<html><body>Service Unavailable</body></html>";
+    fake.script(MODEL, Behavior.videoJob().endsAfterPolls(1)
+        .deliversBrokenFile("text/html", page.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    Future<Got> done = submit(MODEL, 5).compose(s -> task(taskId(s)));
+    Future<Got> file = done.compose(d -> get(d.json().getJsonObject("output").getString("video_url")));
+    check(ctx, file, served -> {
+      assertThat(done.result().json().getJsonObject("output").getString("task_status")).isEqualTo("SUCCEEDED");
+      assertThat(done.result().json().getJsonObject("usage").getInteger("video_duration")).isEqualTo(5);
+      assertThat(served.status()).isEqualTo(200);
+      assertThat(served.header("Content-Type")).isEqualTo("text/html");
+      assertThat(served.body().toString()).isEqualTo(page);
+    });
+  }
+
+  @Test
   @DisplayName("usage reports the delivered duration when it differs from the one asked; the file lasts as long")
   void deliveredDiffers(VertxTestContext ctx) {
     fake.script(MODEL, Behavior.videoJob().endsAfterPolls(1).deliversSeconds(10));

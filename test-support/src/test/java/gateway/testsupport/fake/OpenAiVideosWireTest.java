@@ -92,6 +92,29 @@ class OpenAiVideosWireTest extends MediaWireTestBase {
   }
 
   @Test
+  @DisplayName("a job scripted with a broken file completes as usual but its content is that body: empty, or an HTML page")
+  void brokenFile(VertxTestContext ctx) {
+    String page = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+    fake.script("empty", Behavior.videoJob().endsAfterPolls(1).deliversBrokenFile("video/mp4", new byte[0]));
+    fake.script("html", Behavior.videoJob().endsAfterPolls(1)
+        .deliversBrokenFile("text/html", page.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    Future<Got> emptyDone = create("empty", "4").compose(c -> poll(c.json().getString("id")));
+    Future<Got> empty = emptyDone.compose(d -> get("/v1/videos/" + d.json().getString("id") + "/content"));
+    Future<Got> htmlDone = empty.compose(e -> create("html", "4")).compose(c -> poll(c.json().getString("id")));
+    Future<Got> html = htmlDone.compose(d -> get("/v1/videos/" + d.json().getString("id") + "/content"));
+    check(ctx, html, htmlPage -> {
+      assertThat(emptyDone.result().json().getString("status")).isEqualTo("completed");
+      assertThat(empty.result().status()).isEqualTo(200);
+      assertThat(empty.result().header("Content-Type")).isEqualTo("video/mp4");
+      assertThat(empty.result().body().length()).isZero();
+      assertThat(htmlDone.result().json().getString("status")).isEqualTo("completed");
+      assertThat(htmlPage.status()).isEqualTo(200);
+      assertThat(htmlPage.header("Content-Type")).isEqualTo("text/html");
+      assertThat(htmlPage.body().toString()).isEqualTo(page);
+    });
+  }
+
+  @Test
   @DisplayName("failed jobs carry error {code, message}; stalled jobs stay in_progress; content before completion is 404")
   void failAndStall(VertxTestContext ctx) {
     fake.script("fails", Behavior.videoJob().endsAfterPolls(1).jobFails("moderation_blocked", "blocked by moderation"));
