@@ -37,6 +37,11 @@ public final class AuditTrail {
     this.proxies = proxies;
   }
 
+  /** Every action name the log records calls under (besides {@code unknown}). */
+  public static Set<String> actionNames() {
+    return AuditActions.names();
+  }
+
   /** Mounted after authentication: names the call and reads the target's state before it changes. */
   public void handle(RoutingContext ctx) {
     AdminActor actor = AdminActor.of(ctx);
