@@ -98,6 +98,7 @@ public final class BillingVerticle extends VerticleBase {
           BusReplies.serve(bus, BillingBus.VOUCHERS_GRANT, body -> vouchers.grant(VoucherGrants.parse(body))
               .onSuccess(granted -> recalls.recall(body.getValue("account_id")))),
           BusReplies.serve(bus, BillingBus.VOUCHERS_LIST, body -> vouchers.list(accountId(body))),
+          BusReplies.serve(bus, BillingBus.VOUCHERS_GET, body -> vouchers.get(id(body, "voucher_id"))),
           BusReplies.serve(bus, BillingBus.VOUCHERS_REVOKE, body -> vouchers.revoke(id(body, "voucher_id"))),
           BusReplies.serve(bus, BillingBus.CODES_CREATE, body -> codes.createBatch(CodeBatches.parse(body))),
           BusReplies.serve(bus, BillingBus.CODES_BATCHES, body -> codes.listBatches()),

@@ -66,6 +66,12 @@ final class Vouchers {
     });
   }
 
+  Future<JsonObject> get(long voucherId) {
+    return pool.preparedQuery(BillingSql.SELECT_VOUCHER).execute(Tuple.of(voucherId)).compose(rows ->
+        rows.size() == 0 ? Future.failedFuture(GatewayError.NOT_FOUND.exception("no voucher " + voucherId))
+            : Future.succeededFuture(view(rows.iterator().next())));
+  }
+
   /** Writes off what is left of a voucher (ledger row); holds resting on it are charged to cash. */
   Future<JsonObject> revoke(long voucherId) {
     return pool.preparedQuery(BillingSql.CLOSE_VOUCHER).execute(Tuple.of(voucherId, "revoked")).compose(rows -> {

@@ -218,6 +218,28 @@ class VouchersTest {
   }
 
   @Test
+  @DisplayName("one voucher is read by its id, as the list shows it, before and after it is revoked; an unknown id is a 404")
+  void getOneVoucher() {
+    OffsetDateTime expires = OffsetDateTime.parse("2099-01-01T00:00:00Z");
+    long id = grant(10_000, List.of("gpt-*", "m"), expires, null).getLong("id");
+    hold("r1", "m", 2_500, null, false);
+    settle("r1", "m", 2_500);
+
+    JsonObject live = call(BillingBus.VOUCHERS_GET, new JsonObject().put("voucher_id", id));
+    assertThat(live).isEqualTo(voucher(id));
+    assertThat(live.getLong("remaining_micros")).isEqualTo(7_500);
+    assertThat(live.getJsonArray("models")).containsExactly("gpt-*", "m");
+    assertThat(live.getString("expires_at")).isEqualTo("2099-01-01T00:00:00Z");
+    assertThat(live.getString("status")).isEqualTo("active");
+    call(BillingBus.VOUCHERS_REVOKE, new JsonObject().put("voucher_id", id));
+    assertThat(call(BillingBus.VOUCHERS_GET, new JsonObject().put("voucher_id", id)).getString("status"))
+        .isEqualTo("revoked");
+    ReplyException unknown = (ReplyException) failure(request(BillingBus.VOUCHERS_GET,
+        new JsonObject().put("voucher_id", 999_999)));
+    assertThat(unknown.failureCode()).isEqualTo(404);
+  }
+
+  @Test
   @DisplayName("malformed grants are 400s naming the field")
   void malformedGrants() {
     for (JsonObject bad : List.of(

@@ -246,6 +246,8 @@ class KubernetesManifestsTest {
       assertThat(PgUrl.parse(config.pg().url()).host()).as("%s: GATEWAY_PG_URL host", role).isNotBlank();
       if (role == Role.ROUTER) {
         assertThat(URI.create(config.router().redisUrl()).getScheme()).as("router: GATEWAY_REDIS_URL").isIn("redis", "rediss");
+        assertThat(config.router().selfService().cookieSecure()).as("router: GATEWAY_COOKIE_SECURE, TLS ends at the "
+            + "Ingress").isTrue();
       } else {
         assertThat(config.router().redisUrl()).as("%s: no Redis URL where none is used", role).isNull();
       }

@@ -4,6 +4,7 @@ import gateway.media.storage.MediaStorageConfig;
 import gateway.router.selfservice.SelfServiceConfig;
 import gateway.router.videos.VideoJobsConfig;
 import gateway.router.credit.CreditLeaseConfig;
+import gateway.router.edge.TrustedProxies;
 
 import gateway.common.bus.RateLimits;
 import gateway.common.config.Env;
@@ -24,6 +25,8 @@ import gateway.ops.ProcessConfig;
  * @param rateLimitRedisFailure {@code GATEWAY_RATE_LIMIT_REDIS_FAILURE}: what a limit does while Redis cannot answer
  * @param usageGraceMs         {@code GATEWAY_USAGE_GRACE_MS}: how long a stream whose client left waits for usage
  * @param http2Cleartext       {@code GATEWAY_HTTP2_CLEARTEXT}: accept h2c upgrades
+ * @param trustedProxies       {@code GATEWAY_TRUSTED_PROXIES}: peers whose {@code X-Forwarded-For} and
+ *                             {@code X-Forwarded-Proto} name the client and its scheme
  * @param selfService          users, sessions and the self-service API
  * @param media                where generated images and videos are stored and served from
  * @param videos               video jobs: their database, polling and timeout
@@ -57,6 +60,7 @@ public record RouterConfig(
     long countTokensMaxBodyBytes,
     int countTokensPerMinute,
     boolean http2Cleartext,
+    TrustedProxies trustedProxies,
     SelfServiceConfig selfService,
     MediaStorageConfig media,
     VideoJobsConfig videos,
@@ -124,6 +128,7 @@ public record RouterConfig(
         env.integer("GATEWAY_COUNT_TOKENS_MAX_BODY_BYTES", 4 * 1024 * 1024),
         env.integer("GATEWAY_COUNT_TOKENS_PER_MINUTE", 300),
         env.bool("GATEWAY_HTTP2_CLEARTEXT", false),
+        env.parsed("GATEWAY_TRUSTED_PROXIES", "", TrustedProxies::parse),
         SelfServiceConfig.fromEnv(env),
         MediaStorageConfig.fromEnv(env.asMap()),
         VideoJobsConfig.fromEnv(env),

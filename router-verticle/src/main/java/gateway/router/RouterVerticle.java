@@ -130,7 +130,7 @@ public final class RouterVerticle extends VerticleBase {
     selfService = new SelfServiceApi(vertx, config, redis);
     ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus), chat, countTokens,
         new ModelsHandler(bus), new AdminApi(bus, channel -> breakers.state(channel).name(),
-            new ChannelTests(vertx, services.http(), services.adapters(), config)),
+            new ChannelTests(vertx, services.http(), services.adapters(), config), config.trustedProxies()),
         new HealthEndpoints(vertx, config.process().roles()), connections, selfService, media, videos);
     return Future.all(List.of(
             bus.<JsonObject>consumer(AuthBus.KEYS_CHANGED, m -> {

@@ -73,6 +73,8 @@ public final class BillingBus {
   public static final String VOUCHERS_GRANT = "billing.vouchers.grant";
   /** {account_id} → {data: [vouchers]}: live ones first, in the order they pay. */
   public static final String VOUCHERS_LIST = "billing.vouchers.list";
+  /** {voucher_id} → the voucher as {@link #VOUCHERS_LIST} shows it; 404 when unknown. */
+  public static final String VOUCHERS_GET = "billing.vouchers.get";
   /** {voucher_id} → the voucher, {@code written_off_micros}: what was left is written off; 404 when unknown. */
   public static final String VOUCHERS_REVOKE = "billing.vouchers.revoke";
   /**

@@ -9,6 +9,7 @@ import gateway.common.bus.CatalogBus;
 import gateway.common.bus.TopUpReply;
 import gateway.common.money.Credits;
 import gateway.router.fields.JsonFields;
+import gateway.router.edge.TrustedProxies;
 import gateway.router.selfservice.Sessions;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -42,8 +43,14 @@ public final class AdminApi {
 
   /** @param channelTests the channel test calls ({@code POST /channels/{name}/test}), or null for none */
   public AdminApi(EventBus bus, java.util.function.Function<String, String> breakerState, ChannelTests channelTests) {
+    this(bus, breakerState, channelTests, TrustedProxies.NONE);
+  }
+
+  /** @param proxies whose forwarded client address the audit log records */
+  public AdminApi(EventBus bus, java.util.function.Function<String, String> breakerState, ChannelTests channelTests,
+                  TrustedProxies proxies) {
     this.bus = bus;
-    this.audit = new AuditTrail(bus);
+    this.audit = new AuditTrail(bus, proxies);
     this.breakerState = breakerState;
     this.channelTests = channelTests;
   }

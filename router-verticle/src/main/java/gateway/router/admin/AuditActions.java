@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,7 +55,8 @@ final class AuditActions {
       action("GET", "/admin/models/(.+)", "models.get", "model", null),
       action("POST", "/admin/accounts/([^/]+)/vouchers", "vouchers.grant", "account", null),
       action("GET", "/admin/accounts/([^/]+)/vouchers", "vouchers.list", "account", null),
-      action("POST", "/admin/vouchers/([^/]+)/revoke", "vouchers.revoke", "voucher", null),
+      action("POST", "/admin/vouchers/([^/]+)/revoke", "vouchers.revoke", "voucher",
+          by(BillingBus.VOUCHERS_GET, "voucher_id")),
       action("POST", "/admin/code-batches", "code_batches.create", null, null),
       action("GET", "/admin/code-batches", "code_batches.list", null, null),
       action("GET", "/admin/code-batches/([^/]+)", "code_batches.get", "code_batch", null),
@@ -74,6 +77,13 @@ final class AuditActions {
       action("GET", "/admin/audit", "audit.list", null, null));
 
   private AuditActions() {
+  }
+
+  /** The name of every call the log knows. */
+  static Set<String> names() {
+    Set<String> names = new TreeSet<>();
+    ACTIONS.forEach(action -> names.add(action.name()));
+    return names;
   }
 
   static Matched match(EventBus bus, String method, String path) {

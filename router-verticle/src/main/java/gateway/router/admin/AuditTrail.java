@@ -4,6 +4,7 @@ import gateway.common.GatewayException;
 import gateway.common.bus.AuthBus;
 import gateway.router.edge.AdminActor;
 import gateway.router.edge.RequestIds;
+import gateway.router.edge.TrustedProxies;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpMethod;
@@ -29,9 +30,16 @@ public final class AuditTrail {
   private static final int MAX_STATE_CHARS = 64 * 1024;
 
   private final EventBus bus;
+  private final TrustedProxies proxies;
 
-  public AuditTrail(EventBus bus) {
+  public AuditTrail(EventBus bus, TrustedProxies proxies) {
     this.bus = bus;
+    this.proxies = proxies;
+  }
+
+  /** Every action name the log records calls under (besides {@code unknown}). */
+  public static Set<String> actionNames() {
+    return AuditActions.names();
   }
 
   /** Mounted after authentication: names the call and reads the target's state before it changes. */
@@ -49,8 +57,7 @@ public final class AuditTrail {
         .put("action", matched.name())
         .put("target", matched.target())
         .put("request_id", RequestIds.of(ctx))
-        .put("client_address", ctx.request().remoteAddress() == null ? null
-            : ctx.request().remoteAddress().hostAddress());
+        .put("client_address", proxies.clientAddress(ctx.request()));
     ctx.put(PENDING, entry);
     boolean changes = ctx.request().method() != HttpMethod.GET && ctx.request().method() != HttpMethod.HEAD;
     if (!changes) {

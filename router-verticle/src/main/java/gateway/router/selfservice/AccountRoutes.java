@@ -5,6 +5,7 @@ import gateway.common.bus.BalanceView;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.CatalogBus;
 import gateway.common.money.Credits;
+import gateway.router.edge.TrustedProxies;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
@@ -17,11 +18,13 @@ final class AccountRoutes {
   private final EventBus bus;
   private final SelfServiceConfig config;
   private final AttemptLimiter attempts;
+  private final TrustedProxies proxies;
 
-  AccountRoutes(EventBus bus, SelfServiceConfig config, AttemptLimiter attempts) {
+  AccountRoutes(EventBus bus, SelfServiceConfig config, AttemptLimiter attempts, TrustedProxies proxies) {
     this.bus = bus;
     this.config = config;
     this.attempts = attempts;
+    this.proxies = proxies;
   }
 
   /** Name, models and limits; cash balance, holds and what is available; live vouchers; spend today and this month. */
@@ -71,7 +74,7 @@ final class AccountRoutes {
     long accountId = Guards.accountUser(ctx).accountId();
     List<AttemptLimiter.Counter> counters = List.of(
         attempts.counter("redeem-account", Long.toString(accountId), config.redeemMaxFailures()),
-        attempts.counter("redeem-address", Guards.clientAddress(ctx), config.redeemMaxFailuresPerAddress()));
+        attempts.counter("redeem-address", Guards.clientAddress(ctx, proxies), config.redeemMaxFailuresPerAddress()));
     JsonObject redeem = new JsonObject().put("account_id", accountId).put("code", Inputs.body(ctx).getString("code"));
     Replies.reply(ctx, attempts.take("redemption", counters)
         .compose(v -> Replies.call(bus, BillingBus.CODES_REDEEM, redeem))

@@ -1,7 +1,7 @@
 package gateway.router.selfservice;
 
 import gateway.common.GatewayError;
-import io.vertx.core.net.SocketAddress;
+import gateway.router.edge.TrustedProxies;
 import io.vertx.ext.web.RoutingContext;
 
 /** Who may call what: checks that throw the error the client sees (the failure handler answers it). */
@@ -26,9 +26,11 @@ final class Guards {
     return user;
   }
 
-  /** The connecting address: what per-address attempt counters count. */
-  static String clientAddress(RoutingContext ctx) {
-    SocketAddress remote = ctx.request().remoteAddress();
-    return remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
+  /**
+   * The client's address, what per-address attempt counters count: the connecting peer's, or the one a
+   * trusted proxy forwarded.
+   */
+  static String clientAddress(RoutingContext ctx, TrustedProxies proxies) {
+    return proxies.clientAddress(ctx.request());
   }
 }

@@ -85,8 +85,8 @@ public final class SelfServiceApi {
   public Router router() {
     AttemptLimiter attempts = new AttemptLimiter(RedisAPI.api(redis), config.redisPrefix(),
         config.selfService().lockoutMinutes() * 60L);
-    SessionRoutes session = new SessionRoutes(bus, config.selfService(), passwords, attempts);
-    AccountRoutes account = new AccountRoutes(bus, config.selfService(), attempts);
+    SessionRoutes session = new SessionRoutes(bus, config.selfService(), passwords, attempts, config.trustedProxies());
+    AccountRoutes account = new AccountRoutes(bus, config.selfService(), attempts, config.trustedProxies());
     KeyRoutes keys = new KeyRoutes(bus);
     UsageRoutes usage = new UsageRoutes(bus);
     VideoRoutes videoJobs = new VideoRoutes(bus, videos);

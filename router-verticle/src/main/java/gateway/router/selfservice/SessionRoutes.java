@@ -5,6 +5,7 @@ import gateway.common.GatewayException;
 import gateway.common.bus.AuthBus;
 import gateway.common.bus.BillingBus;
 import gateway.router.edge.Secrets;
+import gateway.router.edge.TrustedProxies;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
@@ -30,12 +31,15 @@ final class SessionRoutes {
   private final SelfServiceConfig config;
   private final PasswordHasher passwords;
   private final AttemptLimiter attempts;
+  private final TrustedProxies proxies;
 
-  SessionRoutes(EventBus bus, SelfServiceConfig config, PasswordHasher passwords, AttemptLimiter attempts) {
+  SessionRoutes(EventBus bus, SelfServiceConfig config, PasswordHasher passwords, AttemptLimiter attempts,
+                TrustedProxies proxies) {
     this.bus = bus;
     this.config = config;
     this.passwords = passwords;
     this.attempts = attempts;
+    this.proxies = proxies;
   }
 
   void csrfToken(RoutingContext ctx) {
@@ -113,7 +117,7 @@ final class SessionRoutes {
     }
     JsonObject body = Inputs.body(ctx);
     // Every sign-up counts (none is given back): accounts, and sign-up vouchers, are not free to farm.
-    attempts.take("sign-up", List.of(attempts.counter("signup-address", Guards.clientAddress(ctx),
+    attempts.take("sign-up", List.of(attempts.counter("signup-address", Guards.clientAddress(ctx, proxies),
             config.loginMaxFailures())))
         .compose(v -> passwords.hash(body.getString("password")))
         .compose(hash -> Replies.call(bus, AuthBus.USERS_SIGN_UP, new JsonObject()
@@ -193,6 +197,6 @@ final class SessionRoutes {
   }
 
   private AttemptLimiter.Counter addressCounter(RoutingContext ctx, String kind) {
-    return attempts.counter(kind, Guards.clientAddress(ctx), config.loginMaxFailuresPerAddress());
+    return attempts.counter(kind, Guards.clientAddress(ctx, proxies), config.loginMaxFailuresPerAddress());
   }
 }

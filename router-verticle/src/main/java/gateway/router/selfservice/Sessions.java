@@ -1,6 +1,7 @@
 package gateway.router.selfservice;
 
 import gateway.router.RouterConfig;
+import gateway.router.edge.TrustedProxies;
 import gateway.common.GatewayException;
 import gateway.common.bus.AuthBus;
 import io.vertx.core.Future;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.CSRFHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.impl.SessionHandlerImpl;
+import io.vertx.ext.web.sstore.SessionStore;
 import io.vertx.ext.web.sstore.redis.RedisSessionStore;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Browser and script sessions: vertx-web's {@link SessionHandler} over a Redis store every router
- * shares (cookie {@code gateway.session}: HttpOnly, SameSite=Lax, Secure when configured), and its
+ * shares (cookie {@code gateway.session}: HttpOnly, SameSite=Lax, Secure when configured, when the
+ * request came over TLS, or through a trusted proxy that says it did), and its
  * {@link CSRFHandler} (double-submit: the {@code XSRF-TOKEN} cookie's value sent back in the
  * {@code X-XSRF-TOKEN} header, refreshed after every state-changing call). The CSRF secret is shared
  * through Redis, so a token from one router is good at all of them.
@@ -45,14 +48,21 @@ public final class Sessions {
   private static final String CTX_USER = "signed_in_user";
   private static final String CTX_SESSIONS = "sessions";
   private static final String CTX_LOADED = "session_as_loaded";
+  private static final String CTX_HANDLERS = "session_handlers";
 
-  private final SessionHandler sessionHandler;
-  private final CSRFHandler csrfHandler;
+  /** The session and CSRF handlers of one cookie flavour: their cookies are Secure, or not. */
+  private record Handlers(SessionHandler sessions, CSRFHandler csrf) {
+  }
+
+  private final Handlers plain;
+  private final Handlers secure;
+  private final TrustedProxies proxies;
   private final EventBus bus;
 
-  private Sessions(SessionHandler sessionHandler, CSRFHandler csrfHandler, EventBus bus) {
-    this.sessionHandler = sessionHandler;
-    this.csrfHandler = csrfHandler;
+  private Sessions(Handlers plain, Handlers secure, TrustedProxies proxies, EventBus bus) {
+    this.plain = plain;
+    this.secure = secure;
+    this.proxies = proxies;
     this.bus = bus;
   }
 
@@ -66,34 +76,48 @@ public final class Sessions {
         .compose(set -> api.get(key))
         .map(secret -> {
           long timeoutMs = config.selfService().sessionTimeoutMinutes() * 60_000L;
-          boolean secure = config.selfService().cookieSecure();
           // No retries for a missing session: Redis has it at once, and a stale cookie must not stall requests.
-          SessionHandler sessions = SessionHandler.create(RedisSessionStore.create(vertx, 0, redis))
-              .setSessionCookieName(COOKIE)
-              .setCookieHttpOnlyFlag(true)
-              .setCookieSameSite(CookieSameSite.LAX)
-              .setCookieSecureFlag(secure)
-              .setSessionTimeout(timeoutMs)
-              .setNagHttps(false);
-          CSRFHandler csrf = CSRFHandler.create(vertx, secret.toString())
-              .setCookieSecure(secure)
-              .setTimeout(timeoutMs)
-              .setNagHttps(false);
-          return new Sessions(sessions, csrf, vertx.eventBus());
+          SessionStore store = RedisSessionStore.create(vertx, 0, redis);
+          Handlers secure = handlers(vertx, store, secret.toString(), timeoutMs, true);
+          Handlers plain = config.selfService().cookieSecure() ? secure
+              : handlers(vertx, store, secret.toString(), timeoutMs, false);
+          return new Sessions(plain, secure, config.trustedProxies(), vertx.eventBus());
         });
   }
 
-  /** Loads the request's session (or starts one); remembers this so replies can store it first. */
+  /** Both flavours share the store and the CSRF secret: a session and its token are good in either. */
+  private static Handlers handlers(Vertx vertx, SessionStore store, String secret, long timeoutMs, boolean secure) {
+    SessionHandler sessions = SessionHandler.create(store)
+        .setSessionCookieName(COOKIE)
+        .setCookieHttpOnlyFlag(true)
+        .setCookieSameSite(CookieSameSite.LAX)
+        .setCookieSecureFlag(secure)
+        .setSessionTimeout(timeoutMs)
+        .setNagHttps(false);
+    CSRFHandler csrf = CSRFHandler.create(vertx, secret)
+        .setCookieSecure(secure)
+        .setTimeout(timeoutMs)
+        .setNagHttps(false);
+    return new Handlers(sessions, csrf);
+  }
+
+  /**
+   * Loads the request's session (or starts one); remembers this so replies can store it first. Its cookies
+   * are Secure when configured so, when the request came over TLS, or when a trusted proxy forwarded it
+   * from {@code https} (TLS ended at the proxy).
+   */
   public void session(RoutingContext ctx) {
+    Handlers handlers = ctx.request().isSSL() || proxies.forwardedHttps(ctx.request()) ? secure : plain;
     ctx.put(CTX_SESSIONS, this);
-    sessionHandler.handle(ctx);
+    ctx.put(CTX_HANDLERS, handlers);
+    handlers.sessions().handle(ctx);
   }
 
   public void csrf(RoutingContext ctx) {
     if (ctx.session() != null) {
       ctx.put(CTX_LOADED, new HashMap<>(ctx.session().data()));
     }
-    csrfHandler.handle(ctx);
+    ctx.<Handlers>get(CTX_HANDLERS).csrf().handle(ctx);
   }
 
   /** Puts the session's user, if any and still valid, in the context; never fails the request. */
@@ -175,7 +199,7 @@ public final class Sessions {
       ctx.put(SessionHandlerImpl.SESSION_FLUSHED_KEY, true);
       return Future.succeededFuture();
     }
-    return sessions.sessionHandler.flush(ctx, evenOnError)
+    return ctx.<Handlers>get(CTX_HANDLERS).sessions().flush(ctx, evenOnError)
         .recover(failure -> {
           // Two calls of one session racing: the other stored its version first.
           LOG.warn("session not stored: {}", failure.getMessage());

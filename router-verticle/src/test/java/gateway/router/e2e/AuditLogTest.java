@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gateway.common.PgUrl;
+import gateway.router.admin.AuditTrail;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,11 +36,13 @@ class AuditLogTest {
   }
 
   @Test
-  @DisplayName("every admin API call is recorded with who, what, when, its status, and the state before and after")
+  @DisplayName("every admin API call is recorded with who, what, when and its status; a change with the state before "
+      + "and after, a read without either")
   void everyAdminCallIsRecorded() {
     JsonObject account = call("POST", "/admin/accounts", new JsonObject().put("name", "acme"), "accounts.create");
     long id = account.getLong("id");
     call("GET", "/admin/accounts/" + id, null, "accounts.get");
+    call("GET", "/admin/accounts?q=acme", null, "accounts.search");
     call("PATCH", "/admin/accounts/" + id, new JsonObject().put("name", "acme-renamed"), "accounts.update");
     call("POST", "/admin/accounts/" + id + "/credits", new JsonObject().put("amount_credits", 5), "accounts.credit");
     JsonObject key = call("POST", "/admin/accounts/" + id + "/keys", new JsonObject().put("name", "k")
@@ -51,12 +54,20 @@ class AuditLogTest {
     call("PUT", "/admin/channels/main", new JsonObject().put("type", "openai").put("base_url", "https://api.example.com/v1")
         .put("api_key", "sk-channel-secret"), "channels.put");
     call("GET", "/admin/channels", null, "channels.list");
+    call("GET", "/admin/channel-breakers", null, "channels.breakers");
+    call("PUT", "/admin/channels/probe", new JsonObject().put("type", "openai").put("base_url", gateway.fake.openAiBaseUrl())
+        .put("api_key", GatewayUnderTest.CHANNEL_KEY), "channels.put");
+    JsonObject probed = call("POST", "/admin/channels/probe/test", new JsonObject().put("model", "gpt-4o-mini"),
+        "channels.test");
+    assertThat(probed.getBoolean("ok")).as(probed.encode()).isTrue();
     call("PUT", "/admin/models/m", new JsonObject().put("price", new JsonObject().put("input_per_mtok", 1)
         .put("output_per_mtok", 2)).put("routes", new JsonArray().add(new JsonObject().put("channel", "main"))),
         "models.put");
     call("GET", "/admin/models", null, "models.list");
-    long voucher = call("POST", "/admin/accounts/" + id + "/vouchers", new JsonObject().put("amount_credits", 1)
-        .put("models", new JsonArray().add("*")), "vouchers.grant").getLong("id");
+    call("GET", "/admin/models/m", null, "models.get");
+    long voucher = call("POST", "/admin/accounts/" + id + "/vouchers", new JsonObject().put("amount_credits", "1.5")
+        .put("models", new JsonArray().add("gpt-*").add("m")).put("expires_at", "2099-01-01T00:00:00Z"),
+        "vouchers.grant").getLong("id");
     call("GET", "/admin/accounts/" + id + "/vouchers", null, "vouchers.list");
     call("POST", "/admin/vouchers/" + voucher + "/revoke", null, "vouchers.revoke");
     JsonObject batch = call("POST", "/admin/code-batches", new JsonObject().put("name", "b").put("count", 2)
@@ -66,6 +77,8 @@ class AuditLogTest {
     call("POST", "/admin/code-batches/" + batch.getLong("id") + "/disable", null, "code_batches.disable");
     call("GET", "/admin/usage?account_id=" + id, null, "usage.list");
     call("GET", "/admin/usage/summary?account_id=" + id, null, "usage.summary");
+    call("GET", "/admin/reports/revenue?group_by=account", null, "reports.revenue");
+    call("GET", "/admin/reports/channels", null, "reports.channels");
     JsonObject invited = call("POST", "/admin/users", new JsonObject().put("email", "ann@example.com")
         .put("role", "owner").put("account_id", id), "users.invite");
     long user = invited.getJsonObject("user").getLong("id");
@@ -94,7 +107,30 @@ class AuditLogTest {
       assertThat(entry.getString("action")).isEqualTo(made.get(requestId));
       assertThat(entry.getJsonObject("actor").getString("kind")).isEqualTo("admin_token");
       assertThat(entry.getString("at")).isNotNull();
+      if (entry.getString("method").equals("GET")) {
+        assertThat(entry.getValue("before")).as("a read keeps no state: " + entry.encode()).isNull();
+        assertThat(entry.getValue("after")).as("a read keeps no state: " + entry.encode()).isNull();
+      } else if (entry.getInteger("status") < 400) {
+        assertThat(entry.getJsonObject("after")).as("a change keeps the state after: " + entry.encode()).isNotNull();
+      }
     }
+    assertThat(made.values()).as("every action the log knows is called in this test")
+        .containsAll(AuditTrail.actionNames());
+    for (String action : List.of("accounts.update", "accounts.credit", "keys.update", "keys.regenerate",
+        "vouchers.revoke", "code_batches.disable", "users.update", "users.end_sessions")) {
+      assertThat(entryFor(logged, action).getJsonObject("before")).as(action + " keeps the state before").isNotNull();
+    }
+    JsonObject revoked = entryFor(logged, "vouchers.revoke");
+    assertThat(revoked.getString("target")).isEqualTo("voucher:" + voucher);
+    JsonObject beforeRevoke = revoked.getJsonObject("before");
+    assertThat(beforeRevoke.getLong("remaining_micros")).isEqualTo(1_500_000);
+    assertThat(beforeRevoke.getString("expires_at")).isEqualTo("2099-01-01T00:00:00Z");
+    assertThat(beforeRevoke.getJsonArray("models")).containsExactly("gpt-*", "m");
+    assertThat(beforeRevoke.getString("status")).isEqualTo("active");
+    assertThat(revoked.getJsonObject("after").getString("status")).isEqualTo("revoked");
+    assertThat(revoked.getJsonObject("after").getLong("written_off_micros")).isEqualTo(1_500_000);
+    assertThat(entryFor(logged, "channels.test").getString("target")).isEqualTo("channel:probe");
+    assertThat(entryFor(logged, "channels.test").getJsonObject("after").getBoolean("ok")).isTrue();
     JsonObject rename = entryFor(logged, "accounts.update");
     assertThat(rename.getJsonObject("before").getString("name")).isEqualTo("acme");
     assertThat(rename.getJsonObject("after").getString("name")).isEqualTo("acme-renamed");
@@ -108,7 +144,7 @@ class AuditLogTest {
 
     String everything = new JsonArray(new ArrayList<>(logged.values())).encode();
     assertThat(everything).doesNotContain(key.getString("key")).doesNotContain(regenerated)
-        .doesNotContain("sk-channel-secret").doesNotContain(batch.getJsonArray("codes").getString(0))
+        .doesNotContain("sk-channel-secret").doesNotContain(GatewayUnderTest.CHANNEL_KEY).doesNotContain(batch.getJsonArray("codes").getString(0))
         .doesNotContain(invited.getJsonObject("invitation").getString("token"));
   }
 

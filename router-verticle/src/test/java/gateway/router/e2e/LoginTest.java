@@ -3,8 +3,12 @@ package gateway.router.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -80,24 +84,83 @@ class LoginTest {
   }
 
   @Test
-  @DisplayName("every state-changing call needs the CSRF token: missing, forged or stale it is a 403")
+  @DisplayName("every state-changing call needs this session's CSRF token: missing, forged or another session's it is "
+      + "a 403 invalid_csrf_token that changes nothing; this session's token is accepted")
   void csrfTokenRequired() {
     SelfServiceClient owner = SelfServiceUsers.signedIn(gateway, account, "ann@example.com", "owner");
-    JsonObject key = new JsonObject().put("name", "laptop").put("models", new io.vertx.core.json.JsonArray().add("*"));
+    SelfServiceClient other = SelfServiceUsers.signedIn(gateway, account, "bob@example.com", "member");
+    String code = gateway.admin.ok("POST", "/admin/code-batches", new JsonObject().put("name", "launch")
+        .put("count", 1).put("amount_credits", 2)).getJsonArray("codes").getString(0);
+    long keyId = owner.ok("POST", "/api/keys", new JsonObject().put("name", "laptop")
+        .put("models", new JsonArray().add("*"))).getLong("id");
 
-    SelfServiceClient.Reply missing = owner.withoutCsrf().post("/api/keys", key);
-    assertThat(missing.status()).isEqualTo(403);
-    assertThat(missing.error().getString("code")).isEqualTo("invalid_csrf_token");
-    SelfServiceClient.Reply forged = owner.send("POST", "/api/keys", key.encode(), "application/json");
-    assertThat(forged.status()).isEqualTo(403);
+    List<Call> calls = List.of(
+        new Call("POST", "/api/keys", new JsonObject().put("name", "second").put("models", new JsonArray().add("*")), 201),
+        new Call("PATCH", "/api/keys/" + keyId, new JsonObject().put("name", "renamed"), 200),
+        new Call("POST", "/api/keys/" + keyId + "/regenerate", null, 200),
+        new Call("POST", "/api/redeem", new JsonObject().put("code", code), 200),
+        new Call("POST", "/api/logout", null, 204));
+    for (Call call : calls) {
+      String own = owner.csrfToken();
+      String othersToken = other.csrfToken();
+      assertThat(othersToken).isNotEqualTo(own);
+      Map<String, String> wrong = new LinkedHashMap<>();
+      wrong.put("missing", null);
+      wrong.put("made up", "forged-token");
+      wrong.put("this session's, altered", altered(own));
+      wrong.put("another session's", othersToken);
+      wrong.forEach((what, token) -> assertRefused(owner.sendWithToken(call.method(), call.path(), call.body(), token),
+          call + " with a " + what + " token"));
+      // Cookie and header agreeing is not enough: the token must be the one this session was given.
+      String before = owner.csrfToken();
+      owner.plantCsrfCookie(othersToken);
+      assertRefused(owner.send(call.method(), call.path(), call.body()), call + " with another session's token "
+          + "planted in the cookie too");
+      if (othersToken.equals(owner.csrfToken())) {
+        owner.plantCsrfCookie(before);
+      }
 
-    assertThat(owner.withCsrf().post("/api/keys", key).status()).isEqualTo(201);
-    // The token was refreshed by that call; the next one works with the new one.
-    assertThat(owner.post("/api/keys", key.copy().put("name", "second")).status()).isEqualTo(201);
+      assertThat(owner.ok("GET", "/api/keys", null).getJsonArray("data")).hasSize(1);
+      assertThat(owner.ok("GET", "/api/keys/" + keyId, null).getString("name")).isEqualTo("laptop");
+      assertThat(gateway.sql("SELECT count(*) FROM billing.redemptions WHERE account_id = ?", account)).isZero();
+      assertThat(owner.get("/api/me").status()).as("still signed in").isEqualTo(200);
+    }
+
+    for (Call call : calls) {
+      SelfServiceClient.Reply accepted = owner.sendWithToken(call.method(), call.path(), call.body(), owner.csrfToken());
+      assertThat(accepted.status()).as(call + " with this session's token: " + accepted.raw().body())
+          .isEqualTo(call.status());
+    }
+    assertThat(gateway.sql("SELECT count(*) FROM billing.redemptions WHERE account_id = ?", account)).isOne();
+    assertThat(owner.get("/api/me").status()).as("signed out by the accepted logout").isEqualTo(401);
+    assertThat(other.ok("GET", "/api/keys", null).getJsonArray("data")).as("the member's own keys").isEmpty();
+    JsonArray keys = SelfServiceUsers.signedIn(gateway, account, "cid@example.com", "owner")
+        .ok("GET", "/api/keys", null).getJsonArray("data");
+    assertThat(keys.stream().map(k -> ((JsonObject) k).getString("name"))).containsExactlyInAnyOrder("renamed", "second");
 
     SelfServiceClient stranger = new SelfServiceClient(gateway.baseUrl());
-    SelfServiceClient.Reply noSession = stranger.login("ann@example.com", SelfServiceUsers.PASSWORD);
-    assertThat(noSession.status()).isEqualTo(403);
-    assertThat(owner.ok("GET", "/api/keys", null).getJsonArray("data")).hasSize(2);
+    assertRefused(stranger.login("ann@example.com", SelfServiceUsers.PASSWORD), "a login without any session");
+  }
+
+  /** A state-changing call and the status it gets with the right token. */
+  private record Call(String method, String path, JsonObject body, int status) {
+    @Override
+    public String toString() {
+      return method + " " + path;
+    }
+  }
+
+  private static void assertRefused(SelfServiceClient.Reply reply, String what) {
+    assertThat(reply.status()).as(what + ": " + reply.raw().body()).isEqualTo(403);
+    assertThat(reply.error().getString("code")).as(what).isEqualTo("invalid_csrf_token");
+    assertThat(reply.error().getString("type")).as(what).isEqualTo("permission_error");
+    assertThat(reply.error().getString("message")).as(what).isNotBlank().doesNotContain("Exception");
+  }
+
+  /** The token with one character of its signature changed. */
+  private static String altered(String token) {
+    int at = token.lastIndexOf('.') + 2;
+    char replaced = token.charAt(at) == 'A' ? 'B' : 'A';
+    return token.substring(0, at) + replaced + token.substring(at + 1);
   }
 }

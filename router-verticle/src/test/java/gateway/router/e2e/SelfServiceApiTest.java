@@ -4,6 +4,7 @@ import static gateway.testsupport.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import gateway.testsupport.fake.Behavior;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -240,6 +241,70 @@ class SelfServiceApiTest {
     assertThat(locked.status()).isEqualTo(429);
     assertThat(locked.raw().headers().firstValue("retry-after")).isPresent();
     assertThat(gateway.sql("SELECT count(*) FROM billing.redemptions WHERE account_id = ?", account)).isZero();
+  }
+
+  @Test
+  @DisplayName("after a request is charged the overview's spend today and this month are its cost, to the micro-credit")
+  void overviewShowsWhatWasSpent() {
+    gateway.admin.ok("POST", "/admin/accounts/" + account + "/credits", new JsonObject().put("amount_credits", 10));
+    String key = owner.ok("POST", "/api/keys", new JsonObject().put("name", "k")
+        .put("models", new JsonArray().add("model-a"))).getString("key");
+    JsonObject before = owner.ok("GET", "/api/account", null);
+    assertThat(micros(before.getValue("spend_today_credits"))).isZero();
+    assertThat(micros(before.getValue("spend_month_credits"))).isZero();
+
+    // model-a costs 1 credit per million input tokens and 2 per million output: 1,000 + 2 x 2,000 micro-credits.
+    gateway.fake.script("a", Behavior.reply("ok").usage(1_000, 2_000));
+    assertThat(chat(key, "model-a")).isTrue();
+    gateway.awaitBalance(account, 10_000_000 - 5_000);
+
+    JsonObject after = owner.ok("GET", "/api/account", null);
+    assertThat(micros(after.getValue("spend_today_credits"))).isEqualTo(5_000);
+    assertThat(micros(after.getValue("spend_month_credits"))).isEqualTo(5_000);
+    assertThat(micros(after.getValue("balance_credits"))).isEqualTo(10_000_000 - 5_000);
+    assertThat(gateway.ledgerChargesMicros(account)).isEqualTo(5_000);
+  }
+
+  @Test
+  @DisplayName("a self-service key past its expiry is refused on /v1 with a 401 in OpenAI's shape, though it was cached "
+      + "a moment before")
+  void expiredKeyIsRefused() {
+    gateway.admin.ok("POST", "/admin/accounts/" + account + "/credits", new JsonObject().put("amount_credits", 10));
+    JsonObject created = owner.ok("POST", "/api/keys", new JsonObject().put("name", "ci")
+        .put("models", new JsonArray().add("model-a")).put("expires_at", "2099-01-01T00:00:00Z"));
+    String key = created.getString("key");
+    RawHttp v1 = new RawHttp(gateway.v1());
+    String hello = new JsonObject().put("model", "model-a").put("messages", new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", "hi"))).encode();
+    assertThat(v1.post("/chat/completions", key, hello).statusCode()).isEqualTo(200);
+
+    owner.ok("PATCH", "/api/keys/" + created.getLong("id"), new JsonObject().put("expires_at", "2020-01-01T00:00:00Z"));
+    // Every router drops its cached copy on the change event, which may trail the PATCH's answer by a moment.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+        assertExpired(v1.post("/chat/completions", key, hello)));
+
+    String bornExpired = owner.ok("POST", "/api/keys", new JsonObject().put("name", "old")
+        .put("models", new JsonArray().add("model-a")).put("expires_at", "2020-01-01T00:00:00Z")).getString("key");
+    assertExpired(v1.post("/chat/completions", bornExpired, hello));
+    // Only the request made before the expiry is on the books; the refused ones are not even failed rows.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+        gateway.usageRowCount(account) == 1);
+    assertThat(gateway.sql("SELECT count(*) FROM billing.usage WHERE account_id = ? AND outcome <> 'completed'",
+        account)).isZero();
+  }
+
+  private static void assertExpired(java.net.http.HttpResponse<String> response) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
+    JsonObject error = RawHttp.error(response);
+    assertThat(error.getString("type")).isEqualTo("authentication_error");
+    assertThat(error.getString("code")).isEqualTo("invalid_api_key");
+    assertThat(error.getString("message")).contains("expired");
+    assertThat(error.containsKey("param")).isTrue();
+  }
+
+  /** Credits as the API shows them, in micro-credits. */
+  private static long micros(Object credits) {
+    return new java.math.BigDecimal(String.valueOf(credits)).movePointRight(6).longValueExact();
   }
 
   @Test

@@ -103,18 +103,36 @@ final class SelfServiceClient {
         .map(HttpCookie::getValue).findFirst().orElse(null);
   }
 
+  /**
+   * Replaces the value of the {@code XSRF-TOKEN} cookie in the jar, as an attacker who can write cookies for
+   * the site would (a sibling subdomain, a man in the middle on plain HTTP).
+   */
+  void plantCsrfCookie(String value) {
+    cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN")).findFirst()
+        .orElseThrow(() -> new AssertionError("no XSRF-TOKEN cookie to replace")).setValue(value);
+  }
+
   Reply send(String method, String path, JsonObject body) {
     return send(method, path, body == null ? null : body.encode(), "application/json");
   }
 
   Reply send(String method, String path, String body, String contentType) {
+    String token = sendCsrf && !method.equals("GET") ? csrfToken() : null;
+    return send(method, path, body, contentType, token);
+  }
+
+  /** With exactly this {@code X-XSRF-TOKEN} header (none when null), whatever the jar holds. */
+  Reply sendWithToken(String method, String path, JsonObject body, String token) {
+    return send(method, path, body == null ? null : body.encode(), "application/json", token);
+  }
+
+  private Reply send(String method, String path, String body, String contentType, String token) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(TIMEOUT)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       request.header("content-type", contentType);
     }
-    String token = csrfToken();
-    if (sendCsrf && token != null && !method.equals("GET")) {
+    if (token != null) {
       request.header("X-XSRF-TOKEN", token);
     }
     try {
