@@ -11,6 +11,7 @@ import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class ForwardedClientsTest {
   private static final String PROXY = "127.0.0.1";
-  private static final String UNTRUSTED = "127.0.0.2";
+  private static final String UNTRUSTED = PeerClient.SECOND_LOOPBACK;
 
   private Vertx vertx;
   private GatewayUnderTest gateway;
@@ -32,6 +33,7 @@ class ForwardedClientsTest {
 
   @BeforeEach
   void start(Vertx vertx) {
+    Assumptions.assumeTrue(PeerClient.canBind(UNTRUSTED), PeerClient.NO_SECOND_LOOPBACK);
     this.vertx = vertx;
     gateway = GatewayUnderTest.start(vertx, config -> config
         .with("GATEWAY_TRUSTED_PROXIES", PROXY + ",fd00::/8")

@@ -37,6 +37,22 @@ final class PeerClient implements AutoCloseable {
   private final Map<String, String> headers = new LinkedHashMap<>();
   private final Map<String, String> cookies = new LinkedHashMap<>();
 
+  /**
+   * Whether this machine lets a socket bind to {@code address}: all of 127.0.0.0/8 on Linux, only 127.0.0.1 on
+   * macOS unless aliased. Tests that need a second peer skip with this message otherwise.
+   */
+  static boolean canBind(String address) {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+      socket.bind(new java.net.InetSocketAddress(address, 0));
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  static final String SECOND_LOOPBACK = "127.0.0.2";
+  static final String NO_SECOND_LOOPBACK = "this machine cannot bind 127.0.0.2 (macOS: sudo ifconfig lo0 alias 127.0.0.2)";
+
   PeerClient(Vertx vertx, String localAddress, int port) {
     this.vertx = vertx;
     this.port = port;
