@@ -2,7 +2,8 @@ package gateway.router.media;
 
 /**
  * Where an upstream video job stands, across providers: OpenAI {@code queued | in_progress | completed | failed};
- * DashScope {@code PENDING | RUNNING | SUCCEEDED | FAILED | CANCELED | UNKNOWN}.
+ * DashScope {@code PENDING | RUNNING | SUCCEEDED | FAILED | CANCELED | UNKNOWN}; Veo's operation {@code done} or
+ * not, with a {@code response} or an {@code error}.
  */
 public enum VideoJobStatus {
   QUEUED(false),

@@ -4,18 +4,25 @@ import gateway.media.storage.MediaStore;
 import gateway.media.storage.StoredObject;
 import gateway.router.media.MediaCall;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Sends the calls the media mappers build. JSON answers are read whole (bounded); a download streams into the
- * {@link MediaStore} as it arrives, never held in memory.
+ * {@link MediaStore} as it arrives, never held in memory, and follows redirects (Veo's download answers 302 to the
+ * bytes), a few at most, the channel's credentials dropped on a hop to another origin.
  */
 final class MediaHttp {
   private static final long MAX_JSON_BYTES = 1024 * 1024;
   private static final long CONNECT_MS = 10_000;
+  private static final int MAX_REDIRECTS = 5;
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   /** A JSON call's answer: its status and body. */
   record Answer(int status, Buffer body) {
@@ -63,7 +70,15 @@ final class MediaHttp {
    * {@link NotAVideo} when the 2xx body is not an MP4 (the stored copy is deleted again).
    */
   Future<StoredObject> download(MediaCall call, MediaStore store) {
+    return download(call, store, 0);
+  }
+
+  private Future<StoredObject> download(MediaCall call, MediaStore store, int hops) {
     return client.request(options(call)).compose(request -> request.send().compose(response -> {
+      String location = response.getHeader("location");
+      if (REDIRECTS.contains(response.statusCode()) && location != null && hops < MAX_REDIRECTS) {
+        return readBounded(response).compose(ignored -> download(redirected(call, location), store, hops + 1));
+      }
       if (response.statusCode() / 100 != 2) {
         return readBounded(response).compose(body -> Future.failedFuture(new DownloadFailed(response.statusCode(),
             body, "the download answered " + response.statusCode())));
@@ -81,6 +96,21 @@ final class MediaHttp {
             .compose(deleted -> Future.failedFuture(new NotAVideo(problem)));
       });
     }));
+  }
+
+  /** The GET a redirect asks for; on another origin only {@code accept} goes along (no key leaves its host). */
+  static MediaCall redirected(MediaCall call, String location) {
+    URI from = URI.create(call.url());
+    URI to = from.resolve(location.strip());
+    boolean sameOrigin = Objects.equals(from.getScheme(), to.getScheme()) && Objects.equals(from.getHost(), to.getHost())
+        && from.getPort() == to.getPort();
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    if (sameOrigin) {
+      headers.addAll(call.headers());
+    } else if (call.headers().get("accept") != null) {
+      headers.add("accept", call.headers().get("accept"));
+    }
+    return MediaCall.get(to.toString(), headers);
   }
 
   private RequestOptions options(MediaCall call) {

@@ -1,5 +1,7 @@
 package gateway.router.videos;
 
+import gateway.common.GatewayError;
+import gateway.common.GatewayException;
 import gateway.common.bus.Route;
 import gateway.router.media.MediaCall;
 import gateway.router.media.VideoJobRequest;
@@ -7,6 +9,8 @@ import gateway.router.media.VideoJobState;
 import gateway.router.provider.UpstreamError;
 import gateway.router.provider.dashscope.DashScopeVideoRequest;
 import gateway.router.provider.dashscope.DashScopeVideoResponse;
+import gateway.router.provider.gemini.videos.GeminiVideoRequest;
+import gateway.router.provider.gemini.videos.GeminiVideoResponse;
 import gateway.router.provider.openai.videos.OpenAiVideosRequest;
 import gateway.router.provider.openai.videos.OpenAiVideosResponse;
 import io.vertx.core.MultiMap;
@@ -14,8 +18,8 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * The asynchronous video API of a channel's type: how a job is created, polled and its file fetched. A
- * {@code dashscope} channel speaks DashScope's task API; every other channel type OpenAI's Videos API (OpenAI and
- * the resellers that copy it).
+ * {@code dashscope} channel speaks DashScope's task API, a {@code gemini} channel Veo's long-running operations
+ * (Gemini API); every other channel type OpenAI's Videos API (OpenAI and the resellers that copy it).
  */
 interface VideoProvider {
 
@@ -26,13 +30,27 @@ interface VideoProvider {
   /** The state in a 2xx answer to create or poll; {@link gateway.router.media.UnreadableAnswerException} otherwise. */
   VideoJobState read(Buffer body, Route route);
 
+  /** The state in a 2xx answer to create, where an API tells "just created" from "running" only by the call. */
+  default VideoJobState readCreated(Buffer body, Route route) {
+    return read(body, route);
+  }
+
+  /** Why this API cannot take the request at all (a 400 naming the field, before anything is sent), or null. */
+  default GatewayException refusal(VideoJobRequest request, Route route) {
+    return null;
+  }
+
   /** The download of a finished job's file. */
   MediaCall download(Route route, VideoJobState finished);
 
   UpstreamError error(int status, Buffer body);
 
   static VideoProvider forRoute(Route route) {
-    return "dashscope".equals(route.channel().type()) ? DASHSCOPE : OPENAI;
+    return switch (route.channel().type()) {
+      case "dashscope" -> DASHSCOPE;
+      case "gemini" -> GEMINI;
+      default -> OPENAI;
+    };
   }
 
   VideoProvider OPENAI = new VideoProvider() {
@@ -87,6 +105,46 @@ interface VideoProvider {
     @Override
     public UpstreamError error(int status, Buffer body) {
       return DashScopeVideoResponse.error(status, body);
+    }
+  };
+
+  VideoProvider GEMINI = new VideoProvider() {
+    @Override
+    public MediaCall create(VideoJobRequest request, Route route) {
+      return GeminiVideoRequest.create(request, route);
+    }
+
+    @Override
+    public MediaCall poll(Route route, String upstreamJobId) {
+      return GeminiVideoRequest.poll(route, upstreamJobId);
+    }
+
+    @Override
+    public VideoJobState read(Buffer body, Route route) {
+      return GeminiVideoResponse.parse(body);
+    }
+
+    @Override
+    public VideoJobState readCreated(Buffer body, Route route) {
+      return GeminiVideoResponse.created(body);
+    }
+
+    @Override
+    public GatewayException refusal(VideoJobRequest request, Route route) {
+      // Veo takes a first frame's bytes, not a link; fetching a client's URL ourselves would let it aim us anywhere
+      return request.imageUrl() == null ? null : GatewayError.INVALID_VALUE.exception("channel '"
+          + route.channel().name() + "' (Gemini Veo) cannot take an 'image_url': Veo takes a first frame as"
+          + " image bytes, not a link", "image_url");
+    }
+
+    @Override
+    public MediaCall download(Route route, VideoJobState finished) {
+      return GeminiVideoRequest.download(route, finished.videoUrl());
+    }
+
+    @Override
+    public UpstreamError error(int status, Buffer body) {
+      return GeminiVideoResponse.error(status, body);
     }
   };
 }

@@ -113,8 +113,13 @@ final class VideoSubmitter {
     VideoAsk ask = submission.ask();
     VideoJobRequest request = new VideoJobRequest(model.alias(), ask.prompt(), terms.seconds(), terms.size(),
         terms.resolution(), terms.ratio(), ask.imageUrl(), submission.inputReference(), submission.extra());
+    // routes whose API cannot take the request are passed over; when none can, the client hears why (a 400)
+    List<Route> able = routes.stream().filter(r -> VideoProvider.forRoute(r).refusal(request, r) == null).toList();
+    if (able.isEmpty() && !routes.isEmpty()) {
+      return Future.failedFuture(VideoProvider.forRoute(routes.get(0)).refusal(request, routes.get(0)));
+    }
     Promise<VideoJobRow> created = Promise.promise();
-    tryRoute(routes, 0, null, request, route -> state -> jobs.insert(new VideoJobs.NewJob(id,
+    tryRoute(able, 0, null, request, route -> state -> jobs.insert(new VideoJobs.NewJob(id,
         principal.accountId(), principal.keyId(), model.alias(), route.channel().name(), route.upstreamModel(),
         state.upstreamJobId(), state.status() == VideoJobStatus.RUNNING ? VideoJobRow.IN_PROGRESS : VideoJobRow.QUEUED,
         state.progress() == null ? 0 : Math.max(0, Math.min(99, state.progress())), ask.prompt(), terms.seconds(),
@@ -152,7 +157,7 @@ final class VideoSubmitter {
       } else {
         VideoJobState state;
         try {
-          state = provider.read(sent.result().body(), route);
+          state = provider.readCreated(sent.result().body(), route);
         } catch (UnreadableAnswerException e) {
           error = e.error();
           breaker.tryFail("unreadable answer");

@@ -72,7 +72,8 @@ import java.util.Objects;
  * asks for {@code responseModalities} {@code IMAGE}), the OpenAI Videos API ({@code POST /v1/videos}, JSON or
  * multipart; {@code GET /v1/videos/{id}}; {@code GET /v1/videos/{id}/content}) and DashScope's asynchronous video
  * synthesis ({@code POST /api/v1/services/aigc/video-generation/video-synthesis} with {@code X-DashScope-Async:
- * enable}; {@code GET /api/v1/tasks/{id}}). Behaviors there:
+ * enable}; {@code GET /api/v1/tasks/{id}}) and Gemini Veo ({@code POST /v1beta/models/{m}:predictLongRunning};
+ * {@code GET /v1beta/models/{m}/operations/{id}}; {@code GET /v1beta/files/{id}:download}). Behaviors there:
  * <ul>
  *   <li>{@link #images()} and its modifiers {@link #imageCount}, {@link #noImages()}, {@link #asUrls()},
  *       {@link #asBase64()}, {@link #urlsExpireAfter}: real PNG bytes; URLs point at the fake itself
@@ -86,9 +87,9 @@ import java.util.Objects;
  *   <li>{@link #error(int, String)} renders each media API's own error: OpenAI's body; DashScope
  *       {@code {"code", "message", "request_id"}} with its codes (400 {@code InvalidParameter}, 401
  *       {@code InvalidApiKey}, 403 {@code AccessDenied}, 429 {@code Throttling.RateQuota}, 5xx
- *       {@code InternalError}); Gemini's {@code google.rpc} status. {@link #firstByteDelay}, {@link #hang()} and
+ *       {@code InternalError}); Gemini's and Veo's {@code google.rpc} status. {@link #firstByteDelay}, {@link #hang()} and
  *       {@link #connectionReset()} work on the create and generation calls as on chat.</li>
- *   <li>An unscripted model, or a {@link #reply} scripted on an OpenAI image or video endpoint or DashScope,
+ *   <li>An unscripted model, or a {@link #reply} scripted on an OpenAI image or video endpoint, DashScope or Veo,
  *       gets the default: {@code images()} or {@code videoJob()}. On Gemini a reply stays a text-only answer
  *       (a model that drew nothing).</li>
  * </ul>
@@ -281,8 +282,8 @@ public final class Behavior {
   }
 
   /**
-   * Media: URLs the fake hands out (image URLs, DashScope {@code video_url}, OpenAI video content) stop working
-   * this long after they were made: 403 like an expired signed URL. Default one hour.
+   * Media: URLs the fake hands out (image URLs, DashScope {@code video_url}, OpenAI video content, Veo samples)
+   * stop working this long after they were made: 403 like an expired signed URL. Default one hour.
    */
   public Behavior urlsExpireAfter(Duration ttl) {
     Builder b = copy();
@@ -291,8 +292,9 @@ public final class Behavior {
   }
 
   /**
-   * Media: an asynchronous video job (OpenAI {@code POST /v1/videos}, DashScope video-synthesis) that is queued
-   * at creation and succeeds on its second status poll, delivering the requested duration.
+   * Media: an asynchronous video job (OpenAI {@code POST /v1/videos}, DashScope video-synthesis, Veo's
+   * {@code predictLongRunning}) that is queued at creation and succeeds on its second status poll, delivering the
+   * requested duration.
    */
   public static Behavior videoJob() {
     return new Behavior(new Builder(Kind.VIDEO_JOB));
@@ -316,7 +318,10 @@ public final class Behavior {
     return new Behavior(b);
   }
 
-  /** Media: the job fails at its end with this provider error code and message. */
+  /**
+   * Media: the job fails at its end with this provider error code and message (Veo: a gRPC code name such as
+   * {@code INTERNAL}, or {@code raiMediaFiltered} for its safety filter's empty answer).
+   */
   public Behavior jobFails(String code, String message) {
     Builder b = copy();
     b.jobEnd = JobEnd.FAIL;
@@ -352,8 +357,8 @@ public final class Behavior {
   /**
    * Media, garbage: a job that succeeds (status, seconds and usage as usual) but whose file download answers 200
    * with exactly this {@code Content-Type} and body instead of its MP4: an empty body, or an HTML error page from
-   * a proxy or CDN in front of the provider's storage. Both download paths serve it: OpenAI's
-   * {@code /v1/videos/{id}/content} and DashScope's {@code video_url}.
+   * a proxy or CDN in front of the provider's storage. Every download path serves it: OpenAI's
+   * {@code /v1/videos/{id}/content}, DashScope's {@code video_url} and the file Veo's download redirects to.
    */
   public Behavior deliversBrokenFile(String contentType, byte[] body) {
     Builder b = copy();

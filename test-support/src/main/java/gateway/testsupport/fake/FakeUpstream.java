@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stand-in LLM provider for tests: a real HTTP server on 127.0.0.1 speaking the published wire formats of
  * OpenAI Chat Completions, OpenAI Responses, OpenAI Embeddings, Anthropic Messages and Google Gemini
  * (generateContent / streamGenerateContent), streaming included, with the providers' own auth failures and
- * error bodies; and the media APIs: OpenAI Images and Videos, Gemini image output and DashScope's asynchronous
- * video synthesis (see "Media" in {@link Behavior}). Tests script per upstream model what happens ({@link #script(String, Behavior...)}) and inspect
+ * error bodies; and the media APIs: OpenAI Images and Videos, Gemini image output, DashScope's asynchronous
+ * video synthesis and Gemini Veo's long-running operations (see "Media" in {@link Behavior}). Tests script per upstream model what happens ({@link #script(String, Behavior...)}) and inspect
  * what the gateway sent ({@link #requests()}).
  *
  * <p>Faithful to: paths, required headers and fields, response objects and their field names, stream event
@@ -125,7 +125,10 @@ public final class FakeUpstream {
     return "http://" + HOST + ":" + port() + "/v1";
   }
 
-  /** {@code http://127.0.0.1:<port>/v1beta}: {@code POST /v1beta/models/{m}:generateContent}. */
+  /**
+   * {@code http://127.0.0.1:<port>/v1beta}: {@code POST /v1beta/models/{m}:generateContent}, and Veo's
+   * {@code POST /v1beta/models/{m}:predictLongRunning} with {@code GET /v1beta/{operation name}}.
+   */
   public String geminiBaseUrl() {
     return "http://" + HOST + ":" + port() + "/v1beta";
   }
@@ -143,14 +146,18 @@ public final class FakeUpstream {
     return "http://" + HOST + ":" + port();
   }
 
-  /** Status polls a video job (OpenAI video id or DashScope task id) has had; 0 for an unknown job. */
+  /**
+   * Status polls a video job (OpenAI video id, DashScope task id, or a Veo operation's last name segment) has had;
+   * 0 for an unknown job.
+   */
   public int pollsOf(String jobId) {
     return media.pollsOf(jobId);
   }
 
   /**
    * Downloads of one media URL the fake handed out (an image URL, a DashScope {@code video_url}, given whole or
-   * as its path), or of an OpenAI video's {@code /v1/videos/{id}/content}; expired and refused attempts count too.
+   * as its path), or of an OpenAI video's {@code /v1/videos/{id}/content} or a Veo sample's
+   * {@code /v1beta/files/{id}:download}; expired and refused attempts count too.
    */
   public int downloadsOf(String url) {
     return media.downloadsOf(url);

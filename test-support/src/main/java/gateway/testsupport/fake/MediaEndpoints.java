@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The media side of the {@link FakeUpstream}: routes the OpenAI Images and Videos, DashScope and hosted-file paths,
- * reads JSON and multipart bodies, records each request, applies the scripted behavior's delays and faults, and
- * keeps the video jobs and hosted files for the fake's lifetime.
+ * The media side of the {@link FakeUpstream}: routes the OpenAI Images and Videos, DashScope, Gemini Veo and
+ * hosted-file paths, reads JSON and multipart bodies, records each request, applies the scripted behavior's delays
+ * and faults, and keeps the video jobs and hosted files for the fake's lifetime.
  */
 final class MediaEndpoints {
 
@@ -35,6 +35,7 @@ final class MediaEndpoints {
   private final OpenAiImagesWire images = new OpenAiImagesWire(this);
   private final OpenAiVideosWire videos = new OpenAiVideosWire(this);
   private final DashScopeWire dashScope = new DashScopeWire(this);
+  private final GeminiVeoWire veo = new GeminiVeoWire(this);
   private final GeminiImageWire gemini = new GeminiImageWire(this);
 
   MediaEndpoints(FakeUpstream fake) {
@@ -61,6 +62,10 @@ final class MediaEndpoints {
     if (path.equals(DASHSCOPE_SYNTHESIS) && method == HttpMethod.POST
         || path.startsWith(DASHSCOPE_TASKS) && method == HttpMethod.GET) {
       readBody(request, body -> dashScope.handle(request, body));
+      return true;
+    }
+    if (method == HttpMethod.POST && GeminiVeoWire.isCreate(path) || method == HttpMethod.GET && GeminiVeoWire.isGet(path)) {
+      readBody(request, body -> veo.handle(request, body));
       return true;
     }
     return false;

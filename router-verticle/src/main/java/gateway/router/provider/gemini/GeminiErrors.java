@@ -15,13 +15,13 @@ import java.util.Set;
  * Either is the channel's own credential failing: never the customer's 400, it counts against the
  * channel and leaves other routes free to answer.
  */
-final class GeminiErrors {
+public final class GeminiErrors {
   private static final Set<String> KEY_REFUSALS = Set.of("API_KEY_INVALID", "API_KEY_EXPIRED");
 
   private GeminiErrors() {
   }
 
-  static UpstreamError read(int status, Buffer body) {
+  public static UpstreamError read(int status, Buffer body) {
     JsonObject json = Json.objectOrNull(body);
     JsonObject error = json == null ? null : json.getJsonObject("error");
     if (error == null) {
