@@ -42,7 +42,8 @@ final class FuzzClient {
   /** As {@link #send(String, String, byte[], Map, String)} with another content type (none when null). */
   Answer send(String method, String path, byte[] body, String contentType, Map<String, String> headers, String what) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(BOUND)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       request.header("content-type", contentType);
     }

@@ -134,8 +134,8 @@ class GatewayFailureEndsRequestTest {
     assertThat(row.getLong("input_tokens")).isLessThan(1_000);
     assertThat(gateway.heldMicros(customer.accountId())).isZero();
     long charged = START - gateway.balanceMicros(customer.accountId());
-    assertThat(charged).isEqualTo(row.getLong("cost_micros")).isEqualTo(gateway.ledgerChargesMicros(customer.accountId()))
-        .isLessThan(1_000 * 15 + 100 * 60);
+    assertThat(charged).isEqualTo(row.getLong("cost_micros"))
+        .isEqualTo(gateway.ledgerChargesMicros(customer.accountId())).isLessThan(1_000 * 15 + 100 * 60);
   }
 
   private JsonObject awaitOneUsageRow() {

@@ -136,7 +136,8 @@ final class SelfServiceClient {
    */
   FuzzClient.Answer sendRaw(String method, String path, byte[] body, String contentType, String what) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(FuzzClient.BOUND)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       request.header("content-type", contentType);
     }

@@ -46,8 +46,9 @@ class UsageGraceTest {
     gateway = GatewayUnderTest.start(vertx, config -> config.with("GATEWAY_USAGE_GRACE_MS", 3_000));
     gateway.openAiModel(MODEL, MODEL, GatewayUnderTest.price("15", "60", null));
     gateway.anthropicModel(CLAUDE, CLAUDE, GatewayUnderTest.price("15", "60", null));
-    gateway.channel("fake-responses", new JsonObject().put("type", "openai").put("base_url", gateway.fake.openAiBaseUrl())
-        .put("api_key", GatewayUnderTest.CHANNEL_KEY).put("wire_api", "responses"));
+    gateway.channel("fake-responses", new JsonObject().put("type", "openai")
+        .put("base_url", gateway.fake.openAiBaseUrl()).put("api_key", GatewayUnderTest.CHANNEL_KEY)
+        .put("wire_api", "responses"));
     gateway.routedModel(RESPONSES, "fake-responses", RESPONSES, GatewayUnderTest.price("15", "60", null));
     customer = gateway.customer("10", MODEL, CLAUDE, RESPONSES);
     http = new RawHttp(gateway.v1());
