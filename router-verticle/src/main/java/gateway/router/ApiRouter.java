@@ -148,7 +148,7 @@ final class ApiRouter {
       if (ctx.body().available() || ctx.request().isEnded()) {
         ctx.next();
       } else {
-        read.handle(ctx);
+        RequestBodies.read(read, ctx);
       }
     };
   }

@@ -161,12 +161,19 @@ public final class RouterVerticle extends VerticleBase {
    * with it Vert.x shows a connection only once its first request head arrived, and the guard could not see (nor
    * cap) silent ones.
    */
+  /**
+   * The longest text field of a form (Vert.x's default is 8 KiB): a prompt of the 32,000 characters the image and
+   * video endpoints take, at up to 4 bytes each in UTF-8. The whole form stays bounded by the body limit.
+   */
+  static final int MAX_FORM_FIELD_BYTES = 128 * 1024;
+
   private static HttpServerOptions serverOptions(RouterConfig config) {
     return new HttpServerOptions()
         .setTcpNoDelay(true)
         .setHttp2ClearTextEnabled(config.http2Cleartext())
         .setMaxInitialLineLength(InvalidRequests.MAX_REQUEST_LINE_BYTES)
         .setMaxHeaderSize(InvalidRequests.MAX_HEADER_BYTES)
+        .setMaxFormAttributeSize(MAX_FORM_FIELD_BYTES)
         .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION));
   }
 

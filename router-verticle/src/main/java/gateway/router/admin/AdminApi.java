@@ -316,24 +316,8 @@ public final class AdminApi {
       throw GatewayError.INVALID_JSON.exception("The request body must be a JSON object.");
     }
     JsonFields.checkDepth(object);
-    checkStorable(object, "");
+    JsonFields.checkStorableTree(object, "");
     return object;
-  }
-
-  private static void checkStorable(Object node, String where) {
-    if (node instanceof JsonObject object) {
-      for (String key : object.fieldNames()) {
-        String at = JsonFields.path(where, key);
-        JsonFields.checkStorableText(key, at);
-        checkStorable(object.getValue(key), at);
-      }
-    } else if (node instanceof JsonArray array) {
-      for (int i = 0; i < array.size(); i++) {
-        checkStorable(array.getValue(i), JsonFields.path(where, i));
-      }
-    } else if (node instanceof String text) {
-      JsonFields.checkStorableText(text, where);
-    }
   }
 
   /** A catalog name from the path (a channel or a model alias): no control characters. */

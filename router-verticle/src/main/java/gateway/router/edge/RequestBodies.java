@@ -96,6 +96,27 @@ public final class RequestBodies {
   }
 
   /**
+   * Reads the body with vertx-web's {@code bodyHandler}; a form body its decoder cannot read (a part without a
+   * name, a broken boundary or escape) is the client's 400, where the decoder's own exception would fail the route
+   * as the gateway's 500.
+   */
+  public static void read(Handler<RoutingContext> bodyHandler, RoutingContext ctx) {
+    bodyHandler.handle(ctx);
+    HttpServerRequest request = ctx.request();
+    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    String form = type == null ? "" : type.toLowerCase(java.util.Locale.ROOT);
+    if (form.startsWith("multipart/form-data") || form.startsWith("application/x-www-form-urlencoded")) {
+      request.exceptionHandler(e -> {
+        if (!ctx.failed() && !request.isEnded() && !ctx.response().headWritten()) {
+          LOG.debug("request {}: unreadable form: {}", RequestIds.of(ctx), e.getMessage());
+          ctx.fail(GatewayError.INVALID_VALUE.exception("The body could not be read as " + form.split(";")[0]
+              + " (check its boundary and each part's Content-Disposition name)."));
+        }
+      });
+    }
+  }
+
+  /**
    * Called before an error answer is written: when the request's body was never read, the answer says the
    * connection closes, and the returned handler (run once the answer is written) drains and closes.
    */

@@ -199,6 +199,23 @@ public final class JsonFields {
     return null;
   }
 
+  /** Refuses a body holding, in any key or string at any depth, text Postgres cannot store; names the first place. */
+  public static void checkStorableTree(Object node, String where) {
+    if (node instanceof JsonObject object) {
+      for (String key : object.fieldNames()) {
+        String at = path(where, key);
+        checkStorableText(key, at);
+        checkStorableTree(object.getValue(key), at);
+      }
+    } else if (node instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        checkStorableTree(array.getValue(i), path(where, i));
+      }
+    } else if (node instanceof String text) {
+      checkStorableText(text, where);
+    }
+  }
+
   /** Refuses a free-text string Postgres cannot store: a NUL character or a lone surrogate. */
   public static void checkStorableText(String value, String where) {
     for (int i = 0; i < value.length(); i++) {

@@ -3,6 +3,7 @@ package gateway.router.selfservice;
 import gateway.router.RouterConfig;
 import gateway.router.admin.LinkDelivery;
 import gateway.router.admin.UsersAdminApi;
+import gateway.router.edge.RequestBodies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -93,7 +94,8 @@ public final class SelfServiceApi {
     Buffer served = document.toBuffer();
 
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-    builder.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    builder.rootHandler(ctx -> RequestBodies.read(bodies, ctx));
     builder.rootHandler(sessions::session);
     builder.rootHandler(sessions::csrf);
     builder.rootHandler(sessions::loadUser);

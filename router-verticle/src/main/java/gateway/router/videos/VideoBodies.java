@@ -2,6 +2,7 @@ package gateway.router.videos;
 
 import gateway.common.GatewayError;
 import gateway.router.fields.ClientBodies;
+import gateway.router.fields.JsonFields;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
@@ -72,6 +73,8 @@ final class VideoBodies {
     if (!(value instanceof String s) || s.isBlank()) {
       throw GatewayError.INVALID_VALUE.exception("'prompt' must be a non-empty string", "prompt");
     }
+    // the job's row keeps the prompt: what Postgres cannot store is refused before anything is sent upstream
+    JsonFields.checkStorableText(s, "prompt");
     if (s.length() > MAX_PROMPT_CHARS) {
       throw GatewayError.INVALID_VALUE.exception("'prompt' is longer than " + MAX_PROMPT_CHARS + " characters",
           "prompt");

@@ -36,9 +36,17 @@ final class FuzzClient {
   }
 
   Answer send(String method, String path, byte[] body, Map<String, String> headers, String what) {
+    return send(method, path, body, "application/json", headers, what);
+  }
+
+  /** As {@link #send(String, String, byte[], Map, String)} with another content type (none when null). */
+  Answer send(String method, String path, byte[] body, String contentType, Map<String, String> headers, String what) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(BOUND)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
-        .header("content-type", "application/json");
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      request.header("content-type", contentType);
+    }
     headers.forEach(request::header);
     try {
       HttpResponse<String> response = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())

@@ -193,6 +193,40 @@ final class GatewayUnderTest {
     }
   }
 
+  /** The first column of every row, as text. */
+  List<String> texts(String query, long accountId) {
+    PgUrl url = PgUrl.parse(config.pgUrl());
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+         PreparedStatement s = c.prepareStatement(query)) {
+      s.setLong(1, accountId);
+      List<String> texts = new java.util.ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          texts.add(rs.getString(1));
+        }
+      }
+      return texts;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** What the usage rows of these requests cost, together. */
+  long costOfRequests(java.util.Collection<String> requestIds) {
+    PgUrl url = PgUrl.parse(config.pgUrl());
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+         PreparedStatement s = c.prepareStatement(
+             "SELECT COALESCE(SUM(cost_micros), 0) FROM billing.usage WHERE request_id = ANY(?)")) {
+      s.setArray(1, c.createArrayOf("text", requestIds.toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   long balanceMicros(long accountId) {
     return sql("SELECT balance_micros FROM billing.balances WHERE account_id = ?", accountId);
   }

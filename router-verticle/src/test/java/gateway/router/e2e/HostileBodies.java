@@ -180,6 +180,30 @@ final class HostileBodies {
         });
   }
 
+  /**
+   * The top-level field a lone replacement or removal hit in an otherwise intact body, or null (several
+   * changes, a nested place, a broken body): the field a refusal of that body must name.
+   */
+  static String onlyFieldHit(Object base, List<Mutation> mutations, Shape shape) {
+    if (shape != Shape.INTACT || mutations.size() != 1) {
+      return null;
+    }
+    int where;
+    if (mutations.get(0) instanceof Replace replace) {
+      where = replace.where();
+    } else if (mutations.get(0) instanceof Remove remove) {
+      where = remove.where();
+    } else {
+      return null;
+    }
+    List<Place> places = FuzzJson.places(base);
+    if (places.isEmpty()) {
+      return null;
+    }
+    Place place = places.get(Math.floorMod(where, places.size()));
+    return place.container() == base ? ((Obj) base).entries().get(place.index()).key() : null;
+  }
+
   static String shown(Object value) {
     if (value instanceof String s) {
       StringBuilder b = new StringBuilder("\"");

@@ -148,6 +148,36 @@ final class SelfServiceClient {
     }
   }
 
+  /**
+   * Any bytes as the body, with the session's cookies and CSRF token, for hostile input: the answer unparsed, and an
+   * AssertionError naming {@code what} when no whole answer comes within {@link FuzzClient#BOUND} (a hang).
+   */
+  FuzzClient.Answer sendRaw(String method, String path, byte[] body, String contentType, String what) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(FuzzClient.BOUND)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      request.header("content-type", contentType);
+    }
+    String token = csrfToken();
+    if (sendCsrf && token != null && !method.equals("GET")) {
+      request.header("X-XSRF-TOKEN", token);
+    }
+    try {
+      HttpResponse<String> response = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+          .get(FuzzClient.BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return new FuzzClient.Answer(response.statusCode(), response.headers().firstValue("content-type").orElse(""),
+          response.body(), response.headers().firstValue("x-request-id").orElse(null));
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no whole answer within " + FuzzClient.BOUND + " (a hang): " + what);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new AssertionError("the exchange failed (" + e.getCause() + "): " + what, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A GET whose body is read as a stream, for exports. */
   HttpResponse<InputStream> stream(String path) {
     try {

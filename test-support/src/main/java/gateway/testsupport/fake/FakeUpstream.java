@@ -95,7 +95,8 @@ public final class FakeUpstream {
   /** Binds 127.0.0.1 on a random free port. */
   public static Future<FakeUpstream> start(Vertx vertx) {
     FakeUpstream fake = new FakeUpstream(vertx);
-    return vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0))
+    // OpenAI takes image and video prompts of 32,000 characters in a form: more than Vert.x's 8 KiB form field default
+    return vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0).setMaxFormAttributeSize(128 * 1024))
         .requestHandler(fake::handle)
         .listen(0, HOST)
         .map(server -> {

@@ -90,7 +90,12 @@ final class MediaEndpoints {
       });
       request.end().onComplete(ar -> {
         if (ar.failed()) {
+          // as OpenAI's multipart endpoints do: a form that cannot be parsed is the caller's 400, never no answer
           log.debug("fake upstream could not read the form of {}", request.path(), ar.cause());
+          if (!request.response().ended()) {
+            FakeUpstream.send(request.response(), OpenAiErrors.of(400, "Could not parse multipart form.",
+                "invalid_request_error", null, null), null);
+          }
           return;
         }
         JsonObject fields = new JsonObject();
