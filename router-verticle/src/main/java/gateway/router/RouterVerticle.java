@@ -167,6 +167,12 @@ public final class RouterVerticle extends VerticleBase {
    */
   static final int MAX_FORM_FIELD_BYTES = 128 * 1024;
 
+  /**
+   * What the form decoder may buffer of a part's headers (Vert.x's default is 1 KiB): with less, a long file name
+   * was served or refused depending on how the bytes happened to arrive.
+   */
+  static final int MAX_FORM_BUFFERED_BYTES = 16 * 1024;
+
   private static HttpServerOptions serverOptions(RouterConfig config) {
     return new HttpServerOptions()
         .setTcpNoDelay(true)
@@ -174,6 +180,7 @@ public final class RouterVerticle extends VerticleBase {
         .setMaxInitialLineLength(InvalidRequests.MAX_REQUEST_LINE_BYTES)
         .setMaxHeaderSize(InvalidRequests.MAX_HEADER_BYTES)
         .setMaxFormAttributeSize(MAX_FORM_FIELD_BYTES)
+        .setMaxFormBufferedBytes(MAX_FORM_BUFFERED_BYTES)
         .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION));
   }
 

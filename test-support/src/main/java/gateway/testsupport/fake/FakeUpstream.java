@@ -96,7 +96,8 @@ public final class FakeUpstream {
   public static Future<FakeUpstream> start(Vertx vertx) {
     FakeUpstream fake = new FakeUpstream(vertx);
     // OpenAI takes image and video prompts of 32,000 characters in a form: more than Vert.x's 8 KiB form field default
-    return vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0).setMaxFormAttributeSize(128 * 1024))
+    return vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0).setMaxFormAttributeSize(128 * 1024)
+        .setMaxFormBufferedBytes(16 * 1024))
         .requestHandler(fake::handle)
         .listen(0, HOST)
         .map(server -> {
