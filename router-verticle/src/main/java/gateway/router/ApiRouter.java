@@ -14,6 +14,7 @@ import gateway.router.edge.KeyAuthenticator;
 import gateway.router.edge.MethodGate;
 import gateway.router.edge.ModelsHandler;
 import gateway.router.edge.RequestBodies;
+import gateway.router.edge.UnreadableQueries;
 import gateway.router.edge.RequestIds;
 import gateway.router.inbound.embeddings.EmbeddingsHandler;
 import gateway.router.inbound.images.ImageEditForm;
@@ -76,6 +77,7 @@ final class ApiRouter {
     Router root = Router.router(vertx);
     root.route().handler(connections.requests());
     root.route().handler(RequestIds::assign);
+    root.route().handler(UnreadableQueries::check);
     root.route().handler(bodies::deadline);
     health.mount(root);
     if (config.process().metricsOnHttpPort()) {

@@ -37,6 +37,35 @@ class SelfServiceApiTest {
   }
 
   @Test
+  @DisplayName("a query value with a broken percent-escape is a 400 naming the parameter, not a complaint about a body")
+  void brokenEscapeInQuery() {
+    try (PeerClient peer = new PeerClient(vertx, "127.0.0.1", gateway.config.httpPort()).begin()) {
+      assertThat(peer.login("ann@example.com", SelfServiceUsers.PASSWORD).status()).isEqualTo(200);
+      for (String query : List.of("model=50%", "model=a%zz", "key_id=%", "from=2026-01-01%2")) {
+        PeerClient.Reply reply = peer.send(io.vertx.core.http.HttpMethod.GET, "/api/usage?" + query, null);
+        assertThat(reply.status()).as(query + ": " + reply.body()).isEqualTo(400);
+        String parameter = query.substring(0, query.indexOf('='));
+        assertThat(reply.error().getString("param")).as(query).isEqualTo(parameter);
+        assertThat(reply.error().getString("message")).as(query).contains(parameter).doesNotContain("JSON");
+      }
+      for (String path : List.of("/api/keys/%zz", "/api/keys/5%", "/api/videos/%")) {
+        PeerClient.Reply reply = peer.send(io.vertx.core.http.HttpMethod.GET, path, null);
+        assertThat(reply.status()).as(path + ": " + reply.body()).isBetween(400, 499);
+      }
+      // The same on the OpenAI and Anthropic endpoints, each in its own error shape, before the key is asked for.
+      PeerClient.Reply openAi = peer.send(io.vertx.core.http.HttpMethod.GET, "/v1/models?after=%", null);
+      assertThat(openAi.status()).isEqualTo(400);
+      assertThat(openAi.error().getString("param")).isEqualTo("after");
+      PeerClient.Reply anthropic = peer.send(io.vertx.core.http.HttpMethod.POST, "/v1/messages?beta=%zz",
+          new JsonObject());
+      assertThat(anthropic.status()).isEqualTo(400);
+      assertThat(anthropic.body().getString("type")).isEqualTo("error");
+      assertThat(anthropic.error().getString("type")).isEqualTo("invalid_request_error");
+      assertThat(anthropic.error().getString("message")).contains("beta");
+    }
+  }
+
+  @Test
   @DisplayName("the OpenAPI document is served at /api/openapi.json and is a valid OpenAPI 3.1 contract naming every call")
   void documentParsesAndValidates() {
     SelfServiceClient anonymous = new SelfServiceClient(gateway.baseUrl());
