@@ -155,12 +155,26 @@ final class Exchange {
   private void streamEnded(StreamEnd end) {
     switch (end.kind()) {
       case COMPLETED -> settlement.charge(RequestOutcome.COMPLETED, end.priced(), null);
-      case CUT_AFTER_CONTENT -> settlement.charge(RequestOutcome.UPSTREAM_CUT,
-          settlement.pricePartial(end.upstreamUsage(), end.output()), end.error().message());
-      case CLIENT_GONE -> settlement.charge(RequestOutcome.CLIENT_DISCONNECTED,
-          settlement.pricePartial(end.upstreamUsage(), end.output()), "the client closed the connection mid-stream");
-      case GATEWAY_FAILED -> failedInGateway(settlement.pricePartial(end.upstreamUsage(), end.output()));
+      case CUT_AFTER_CONTENT -> settlement.charge(RequestOutcome.UPSTREAM_CUT, delivered(end), end.error().message());
+      case CLIENT_GONE -> settlement.charge(RequestOutcome.CLIENT_DISCONNECTED, delivered(end),
+          "the client closed the connection mid-stream");
+      case GATEWAY_FAILED -> failedInGateway(delivered(end));
       case FAILED_BEFORE_CONTENT -> refuse(GatewayError.UPSTREAM_ERROR.exception(end.error().clientMessage()));
+    }
+  }
+
+  /**
+   * What a stream that did not complete delivered: the provider's usage where it reported one, else the prompt
+   * estimate and the text written. A usage that cannot be priced (it overflows) falls back to the latter, so the
+   * text already delivered is still charged.
+   */
+  private Priced delivered(StreamEnd end) {
+    try {
+      return settlement.pricePartial(end.upstreamUsage(), end.output());
+    } catch (ArithmeticException unpriceable) {
+      LOG.atWarn().addKeyValue("request_id", requestId).log("request {}: the provider's usage cannot be priced ({}); "
+          + "charging the prompt estimate and the text delivered", requestId, unpriceable.getMessage());
+      return settlement.pricePartial(null, end.output());
     }
   }
 

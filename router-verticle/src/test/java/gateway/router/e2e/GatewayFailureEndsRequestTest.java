@@ -114,7 +114,7 @@ class GatewayFailureEndsRequestTest {
 
   @Test
   @DisplayName("a stream the gateway fails on after its content was written is ended, not left hanging, and "
-      + "leaves no hold; what it charges is at most the prompt and text delivered, never the impossible usage")
+      + "leaves no hold; it charges the prompt and the text delivered, never the impossible usage")
   void streamFailingInTheGatewayIsEndedAndLeavesNoHold() {
     CompletableFuture<HttpResponse<String>> answer = HttpClient.newHttpClient().sendAsync(
         HttpRequest.newBuilder(URI.create(gateway.v1() + "/chat/completions")).timeout(BOUND)
@@ -132,6 +132,8 @@ class GatewayFailureEndsRequestTest {
     JsonObject row = awaitOneUsageRow();
     assertThat(row.getString("outcome")).isIn("gateway_error", "failed");
     assertThat(row.getLong("input_tokens")).isLessThan(1_000);
+    // The text already written ("an answer") is charged with the prompt, not only the prompt.
+    assertThat(row.getLong("output_tokens")).isPositive();
     assertThat(gateway.heldMicros(customer.accountId())).isZero();
     long charged = START - gateway.balanceMicros(customer.accountId());
     assertThat(charged).isEqualTo(row.getLong("cost_micros"))
