@@ -312,6 +312,38 @@ class VouchersTest {
         + "WHERE l.voucher_id = " + claude + " AND u.model NOT LIKE 'claude-%'")).isZero();
   }
 
+  @Test
+  @DisplayName("100 concurrent vouchers-only requests, many costing more than they held, at the edge of their "
+      + "voucher: the voucher never goes below zero, cash is never touched, usage costs = the voucher's drop = ledger "
+      + "charges, and priced - charged is exactly what was waived")
+  void concurrentVouchersOnlyRequestsAtTheEdge() {
+    topUp(1_000_000);
+    long voucher = grant(60_000, List.of("*"), null, null).getLong("id");
+    List<Future<?>> requests = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      String id = "v" + i;
+      long amount = 500 + ThreadLocalRandom.current().nextLong(1_000);
+      long cost = amount + ThreadLocalRandom.current().nextLong(-400, 600);
+      requests.add(vertx.eventBus().<JsonObject>request(BillingBus.RESERVE,
+              new Hold(id, ACCOUNT, KEY, "m", amount, List.of(voucher), false).toJson())
+          .compose(held -> vertx.eventBus().request(BillingBus.SETTLE, report(id, "m", cost).toJson()))
+          .recover(refused -> Future.succeededFuture()));
+    }
+    result(Future.join(requests));
+
+    long left = voucher(voucher).getLong("remaining_micros");
+    assertThat(left).isNotNegative();
+    assertThat(call(BillingBus.BALANCE, account()).getLong("balance_micros")).isEqualTo(1_000_000);
+    assertThat(sql("SELECT count(*) FROM billing.ledger WHERE kind = 'charge' AND voucher_id IS NULL")).isZero();
+    long drop = 60_000 - left;
+    assertThat(drop).isGreaterThan(50_000);
+    assertThat(sql("SELECT sum(cost_micros) FROM billing.usage")).isEqualTo(drop);
+    assertThat(sql("SELECT -sum(amount_micros) FROM billing.ledger WHERE kind = 'charge'")).isEqualTo(drop);
+    assertThat(sql("SELECT count(*) FROM billing.usage WHERE cost_micros > priced_micros")).isZero();
+    assertThat(sql("SELECT count(*) FROM billing.holds")).isZero();
+    assertThat(voucher(voucher).getLong("held_micros")).isZero();
+  }
+
   private JsonObject grant(long micros, List<String> models, OffsetDateTime expires, String key) {
     return call(BillingBus.VOUCHERS_GRANT, account().put("amount_micros", micros)
         .put("models", new JsonArray(new ArrayList<>(models)))
