@@ -54,6 +54,19 @@ final class BillingSql {
   static final String TAKE_LEASE =
       "SELECT outcome, granted_micros FROM billing.take_lease($1, $2, $3, $4, $5, $6)";
 
+  /** As {@link #SETTLE_LEASED_BATCH}, for requests placed on pot leases (V14). */
+  static final String SETTLE_POT_LEASED_BATCH = """
+      SELECT item, cost_micros, held_micros, balance_micros, settled
+      FROM billing.settle_pot_leased_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                                           $17, $18)""";
+
+  /** $1 account, $2 model, $3 a lease's life in seconds: which pot pays the model first. See V14. */
+  static final String LEASE_POT = "SELECT outcome, voucher_id FROM billing.lease_pot($1, $2, $3)";
+
+  /** $1 pot lease, $2 account, $3 voucher (null: cash), $4 amount, $5 least worth granting, $6 life, $7 grow. */
+  static final String TAKE_POT_LEASE =
+      "SELECT outcome, granted_micros FROM billing.take_pot_lease($1, $2, $3, $4, $5, $6, $7)";
+
   /** $1 lease, $2 amount to give back (null: all, and the lease). */
   static final String RETURN_LEASE = "SELECT billing.return_lease($1, $2) AS returned_micros";
 

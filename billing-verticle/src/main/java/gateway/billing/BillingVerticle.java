@@ -9,6 +9,7 @@ import gateway.common.bus.BalanceView;
 import gateway.common.bus.Hold;
 import gateway.common.bus.HoldReply;
 import gateway.common.bus.LeaseGrant;
+import gateway.common.bus.LeasePot;
 import gateway.common.bus.LeaseTake;
 import gateway.common.bus.LeasedHold;
 import gateway.common.bus.ReleaseReply;
@@ -59,7 +60,7 @@ public final class BillingVerticle extends VerticleBase {
       LeaseRecalls recalls = new LeaseRecalls(vertx.eventBus());
       sweepTimer = vertx.setPeriodic(config.holdSweepIntervalSeconds() * 1000, id -> {
         sweeper.sweep().onFailure(e -> LOG.error("hold sweep failed", e));
-        vouchers.expireDue().onFailure(e -> LOG.error("voucher expiry failed", e));
+        vouchers.expireDue(recalls::recall).onFailure(e -> LOG.error("voucher expiry failed", e));
       });
       EventBus bus = vertx.eventBus();
       return Future.all(List.of(
@@ -77,6 +78,7 @@ public final class BillingVerticle extends VerticleBase {
               LeasedHold.fromJson(body)).onSuccess(settled -> recallInDebt(recalls, settled, body)).map(SettleReply::toJson)),
           BusReplies.serve(bus, BillingBus.LEASES_TAKE, body -> leases.take(LeaseTake.fromJson(body))
               .map(LeaseGrant::toJson)),
+          BusReplies.serve(bus, BillingBus.LEASES_POT, body -> leases.pot(body).map(LeasePot::toJson)),
           BusReplies.serve(bus, BillingBus.LEASES_RETURN, leases::giveBack),
           BusReplies.serve(bus, BillingBus.LEASES_RENEW, leases::renew),
           BusReplies.serve(bus, BillingBus.RELEASE, body -> ledger.release(UsageReport.fromJson(body))
@@ -99,7 +101,8 @@ public final class BillingVerticle extends VerticleBase {
               .onSuccess(granted -> recalls.recall(body.getValue("account_id")))),
           BusReplies.serve(bus, BillingBus.VOUCHERS_LIST, body -> vouchers.list(accountId(body))),
           BusReplies.serve(bus, BillingBus.VOUCHERS_GET, body -> vouchers.get(id(body, "voucher_id"))),
-          BusReplies.serve(bus, BillingBus.VOUCHERS_REVOKE, body -> vouchers.revoke(id(body, "voucher_id"))),
+          BusReplies.serve(bus, BillingBus.VOUCHERS_REVOKE, body -> vouchers.revoke(id(body, "voucher_id"))
+              .onSuccess(revoked -> recalls.recall(revoked.getValue("account_id")))),
           BusReplies.serve(bus, BillingBus.CODES_CREATE, body -> codes.createBatch(CodeBatches.parse(body))),
           BusReplies.serve(bus, BillingBus.CODES_BATCHES, body -> codes.listBatches()),
           BusReplies.serve(bus, BillingBus.CODES_BATCH, body -> codes.batch(id(body, "batch_id"))),

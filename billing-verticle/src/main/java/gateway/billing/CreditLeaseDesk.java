@@ -2,6 +2,7 @@ package gateway.billing;
 
 import gateway.common.GatewayError;
 import gateway.common.bus.LeaseGrant;
+import gateway.common.bus.LeasePot;
 import gateway.common.bus.LeaseTake;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -11,7 +12,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 /**
- * Grants, returns and renews routers' credit leases (V10): each is one hold of the account's cash. They go
+ * Grants, returns and renews routers' credit leases (V10): each is one hold of the account's cash, or for an
+ * account with vouchers one hold on one of its pots (V14), chosen by {@link #pot}. They go
  * through the pool that waits for the disk: a router spends a lease it was told it has, so a grant must not be
  * lost in a crash (a lease is taken once per many requests, so the wait does not show).
  */
@@ -26,13 +28,47 @@ final class CreditLeaseDesk {
     if (take.leaseId() == null || !take.leaseId().startsWith("lease:")) {
       return Future.failedFuture(GatewayError.INVALID_VALUE.exception("a lease id starts with 'lease:'", "lease_id"));
     }
-    return pool.preparedQuery(BillingSql.TAKE_LEASE).execute(Tuple.of(take.leaseId(), take.accountId(),
-        take.amountMicros(), take.minMicros(), take.lifeSeconds(), take.grow())).map(rows -> {
+    Tuple parameters;
+    String statement;
+    if (LeaseTake.isPotLease(take.leaseId())) {
+      // the prefix fixes the lease's kind for its life: its settles go to the statement for pot leases
+      statement = BillingSql.TAKE_POT_LEASE;
+      parameters = Tuple.of(take.leaseId(), take.accountId(), take.voucherId(), take.amountMicros(), take.minMicros(),
+          take.lifeSeconds(), take.grow());
+    } else if (take.voucherId() != null) {
+      return Future.failedFuture(GatewayError.INVALID_VALUE.exception("only a pot lease ('" + LeaseTake.POT_PREFIX
+          + "...') rests on a voucher", "voucher_id"));
+    } else {
+      statement = BillingSql.TAKE_LEASE;
+      parameters = Tuple.of(take.leaseId(), take.accountId(), take.amountMicros(), take.minMicros(),
+          take.lifeSeconds(), take.grow());
+    }
+    return pool.preparedQuery(statement).execute(parameters).map(rows -> {
+      Row row = rows.iterator().next();
+      LeaseGrant grant = new LeaseGrant(LeaseGrant.Outcome.fromWire(row.getString("outcome")),
+          row.getLong("granted_micros"));
+      LedgerMetrics.leaseTaken(grant);
+      return grant;
+    });
+  }
+
+  /** {account_id, model, life_seconds} → {@link LeasePot}. */
+  Future<LeasePot> pot(JsonObject body) {
+    if (!(body.getValue("account_id") instanceof Number account)) {
+      return Future.failedFuture(GatewayError.MISSING_FIELD.exception("'account_id' is required", "account_id"));
+    }
+    if (!(body.getValue("model") instanceof String model)) {
+      return Future.failedFuture(GatewayError.MISSING_FIELD.exception("'model' is required", "model"));
+    }
+    long life = body.getValue("life_seconds") instanceof Number n ? n.longValue() : 0;
+    if (life <= 0) {
+      return Future.failedFuture(GatewayError.INVALID_VALUE.exception("'life_seconds' must be positive",
+          "life_seconds"));
+    }
+    return pool.preparedQuery(BillingSql.LEASE_POT).execute(Tuple.of(account.longValue(), StorableText.of(model),
+        life)).map(rows -> {
           Row row = rows.iterator().next();
-          LeaseGrant grant = new LeaseGrant(LeaseGrant.Outcome.fromWire(row.getString("outcome")),
-              row.getLong("granted_micros"));
-          LedgerMetrics.leaseTaken(grant);
-          return grant;
+          return new LeasePot(LeasePot.Outcome.fromWire(row.getString("outcome")), row.getLong("voucher_id"));
         });
   }
 

@@ -4,6 +4,7 @@ import gateway.common.GatewayError;
 import gateway.common.bus.BalanceView;
 import gateway.common.bus.Hold;
 import gateway.common.bus.HoldReply;
+import gateway.common.bus.LeaseTake;
 import gateway.common.bus.LeasedHold;
 import gateway.common.bus.ReleaseReply;
 import gateway.common.bus.RequestOutcome;
@@ -39,6 +40,7 @@ final class CreditLedger {
   private final Pool holds;
   private final SettleBatch settles;
   private final LeasedSettleBatch leasedSettles;
+  private final LeasedSettleBatch potLeasedSettles;
 
   /**
    * @param pool  for charges and top-ups: every commit waits for the disk
@@ -50,7 +52,8 @@ final class CreditLedger {
     this.pool = pool;
     this.holds = holds;
     this.settles = new SettleBatch(pool, BillingSql.SETTLE, 1);
-    this.leasedSettles = new LeasedSettleBatch(pool);
+    this.leasedSettles = new LeasedSettleBatch(pool, BillingSql.SETTLE_LEASED_BATCH);
+    this.potLeasedSettles = new LeasedSettleBatch(pool, BillingSql.SETTLE_POT_LEASED_BATCH);
   }
 
   /**
@@ -108,7 +111,8 @@ final class CreditLedger {
 
   /**
    * As {@link #settle(UsageReport)}, for a request whose hold a router placed against its credit lease
-   * ({@code leased}, null for a hold of its own): the cost is charged from cash and consumes as much of the lease.
+   * ({@code leased}, null for a hold of its own): the cost is charged from cash and consumes as much of the lease;
+   * on a lease on a voucher, the voucher pays up to the request's hold while it lives, and cash the rest.
    */
   Future<SettleReply> settle(UsageReport report, LeasedHold leased) {
     if (report.costMicros() < 0) {
@@ -135,7 +139,8 @@ final class CreditLedger {
 
   private Future<SettleReply> settleOnce(UsageReport report, LeasedHold leased) {
     if (leased != null) {
-      return leasedSettles.submit(usageTuple(report).addString(leased.leaseId()).addLong(leased.heldMicros()))
+      LeasedSettleBatch batch = LeaseTake.isPotLease(leased.leaseId()) ? potLeasedSettles : leasedSettles;
+      return batch.submit(usageTuple(report).addString(leased.leaseId()).addLong(leased.heldMicros()))
           .compose(settled -> {
             if (settled == null) {
               return Future.succeededFuture(null);

@@ -22,10 +22,13 @@ final class LeasedSettleBatch extends GroupCommit<Tuple, LeasedSettleBatch.Settl
   }
 
   private final Pool pool;
+  private final String statement;
 
-  LeasedSettleBatch(Pool pool) {
+  /** @param statement {@link BillingSql#SETTLE_LEASED_BATCH}, or its twin for pot leases */
+  LeasedSettleBatch(Pool pool, String statement) {
     super(MAX_BATCH);
     this.pool = pool;
+    this.statement = statement;
   }
 
   /** Each submission is the 18 parameters of one request in {@link BillingSql#SETTLE_LEASED_BATCH}. */
@@ -46,7 +49,7 @@ final class LeasedSettleBatch extends GroupCommit<Tuple, LeasedSettleBatch.Settl
 
   /** Settles the group in one statement; when it fails, a group of one is answered with the failure, a larger one fails unanswered. */
   private Future<Void> settle(List<Pending<Tuple, Settled>> batch) {
-    return pool.preparedQuery(BillingSql.SETTLE_LEASED_BATCH).execute(arrays(batch)).map(rows -> {
+    return pool.preparedQuery(statement).execute(arrays(batch)).map(rows -> {
       Map<Integer, Settled> answers = new HashMap<>();
       for (Row row : rows) {
         Long balance = row.getLong("balance_micros");

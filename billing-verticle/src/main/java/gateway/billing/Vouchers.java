@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,11 +85,14 @@ final class Vouchers {
     });
   }
 
-  /** Writes off every voucher past its expiry; completes with how many. */
-  Future<Integer> expireDue() {
+  /** Writes off every voucher past its expiry, telling {@code changed} each account; completes with how many. */
+  Future<Integer> expireDue(Consumer<Long> changed) {
     return pool.preparedQuery(BillingSql.EXPIRE_DUE_VOUCHERS).execute().map(rows -> {
-      rows.forEach(row -> LOG.info("voucher {} of account {} expired; {} µcr written off", row.getLong("id"),
-          row.getLong("account_id"), row.getLong("written_off")));
+      rows.forEach(row -> {
+        LOG.info("voucher {} of account {} expired; {} µcr written off", row.getLong("id"),
+            row.getLong("account_id"), row.getLong("written_off"));
+        changed.accept(row.getLong("account_id"));
+      });
       return rows.size();
     });
   }

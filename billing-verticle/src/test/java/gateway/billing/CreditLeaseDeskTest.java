@@ -1,11 +1,14 @@
 package gateway.billing;
 
+import static gateway.testsupport.Await.failure;
 import static gateway.testsupport.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import gateway.common.PgDatabase;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.LeaseGrant;
+import gateway.common.bus.LeasePot;
 import gateway.common.bus.LeaseTake;
 import gateway.common.bus.LeasedHold;
 import gateway.common.bus.RequestOutcome;
@@ -18,7 +21,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,13 +36,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CreditLeaseDeskTest {
   private static final long ACCOUNT = 9;
   private static final String LEASE = "lease:router-a:9:1";
+  private static final String POT = "lease:pot:router-a:9:";
 
   private Vertx vertx;
+  private Pool pg;
 
   @BeforeEach
   void deploy(Vertx vertx) {
     this.vertx = vertx;
-    BillingDeployment.deploy(vertx, TestServices.env());
+    pg = PgDatabase.pool(vertx, BillingDeployment.deploy(vertx, TestServices.env()).pg(), "lease-desk-test");
   }
 
   @Test
@@ -151,6 +158,97 @@ class CreditLeaseDeskTest {
     } finally {
       result(sweeping.close());
     }
+  }
+
+  @Test
+  @DisplayName("vouchers are pots in the scheme: the pot paying a model first is leased, the voucher pays each request "
+      + "up to its hold and cash the rest, a revoked voucher's lease is not renewed and cash pays; exact throughout")
+  void vouchersArePotsInTheScheme() {
+    topUp(1_000_000);
+    long voucher = grantVoucher(400_000, "m*", null);
+    grantVoucher(50_000, "other-soon", OffsetDateTime.now().plusSeconds(30));
+    assertThat(pot("m-1")).isEqualTo(new LeasePot(LeasePot.Outcome.VOUCHER, voucher));
+    assertThat(pot("unvouchered")).isEqualTo(new LeasePot(LeasePot.Outcome.CASH, null));
+    // a voucher ending before a lease would is held per request, and cannot be leased
+    LeasePot soon = pot("other-soon");
+    assertThat(soon.outcome()).isEqualTo(LeasePot.Outcome.EXPIRING);
+    assertThat(takePot(POT + "soon", soon.voucherId(), 10_000, false).outcome()).isEqualTo(LeaseGrant.Outcome.GONE);
+    // only a pot lease may rest on a voucher
+    assertThat(failure(vertx.eventBus().request(BillingBus.LEASES_TAKE, new LeaseTake(LEASE, ACCOUNT, 1_000, 1, 60,
+        false, voucher).toJson())).getMessage()).contains("voucher_id");
+
+    assertThat(takePot(POT + "v", voucher, 200_000, false)).isEqualTo(new LeaseGrant(LeaseGrant.Outcome.GRANTED,
+        100_000));
+    assertThat(takePot(POT + "cash", null, 100_000, false)).isEqualTo(new LeaseGrant(LeaseGrant.Outcome.GRANTED,
+        100_000));
+    assertThat(voucherRow(voucher, "held_micros")).isEqualTo(100_000);
+    assertThat(balance().getLong("held_micros")).isEqualTo(100_000);
+
+    List<Future<Message<JsonObject>>> settles = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      settles.add(vertx.eventBus().request(BillingBus.SETTLE_LEASED,
+          new LeasedHold(POT + "v", 10_000).settleJson(report("v" + i, 3_000))));
+    }
+    settles.add(vertx.eventBus().request(BillingBus.SETTLE_LEASED,
+        new LeasedHold(POT + "v", 10_000).settleJson(report("v-overrun", 15_000))));
+    settles.add(vertx.eventBus().request(BillingBus.SETTLE_LEASED,
+        new LeasedHold(POT + "cash", 10_000).settleJson(report("c0", 4_000))));
+    result(Future.all(settles));
+    assertThat(call(BillingBus.SETTLE_LEASED, new LeasedHold(POT + "v", 10_000).settleJson(report("v0", 3_000)))
+        .getBoolean("replayed")).isTrue();
+
+    // the voucher paid 10 × 3,000 and 10,000 of the overrun's 15,000; cash 5,000 of it and the cash request's 4,000
+    assertThat(voucherRow(voucher, "remaining_micros")).isEqualTo(400_000 - 40_000);
+    assertThat(voucherRow(voucher, "held_micros")).isEqualTo(100_000 - 40_000);
+    assertThat(balance().getLong("balance_micros")).isEqualTo(1_000_000 - 9_000);
+    assertThat(balance().getLong("held_micros")).isEqualTo(100_000 - 4_000);
+    assertThat(sql("SELECT COALESCE(-SUM(amount_micros), 0) FROM billing.ledger WHERE kind = 'charge' AND voucher_id = "
+        + voucher)).isEqualTo(40_000);
+    assertThat(sql("SELECT COALESCE(-SUM(amount_micros), 0) FROM billing.ledger WHERE kind = 'charge' AND "
+        + "voucher_id IS NULL AND account_id = " + ACCOUNT)).isEqualTo(9_000);
+    assertThat(sql("SELECT SUM(cost_micros) FROM billing.usage WHERE account_id = " + ACCOUNT)).isEqualTo(49_000);
+
+    // given back in part: it leaves the voucher's held amount
+    assertThat(call(BillingBus.LEASES_RETURN, new JsonObject().put("lease_id", POT + "v").put("amount_micros", 20_000))
+        .getLong("returned_micros")).isEqualTo(20_000);
+    assertThat(voucherRow(voucher, "held_micros")).isEqualTo(40_000);
+
+    // revoked: its lease is not renewed, and a request still placed on it is charged to cash
+    call(BillingBus.VOUCHERS_REVOKE, new JsonObject().put("voucher_id", voucher));
+    assertThat(call(BillingBus.LEASES_RENEW, new JsonObject().put("lease_ids", new JsonArray().add(POT + "v")
+        .add(POT + "cash")).put("life_seconds", 60)).getJsonArray("leases")).containsExactly(POT + "cash");
+    call(BillingBus.SETTLE_LEASED, new LeasedHold(POT + "v", 10_000).settleJson(report("after-revoke", 3_000)));
+    assertThat(balance().getLong("balance_micros")).isEqualTo(1_000_000 - 12_000);
+    assertThat(call(BillingBus.LEASES_RETURN, new JsonObject().put("lease_id", POT + "v"))
+        .getLong("returned_micros")).isEqualTo(40_000);
+    assertThat(voucherRow(voucher, "held_micros")).isZero();
+    assertThat(call(BillingBus.LEASES_RETURN, new JsonObject().put("lease_id", POT + "cash"))
+        .getLong("returned_micros")).isEqualTo(96_000);
+    assertThat(balance().getLong("held_micros")).isZero();
+  }
+
+  private LeasePot pot(String model) {
+    return LeasePot.fromJson(call(BillingBus.LEASES_POT, new JsonObject().put("account_id", ACCOUNT)
+        .put("model", model).put("life_seconds", 60)));
+  }
+
+  private LeaseGrant takePot(String lease, Long voucher, long amount, boolean grow) {
+    return LeaseGrant.fromJson(call(BillingBus.LEASES_TAKE,
+        new LeaseTake(lease, ACCOUNT, amount, 1, 60, grow, voucher).toJson()));
+  }
+
+  private long grantVoucher(long micros, String models, OffsetDateTime expiresAt) {
+    return call(BillingBus.VOUCHERS_GRANT, new JsonObject().put("account_id", ACCOUNT).put("amount_micros", micros)
+        .put("models", new JsonArray().add(models))
+        .put("expires_at", expiresAt == null ? null : expiresAt.toInstant().toString())).getLong("id");
+  }
+
+  private long voucherRow(long voucher, String column) {
+    return sql("SELECT " + column + " FROM billing.vouchers WHERE id = " + voucher);
+  }
+
+  private long sql(String query) {
+    return result(pg.query(query).execute()).iterator().next().getLong(0);
   }
 
   private LeaseGrant take(String lease, long amount, long min, boolean grow) {

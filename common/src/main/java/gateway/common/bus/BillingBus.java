@@ -31,6 +31,11 @@ public final class BillingBus {
    * held as one hold that the router spends in memory; at most a quarter of what is free.
    */
   public static final String LEASES_TAKE = "billing.leases.take";
+  /**
+   * {account_id, model, life_seconds} → {@link LeasePot}: which pot of an account with vouchers pays the model first,
+   * for a pot lease ({@link LeaseTake#POT_PREFIX}) on it.
+   */
+  public static final String LEASES_POT = "billing.leases.pot";
   /** {lease_id, amount_micros? (all, and the lease, when absent)} → {returned_micros}. */
   public static final String LEASES_RETURN = "billing.leases.return";
   /** {lease_ids[], life_seconds} → {leases: [the ones still there]}: their expiry is now + life. */

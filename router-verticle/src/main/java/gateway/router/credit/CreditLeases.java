@@ -2,6 +2,7 @@ package gateway.router.credit;
 
 import gateway.common.bus.Hold;
 import gateway.common.bus.LeaseGrant;
+import gateway.common.bus.LeasePot;
 import gateway.common.bus.LeaseTake;
 import gateway.common.bus.LeasedHold;
 import io.vertx.core.Future;
@@ -23,7 +24,11 @@ import org.slf4j.LoggerFactory;
  * when billing recalls it (the account's pots changed, it went into debt, or a hold of its was refused), and on
  * shutdown; one whose router died is swept at its expiry. An account near its edge (billing grants at most a
  * quarter of what is free, and a lease is worth {@code GATEWAY_LEASE_HOLDS} holds at least, so an account with
- * less than four leases' worth free gets none), with vouchers, or in debt is held per request as before.
+ * less than four leases' worth free gets none), or in debt, is held per request as before.
+ *
+ * <p>Vouchers are pots in the same scheme: for an account with vouchers, billing says which pot pays a model first
+ * ({@link PotRoutes}), and the request's hold is placed on this router's lease on that pot, a voucher or cash. A
+ * pot near its edge, a voucher about to end, and a key spending vouchers only are held per request.
  * Confined to its verticle's event loop.
  */
 public final class CreditLeases {
@@ -37,6 +42,9 @@ public final class CreditLeases {
   public interface Desk {
     Future<LeaseGrant> take(LeaseTake take);
 
+    /** Which pot of an account with vouchers pays the model first. */
+    Future<LeasePot> pot(long accountId, String model, long lifeSeconds);
+
     /** Gives back {@code amountMicros} of the lease, or all of it and the lease itself when null. */
     Future<Void> giveBack(String leaseId, Long amountMicros);
 
@@ -44,10 +52,12 @@ public final class CreditLeases {
     Future<Set<String>> renew(List<String> leaseIds, long lifeSeconds);
   }
 
-  /** One account's lease, as this router sees it. */
+  /** One pot's lease, as this router sees it. */
   private static final class Lease {
     final String id;
     final long accountId;
+    /** The voucher the lease rests on, or {@link PotRoutes#CASH}. */
+    final long voucherId;
     /** What the lease holds in Postgres once every charge sent against it has landed. */
     long granted;
     /** The holds of requests in flight against it. */
@@ -59,9 +69,10 @@ public final class CreditLeases {
     boolean asking;
     boolean closing;
 
-    Lease(String id, long accountId, long nowMs) {
+    Lease(String id, long accountId, long voucherId, long nowMs) {
       this.id = id;
       this.accountId = accountId;
+      this.voucherId = voucherId;
       this.lastUsedMs = nowMs;
     }
   }
@@ -75,7 +86,9 @@ public final class CreditLeases {
   private final long requestLifeMs;
   private final LongSupplier clockMs;
   private final String owner = UUID.randomUUID().toString();
-  private final Map<Long, Lease> byAccount = new HashMap<>();
+  /** Per account, its leases by pot. */
+  private final Map<Long, Map<Long, Lease>> byAccount = new HashMap<>();
+  private final PotRoutes routes = new PotRoutes();
   private final Map<String, Slot> slots = new HashMap<>();
   private final Map<Long, Long> perRequestUntil = new HashMap<>();
   private long leaseSequence;
@@ -107,12 +120,21 @@ public final class CreditLeases {
       return null;
     }
     long now = clockMs.getAsLong();
-    Lease lease = byAccount.get(hold.accountId());
+    long pot = PotRoutes.CASH;
+    if (routes.hasVouchers(hold.accountId())) {
+      Long route = routes.pot(hold.accountId(), hold.model());
+      if (route == null) {
+        askPot(hold.accountId(), hold.model(), now);
+        return null;
+      }
+      pot = route;
+    }
+    Lease lease = lease(hold.accountId(), pot);
     if (lease == null) {
       Long until = perRequestUntil.get(hold.accountId());
       if (until == null || until <= now) {
         perRequestUntil.remove(hold.accountId());
-        ask(hold.accountId(), hold.amountMicros(), now);
+        ask(hold.accountId(), pot, hold.amountMicros(), now);
       }
       return null;
     }
@@ -133,7 +155,10 @@ public final class CreditLeases {
     return new LeasedHold(lease.id, hold.amountMicros());
   }
 
-  /** The request was charged {@code costMicros}: its hold leaves the lease, and the charge consumes it. */
+  /**
+   * The request was charged {@code costMicros}: its hold leaves the lease, and the charge consumes it (on a voucher,
+   * up to the hold: cash pays the rest, as billing charges it).
+   */
   public LeasedHold settled(String requestId, long costMicros) {
     Slot slot = slots.remove(requestId);
     if (slot == null) {
@@ -141,7 +166,8 @@ public final class CreditLeases {
     }
     Lease lease = slot.lease();
     lease.placed -= slot.heldMicros();
-    lease.granted = Math.max(0, lease.granted - costMicros);
+    long consumed = lease.voucherId == PotRoutes.CASH ? costMicros : Math.min(costMicros, slot.heldMicros());
+    lease.granted = Math.max(0, lease.granted - consumed);
     closeIfDone(lease);
     return new LeasedHold(lease.id, slot.heldMicros());
   }
@@ -157,10 +183,14 @@ public final class CreditLeases {
     return new LeasedHold(slot.lease().id, slot.heldMicros());
   }
 
-  /** Whether this router's lease on the account keeps money a hold in Postgres could use. */
+  /** Whether this router's leases on the account keep money a hold in Postgres could use. */
   public boolean hasSpare(long accountId) {
-    Lease lease = byAccount.get(accountId);
-    return lease != null && !lease.closing && lease.granted > lease.placed;
+    for (Lease lease : byAccount.getOrDefault(accountId, Map.of()).values()) {
+      if (!lease.closing && lease.granted > lease.placed) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -168,15 +198,23 @@ public final class CreditLeases {
    * its pots changed, it went into debt, or a hold in Postgres needs the money. Completes once given back.
    */
   public Future<Void> close(long accountId) {
+    routes.forget(accountId);
+    Map<Long, Lease> leases = byAccount.get(accountId);
+    if (leases == null) {
+      return Future.succeededFuture(); // nothing to give back, and nothing to wait for before a lease is asked for
+    }
     perRequestUntil.put(accountId, clockMs.getAsLong() + COOL_DOWN_MS);
-    Lease lease = byAccount.get(accountId);
-    return lease == null ? Future.succeededFuture() : close(lease);
+    return closeAll(List.copyOf(leases.values()));
   }
 
   /** Gives every lease back (for a clean stop, once no request is in flight). */
   public Future<Void> closeAll() {
+    return closeAll(allLeases());
+  }
+
+  private Future<Void> closeAll(List<Lease> leases) {
     List<Future<Void>> returns = new ArrayList<>();
-    for (Lease lease : List.copyOf(byAccount.values())) {
+    for (Lease lease : leases) {
       returns.add(close(lease));
     }
     return Future.join(returns).mapEmpty();
@@ -199,8 +237,9 @@ public final class CreditLeases {
       closeIfDone(slot.lease());
       return true;
     });
+    routes.retainOnly(byAccount.keySet());
     List<Lease> renewing = new ArrayList<>();
-    for (Lease lease : List.copyOf(byAccount.values())) {
+    for (Lease lease : allLeases()) {
       if (lease.asking && lease.granted == 0) {
         continue;
       }
@@ -233,11 +272,37 @@ public final class CreditLeases {
     });
   }
 
-  private void ask(long accountId, long holdMicros, long now) {
-    Lease lease = new Lease("lease:" + owner + ":" + accountId + ":" + (++leaseSequence), accountId, now);
-    byAccount.put(accountId, lease);
+  /** Asks billing which pot pays the model first on an account with vouchers; meanwhile it is held per request. */
+  private void askPot(long accountId, String model, long now) {
+    PotRoutes.Route asking = routes.startAsking(accountId, model, now);
+    if (asking == null) {
+      return;
+    }
+    desk.pot(accountId, model, lifeSeconds).onComplete(answer -> {
+      LeasePot.Outcome outcome = answer.succeeded() ? answer.result().outcome() : null;
+      if (answer.failed()) {
+        LOG.warn("no credit pot for account {} and model {}: {}", accountId, model, answer.cause().getMessage());
+      }
+      Long pot = outcome == LeasePot.Outcome.VOUCHER ? answer.result().voucherId()
+          : outcome == LeasePot.Outcome.CASH ? Long.valueOf(PotRoutes.CASH) : null;
+      routes.answered(accountId, model, asking, pot, clockMs.getAsLong() + COOL_DOWN_MS);
+    });
+  }
+
+  private void ask(long accountId, long pot, long holdMicros, long now) {
+    // A lease's id says its kind for its life: a pot lease (of an account with vouchers) or one on plain cash.
+    String id = routes.hasVouchers(accountId)
+        ? LeaseTake.POT_PREFIX + owner + ":" + accountId + ":" + pot + ":" + (++leaseSequence)
+        : "lease:" + owner + ":" + accountId + ":" + (++leaseSequence);
+    Lease lease = new Lease(id, accountId, pot, now);
+    byAccount.computeIfAbsent(accountId, account -> new HashMap<>()).put(pot, lease);
     long base = saturated(Math.max(holdMicros, 1), config.holdsPerLease());
-    request(lease, new LeaseTake(lease.id, accountId, base, base, lifeSeconds, false), now);
+    request(lease, take(lease, base, base, false), now);
+  }
+
+  private LeaseTake take(Lease lease, long amount, long min, boolean grow) {
+    return new LeaseTake(lease.id, lease.accountId, amount, min, lifeSeconds, grow,
+        lease.voucherId == PotRoutes.CASH ? null : lease.voucherId);
   }
 
   private void grow(Lease lease, long holdMicros, long now) {
@@ -247,7 +312,7 @@ public final class CreditLeases {
     // Each growth asks for twice the last, up to MAX_GROWTH first leases, and takes no less than a first lease.
     long base = saturated(Math.max(holdMicros, 1), config.holdsPerLease());
     long amount = Math.max(base, Math.min(saturated(lease.lastGrantMicros, 2), saturated(base, MAX_GROWTH)));
-    request(lease, new LeaseTake(lease.id, lease.accountId, amount, base, lifeSeconds, true), now);
+    request(lease, take(lease, amount, base, true), now);
   }
 
   private void request(Lease lease, LeaseTake take, long sentAtMs) {
@@ -255,7 +320,7 @@ public final class CreditLeases {
     desk.take(take).onComplete(answer -> {
       lease.asking = false;
       LeaseGrant.Outcome outcome = answer.succeeded() ? answer.result().outcome() : null;
-      if (byAccount.get(lease.accountId) != lease) {
+      if (lease(lease.accountId, lease.voucherId) != lease) {
         if (outcome == LeaseGrant.Outcome.GRANTED) {
           desk.giveBack(lease.id, null); // closed meanwhile with nothing in flight: the lease goes back whole
         }
@@ -274,11 +339,18 @@ public final class CreditLeases {
       if (answer.failed()) {
         LOG.warn("no credit lease for account {}: {}", lease.accountId, answer.cause().getMessage());
       }
+      long coolUntil = clockMs.getAsLong() + COOL_DOWN_MS;
       if (outcome == LeaseGrant.Outcome.EDGE && lease.granted > 0) {
-        lease.noGrowthUntilMs = clockMs.getAsLong() + COOL_DOWN_MS; // spend what is left, then hold per request
+        lease.noGrowthUntilMs = coolUntil; // spend what is left, then hold per request
         return;
       }
-      perRequestUntil.put(lease.accountId, clockMs.getAsLong() + COOL_DOWN_MS);
+      if (outcome == LeaseGrant.Outcome.VOUCHERS) {
+        routes.accountHasVouchers(lease.accountId); // its requests ask which pot pays their model
+      } else if (routes.hasVouchers(lease.accountId) && outcome != LeaseGrant.Outcome.DEBT) {
+        routes.holdPerRequest(lease.accountId, lease.voucherId, coolUntil); // this pot only
+      } else {
+        perRequestUntil.put(lease.accountId, coolUntil);
+      }
       if (outcome == LeaseGrant.Outcome.GONE) {
         forget(lease);
       } else {
@@ -290,7 +362,7 @@ public final class CreditLeases {
   private Future<Void> close(Lease lease) {
     lease.closing = true;
     if (lease.placed == 0) {
-      byAccount.remove(lease.accountId, lease);
+      remove(lease);
       // a lease still being asked for is given back when its grant arrives
       return lease.lastGrantMicros == 0 ? Future.succeededFuture() : desk.giveBack(lease.id, null);
     }
@@ -303,8 +375,8 @@ public final class CreditLeases {
   }
 
   private void closeIfDone(Lease lease) {
-    if (lease.closing && lease.placed == 0 && byAccount.get(lease.accountId) == lease) {
-      byAccount.remove(lease.accountId);
+    if (lease.closing && lease.placed == 0 && lease(lease.accountId, lease.voucherId) == lease) {
+      remove(lease);
       desk.giveBack(lease.id, null);
     }
   }
@@ -313,7 +385,25 @@ public final class CreditLeases {
   private void forget(Lease lease) {
     lease.closing = true;
     lease.granted = 0;
-    byAccount.remove(lease.accountId, lease);
+    remove(lease);
+  }
+
+  private Lease lease(long accountId, long pot) {
+    Map<Long, Lease> pots = byAccount.get(accountId);
+    return pots == null ? null : pots.get(pot);
+  }
+
+  private void remove(Lease lease) {
+    Map<Long, Lease> pots = byAccount.get(lease.accountId);
+    if (pots != null && pots.remove(lease.voucherId, lease) && pots.isEmpty()) {
+      byAccount.remove(lease.accountId);
+    }
+  }
+
+  private List<Lease> allLeases() {
+    List<Lease> all = new ArrayList<>();
+    byAccount.values().forEach(pots -> all.addAll(pots.values()));
+    return all;
   }
 
   private static long saturated(long a, long b) {

@@ -6,6 +6,7 @@ import gateway.common.bus.BillingBus;
 import gateway.common.bus.Hold;
 import gateway.common.bus.HoldReply;
 import gateway.common.bus.LeaseGrant;
+import gateway.common.bus.LeasePot;
 import gateway.common.bus.LeaseTake;
 import gateway.common.bus.LeasedHold;
 import gateway.common.bus.RequestOutcome;
@@ -74,6 +75,12 @@ public final class BillingClient {
       public Future<LeaseGrant> take(LeaseTake take) {
         return vertx.eventBus().<JsonObject>request(BillingBus.LEASES_TAKE, take.toJson(), options)
             .map(reply -> LeaseGrant.fromJson(reply.body()));
+      }
+
+      @Override
+      public Future<LeasePot> pot(long accountId, String model, long lifeSeconds) {
+        return vertx.eventBus().<JsonObject>request(BillingBus.LEASES_POT, new JsonObject().put("account_id", accountId)
+            .put("model", model).put("life_seconds", lifeSeconds), options).map(reply -> LeasePot.fromJson(reply.body()));
       }
 
       @Override

@@ -179,11 +179,13 @@ final class GatewayUnderTest {
   }
 
   /** Ledger facts straight from Postgres, the record of money. */
-  long sql(String query, long accountId) {
+  long sql(String query, long... parameters) {
     PgUrl url = PgUrl.parse(config.pgUrl());
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
          PreparedStatement s = c.prepareStatement(query)) {
-      s.setLong(1, accountId);
+      for (int i = 0; i < parameters.length; i++) {
+        s.setLong(i + 1, parameters[i]);
+      }
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -237,7 +239,8 @@ final class GatewayUnderTest {
    */
   long heldMicros(long accountId) {
     return sql("SELECT held_micros - (SELECT COALESCE(SUM(amount_micros), 0) FROM billing.holds h WHERE "
-        + "h.account_id = b.account_id AND h.request_id LIKE 'lease:%') FROM billing.balances b WHERE account_id = ?",
+        + "h.account_id = b.account_id AND h.request_id LIKE 'lease:%' AND NOT EXISTS (SELECT 1 FROM billing.hold_parts p "
+        + "WHERE p.request_id = h.request_id)) FROM billing.balances b WHERE account_id = ?",
         accountId);
   }
 
