@@ -56,7 +56,8 @@ class CreditLeasesClusterIT {
   @Test
   @DisplayName("a router SIGKILLed holding a lease loses nothing: after the lease's expiry all unspent credit is "
       + "back and nothing is charged twice; three routers drawing leases on one account down to its edge under "
-      + "load never take it below zero, and balance drop = usage costs = ledger charges")
+      + "load never take it below zero, and balance drop = usage costs = ledger charges; the same for an account "
+      + "whose voucher and cash are both leased")
   void leasesAcrossRouters() throws Exception {
     List<GatewayProcess> routers = startCluster();
     GatewayProcess doomed = routers.get(2);
@@ -138,6 +139,51 @@ class CreditLeasesClusterIT {
     assertThat(sql("SELECT count(*) FROM billing.usage WHERE cost_micros > 0 AND account_id = " + edge))
         .isEqualTo(600);
     assertThat(sql("SELECT held_micros FROM billing.balances WHERE account_id = " + edge)).isZero();
+
+    // The same with two pots: 30 credits of cash and a 30-credit voucher, both leased, drawn past their edge.
+    long pots = account(routers.get(0), 30);
+    long voucher = new JsonObject(cluster.admin(routers.get(0), "POST", "/admin/accounts/" + pots + "/vouchers",
+        new JsonObject().put("amount_credits", "30").put("models", new JsonArray().add(MODEL)))).getLong("id");
+    String potsKey = key(routers.get(0), pots);
+    ClusterProcesses.LoadRecord potsLoad = new ClusterProcesses.LoadRecord();
+    AtomicBoolean spending = new AtomicBoolean(true);
+    workers.clear();
+    for (int w = 0; w < 12; w++) {
+      GatewayProcess router = three.get(w % 3);
+      workers.add(load.submit(() -> {
+        while (spending.get()) {
+          potsLoad.add(() -> chat(router, potsKey));
+        }
+        return null;
+      }));
+    }
+    // a router's first lease on the voucher lasts its 64 holds: look often
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> sql("SELECT count(*) FROM "
+        + "billing.hold_parts WHERE request_id LIKE 'lease:pot:%' AND voucher_id = " + voucher) > 0);
+    await().atMost(Duration.ofSeconds(120)).until(() -> potsLoad.statuses.getOrDefault(402, 0L) >= 60);
+    spending.set(false);
+    for (Future<?> worker : workers) {
+      worker.get(60, TimeUnit.SECONDS);
+    }
+    assertThat(potsLoad.failures).as("transport failures").isEmpty();
+    assertThat(potsLoad.statuses.keySet()).isSubsetOf(List.of(200, 402));
+    String voucherLeft = "SELECT remaining_micros FROM billing.vouchers WHERE id = " + voucher;
+    for (int i = 0; i < 600 && balance(pots) + sql(voucherLeft) > 0; i++) {
+      chat(three.get(i % 3), potsKey);
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> sql("SELECT count(*) FROM billing.holds WHERE account_id = "
+        + pots) == 0);
+    assertThat(balance(pots)).as("cash spent to the last request").isZero();
+    assertThat(sql(voucherLeft)).as("voucher spent to the last request").isZero();
+    assertThat(sql("SELECT COALESCE(-SUM(amount_micros), 0) FROM billing.ledger WHERE kind = 'charge' AND voucher_id = "
+        + voucher)).isEqualTo(30_000_000L);
+    assertThat(sql("SELECT COALESCE(SUM(cost_micros), 0) FROM billing.usage WHERE account_id = " + pots))
+        .isEqualTo(60_000_000L);
+    assertThat(charges(pots)).isEqualTo(60_000_000L);
+    assertThat(sql("SELECT held_micros FROM billing.balances WHERE account_id = " + pots)).isZero();
+    assertThat(sql("SELECT held_micros FROM billing.vouchers WHERE id = " + voucher)).isZero();
+    assertThat(sql("SELECT count(*) FROM billing.usage WHERE cost_micros > 0 AND account_id = " + pots))
+        .isEqualTo(600);
   }
 
   private List<GatewayProcess> startCluster() throws Exception {
