@@ -10,7 +10,7 @@ public record LeaseGrant(Outcome outcome, long grantedMicros) {
     GRANTED,
     /** Too little is free for a lease worth having: hold per request. */
     EDGE,
-    /** The account has live vouchers, whose pots are held per request in their order. */
+    /** The account has live vouchers: lease the pot paying each model first ({@link LeasePot}) instead. */
     VOUCHERS,
     /** The account is in debt: every request is refused (per request, with 402). */
     DEBT,

@@ -112,8 +112,9 @@ public final class CreditLeases {
   }
 
   /**
-   * Places the hold against the account's lease, or answers null: the hold must be placed in Postgres (no lease
-   * yet, one is being asked for, too little left in it, or a hold leases do not serve — vouchers, a video job's).
+   * Places the hold against the lease on the account's pot paying the model, or answers null: the hold must be
+   * placed in Postgres (no lease yet, one is being asked for, too little left in it, or a hold leases do not serve:
+   * a key's spending vouchers only, a video job's).
    */
   public LeasedHold place(Hold hold) {
     if (!config.enabled() || !hold.cashAllowed() || hold.voucherIds() != null || hold.lifeSeconds() != null) {
