@@ -1,6 +1,7 @@
 package gateway.router.exchange;
 
 import gateway.router.provider.UpstreamError;
+import gateway.router.provider.chatshape.ScannedChunk;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -14,6 +15,16 @@ public interface ChunkWriter {
   void begin();
 
   void chunk(JsonObject openAiChunk);
+
+  /** Whether it takes chunks read unparsed ({@link #chunk(ScannedChunk)}): OpenAI chunk writers only. */
+  default boolean takesScanned() {
+    return false;
+  }
+
+  /** A chunk read unparsed, written as it came but for what the client's protocol changes in every chunk. */
+  default void chunk(ScannedChunk openAiChunk) {
+    throw new UnsupportedOperationException("this writer takes parsed chunks only");
+  }
 
   /**
    * The stream is complete: the final usage (with its cost, when the client asked for usage)

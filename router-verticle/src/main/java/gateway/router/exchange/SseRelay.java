@@ -3,6 +3,7 @@ package gateway.router.exchange;
 import gateway.common.money.Usage;
 import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamError;
+import gateway.router.provider.chatshape.ScannedChunk;
 import gateway.router.upstream.UpstreamCall;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * so that the provider's own usage (which OpenAI sends last, and which counts hidden reasoning)
  * prices the request rather than a count of the visible text.
  *
+ * <p>A writer that takes chunks read unparsed gets them so where the translator can read them so
+ * (OpenAI to OpenAI): the same anatomy, read from the chunk's text.
+ *
  * <p>An exception while translating or writing ends the relay as {@link StreamEnd.Kind#GATEWAY_FAILED}.
  */
 public final class SseRelay {
@@ -40,7 +44,7 @@ public final class SseRelay {
   private final BiFunction<Usage, CharSequence, Priced> pricing;
   private final long usageGraceMs;
   private final Promise<StreamEnd> end = Promise.promise();
-  private final List<JsonObject> heldBack = new ArrayList<>();
+  private final List<Runnable> heldBack = new ArrayList<>();
   private final StringBuilder output = new StringBuilder();
   private JsonObject upstreamUsage;
   private boolean started;
@@ -52,7 +56,7 @@ public final class SseRelay {
     this.vertx = vertx;
     this.call = call;
     this.translator = translator;
-    this.reader = new StreamReader(call, translator, this::onChunk);
+    this.reader = new StreamReader(call, translator, this::onChunk, writer.takesScanned() ? this::onScanned : null);
     this.writer = writer;
     this.out = out;
     this.pricing = pricing;
@@ -97,14 +101,28 @@ public final class SseRelay {
     if (clientLeft || !translator.reachesClient(chunk)) {
       return; // the usage-only chunk: the writer sends the final usage, priced, at the end
     }
+    relay(!started && translator.carriesContent(chunk), () -> writer.chunk(chunk));
+  }
+
+  /** A chunk read unparsed: it carries no usage (such chunks are parsed). */
+  private void onScanned(ScannedChunk chunk) {
+    output.append(chunk.output());
+    if (clientLeft || !chunk.reachesClient()) {
+      return;
+    }
+    relay(!started && chunk.carriesContent(), () -> writer.chunk(chunk));
+  }
+
+  /** Writes a chunk, or holds it back while no content has come ({@code content}: it is the first). */
+  private void relay(boolean content, Runnable write) {
     if (!started) {
-      if (!translator.carriesContent(chunk)) {
-        heldBack.add(chunk);
+      if (!content) {
+        heldBack.add(write);
         return;
       }
       begin();
     }
-    writer.chunk(chunk);
+    write.run();
     if (out.writeQueueFull()) {
       reader.pause();
     }
@@ -113,7 +131,7 @@ public final class SseRelay {
   private void begin() {
     started = true;
     writer.begin();
-    heldBack.forEach(writer::chunk);
+    heldBack.forEach(Runnable::run);
     heldBack.clear();
   }
 

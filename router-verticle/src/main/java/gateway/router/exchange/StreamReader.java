@@ -2,6 +2,7 @@ package gateway.router.exchange;
 
 import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamError;
+import gateway.router.provider.chatshape.ScannedChunk;
 import gateway.router.sse.SseReader;
 import gateway.router.upstream.UpstreamCall;
 import io.vertx.core.Future;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * into a whole answer ({@link StreamAggregation}). Ends once, in one {@link Ending}; an exception
  * in the translator or the consumer ends it too, instead of escaping into Vert.x and leaving the
  * stream hanging. Neither cancels nor finishes the call: its owner decides.
+ *
+ * <p>A consumer that takes chunks read unparsed gets those the translator can {@link StreamTranslator#scan}
+ * that way; every other event goes through the translator as usual.
  */
 final class StreamReader {
   private static final Logger LOG = LoggerFactory.getLogger(StreamReader.class);
@@ -42,19 +46,32 @@ final class StreamReader {
   private final UpstreamCall call;
   private final StreamTranslator translator;
   private final Consumer<JsonObject> chunks;
+  private final Consumer<ScannedChunk> scanned;
   private final Promise<Ending> ending = Promise.promise();
 
   StreamReader(UpstreamCall call, StreamTranslator translator, Consumer<JsonObject> chunks) {
+    this(call, translator, chunks, null);
+  }
+
+  /** @param scanned takes the chunks read unparsed; null when every chunk is to be parsed */
+  StreamReader(UpstreamCall call, StreamTranslator translator, Consumer<JsonObject> chunks,
+               Consumer<ScannedChunk> scanned) {
     this.call = call;
     this.translator = translator;
     this.chunks = chunks;
+    this.scanned = scanned;
   }
 
   Future<Ending> read() {
     HttpClientResponse upstream = call.response().result();
     SseReader reader = new SseReader(event -> {
       if (!stopped()) {
-        translator.accept(event, chunks);
+        ScannedChunk chunk = scanned == null ? null : translator.scan(event);
+        if (chunk != null) {
+          scanned.accept(chunk);
+        } else {
+          translator.accept(event, chunks);
+        }
         if (translator.error() != null) {
           end(End.BROKEN, translator.error());
         } else if (translator.completed()) {

@@ -2,6 +2,7 @@ package gateway.router.provider;
 
 import gateway.common.money.Usage;
 import gateway.router.provider.chatshape.ChatChunkAnatomy;
+import gateway.router.provider.chatshape.ScannedChunk;
 import gateway.router.sse.SseEvent;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
@@ -16,6 +17,14 @@ public interface StreamTranslator {
 
   /** Translates one upstream event; emits zero or more OpenAI chunks. */
   void accept(SseEvent event, Consumer<JsonObject> chunks);
+
+  /**
+   * The event as an OpenAI chunk to relay as it came, read without parsing it, when it changes nothing
+   * of this translator's state (no usage, no error, not the end); null when it must go to {@link #accept}.
+   */
+  default ScannedChunk scan(SseEvent event) {
+    return null;
+  }
 
   /** The provider's terminal event arrived ({@code [DONE]}, {@code message_stop}, ...). */
   boolean completed();

@@ -6,8 +6,10 @@ import gateway.common.money.Credits;
 import gateway.router.edge.ErrorResponses;
 import gateway.router.provider.UpstreamError;
 import gateway.router.provider.chatshape.ChatUsage;
+import gateway.router.provider.chatshape.ScannedChunk;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -15,12 +17,14 @@ import io.vertx.core.json.JsonObject;
  * An OpenAI {@code chat.completion.chunk} stream to the client. The usage chunk the gateway
  * always asks upstream for is shown only to clients that set
  * {@code stream_options.include_usage}, and then carries the request's {@code cost} in credits.
+ * Every chunk is named for the alias; a chunk read unparsed is otherwise written as it came.
  */
 public final class OpenAiChunkWriter implements ChunkWriter {
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
   private final HttpServerResponse out;
   private final String alias;
+  private final String aliasJson;
   private final boolean wantsUsage;
   private String lastId;
   private Object lastCreated;
@@ -29,6 +33,7 @@ public final class OpenAiChunkWriter implements ChunkWriter {
   public OpenAiChunkWriter(HttpServerResponse out, String alias, boolean wantsUsage) {
     this.out = out;
     this.alias = alias;
+    this.aliasJson = Json.encode(alias);
     this.wantsUsage = wantsUsage;
   }
 
@@ -60,6 +65,20 @@ public final class OpenAiChunkWriter implements ChunkWriter {
       chunk.putNull("usage");
     }
     write(chunk);
+  }
+
+  @Override
+  public boolean takesScanned() {
+    return true;
+  }
+
+  /** As {@link #chunk(JsonObject)}: the same fields noted, the model replaced, a null usage kept only if asked for. */
+  @Override
+  public void chunk(ScannedChunk chunk) {
+    lastId = chunk.id(lastId);
+    lastCreated = chunk.created(lastCreated);
+    lastFingerprint = chunk.fingerprint(lastFingerprint);
+    out.write(chunk.event(aliasJson, wantsUsage));
   }
 
   @Override

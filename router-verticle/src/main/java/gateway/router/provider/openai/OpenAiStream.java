@@ -1,6 +1,8 @@
 package gateway.router.provider.openai;
 
+import gateway.router.provider.chatshape.ChatChunkScan;
 import gateway.router.provider.chatshape.ChatUsage;
+import gateway.router.provider.chatshape.ScannedChunk;
 import gateway.common.money.Usage;
 import gateway.router.provider.Json;
 import gateway.router.provider.StreamTranslator;
@@ -9,7 +11,10 @@ import gateway.router.sse.SseEvent;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 
-/** An OpenAI chat stream is already in our shape: chunks pass through, usage and errors are noted. */
+/**
+ * An OpenAI chat stream is already in our shape: chunks pass through, usage and errors are noted.
+ * Chunks with neither, the bulk of a stream, can be relayed unparsed ({@link #scan}).
+ */
 final class OpenAiStream implements StreamTranslator {
   private static final String DONE = "[DONE]";
 
@@ -36,6 +41,11 @@ final class OpenAiStream implements StreamTranslator {
       usage = reported;
     }
     chunks.accept(chunk);
+  }
+
+  @Override
+  public ScannedChunk scan(SseEvent event) {
+    return ChatChunkScan.scan(event.data());
   }
 
   @Override
