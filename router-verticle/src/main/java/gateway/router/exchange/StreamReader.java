@@ -3,6 +3,7 @@ package gateway.router.exchange;
 import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamError;
 import gateway.router.provider.chatshape.ScannedChunk;
+import gateway.router.sse.SseEvent;
 import gateway.router.sse.SseReader;
 import gateway.router.upstream.UpstreamCall;
 import io.vertx.core.Future;
@@ -69,8 +70,10 @@ final class StreamReader {
         ScannedChunk chunk = scanned == null ? null : translator.scan(event);
         if (chunk != null) {
           scanned.accept(chunk);
-        } else {
-          translator.accept(event, chunks);
+        } else if (!translated(event)) {
+          end(End.BROKEN, UpstreamError.transport("channel '" + call.channel() + "' sent a stream event that is "
+              + "not of its protocol"));
+          return;
         }
         if (translator.error() != null) {
           end(End.BROKEN, translator.error());
@@ -99,6 +102,39 @@ final class StreamReader {
     upstream.exceptionHandler(guarded(e -> end(End.BROKEN, call.failure("the stream of channel '" + call.channel()
         + "' broke: " + e.getMessage()).error())));
     return ending.future();
+  }
+
+  /**
+   * Hands the event to the translator; false when the translator could not read it: the provider's bytes, not the
+   * gateway, are at fault (a field of the wrong type, say), so the stream is broken, not failed in the gateway. What
+   * the chunks' consumer throws is the gateway's own failure and goes on up.
+   */
+  private boolean translated(SseEvent event) {
+    try {
+      translator.accept(event, chunk -> {
+        try {
+          chunks.accept(chunk);
+        } catch (RuntimeException e) {
+          throw new ConsumerFailure(e);
+        }
+      });
+      return true;
+    } catch (ConsumerFailure e) {
+      throw e.failure;
+    } catch (RuntimeException e) {
+      LOG.warn("channel '{}' sent a stream event its translator could not read: {}", call.channel(), e.toString());
+      return false;
+    }
+  }
+
+  /** Carries a failure of the chunks' consumer past {@link #translated}. */
+  private static final class ConsumerFailure extends RuntimeException {
+    final RuntimeException failure;
+
+    ConsumerFailure(RuntimeException failure) {
+      super(null, null, false, false);
+      this.failure = failure;
+    }
   }
 
   /** Stops handing on chunks: whatever still arrives is dropped. */

@@ -139,6 +139,49 @@ class OpenAiStreamRelayTest {
     assertThat(row.getLong("output_tokens")).isEqualTo(TokenCounter.load().count("café 😀 is \"served\"\n"));
   }
 
+  @Test
+  @DisplayName("fields of the wrong type are read, never trusted: a chunk without a choices array or with a delta "
+      + "that is no object is passed over, a usage that is no object is no usage (the delivered text is charged)")
+  void hostileTypesAreReadNotTrusted() {
+    String noChoices = "{\"choices\":null,\"model\":\"gpt-up\"}";
+    String numberDelta = "{\"choices\":[{\"index\":0,\"delta\":5,\"finish_reason\":null}],\"model\":\"gpt-up\"}";
+    String numberUsage = "{\"choices\":[],\"usage\":5,\"model\":\"gpt-up\"}";
+    replay.answer("text/event-stream",
+        transcript(ROLE, noChoices, numberDelta, ESCAPED, FINISH, numberUsage, "[DONE]"));
+
+    HttpResponse<String> response = http.post("/chat/completions", customer.key(), request(false));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(RawHttp.dataLines(response.body())).contains(withoutUsage(ESCAPED)).endsWith("[DONE]")
+        .noneMatch(line -> line.contains("error"));
+    JsonObject row = awaitRow(RequestOutcome.COMPLETED);
+    assertThat(row.getLong("output_tokens")).isEqualTo(TokenCounter.load().count(" is \"served\"\n"));
+  }
+
+  @Test
+  @DisplayName("a stream event the provider's translator cannot read is the provider's fault: before any content a "
+      + "502 in the client's error shape, free, and no Java in it")
+  void anUnreadableEventBeforeContentIsA502() {
+    gateway.channel("replay-anthropic", new JsonObject().put("type", "anthropic").put("base_url", replay.baseUrl())
+        .put("api_key", GatewayUnderTest.CHANNEL_KEY));
+    gateway.routedModel("claude-relay", "replay-anthropic", "claude-up", Upstream.PRICE);
+    Customer claude = gateway.customer("10", "claude-relay");
+    replay.answer("text/event-stream", Buffer.buffer("event: message_start\ndata: {\"type\":\"message_start\","
+        + "\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-up\","
+        + "\"content\":[],\"usage\":\"lots\"}}\n\n"));
+
+    HttpResponse<String> response = http.post("/chat/completions", claude.key(),
+        request(true).replace(ALIAS, "claude-relay"));
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(new JsonObject(response.body()).getJsonObject("error").getString("type")).isEqualTo("upstream_error");
+    assertThat(response.body()).doesNotContain("Exception").doesNotContain("java.");
+    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.usageRowCount(claude.accountId()) == 1);
+    JsonObject row = gateway.usageRows(claude.accountId()).getJsonObject(0);
+    assertThat(row.getString("outcome")).isEqualTo(RequestOutcome.FAILED.wire);
+    assertThat(gateway.balanceMicros(claude.accountId())).isEqualTo(START_MICROS);
+  }
+
   private static Buffer transcript(String... data) {
     StringBuilder sse = new StringBuilder();
     for (String d : data) {

@@ -10,15 +10,14 @@ public final class ChatChunkAnatomy {
 
   /** Content is anything the client would show or act on; a finish reason counts too. */
   public static boolean carriesContent(JsonObject chunk) {
-    for (Object item : chunk.getJsonArray("choices", new JsonArray())) {
+    for (Object item : choices(chunk)) {
       if (!(item instanceof JsonObject choice)) {
         continue;
       }
       if (choice.getValue("finish_reason") != null) {
         return true;
       }
-      JsonObject delta = choice.getJsonObject("delta");
-      if (delta == null) {
+      if (!(choice.getValue("delta") instanceof JsonObject delta)) {
         continue;
       }
       if (nonEmpty(delta.getValue("content")) || nonEmpty(delta.getValue("reasoning_content"))
@@ -36,7 +35,7 @@ public final class ChatChunkAnatomy {
   }
 
   public static void appendOutput(JsonObject chunk, StringBuilder output) {
-    for (Object item : chunk.getJsonArray("choices", new JsonArray())) {
+    for (Object item : choices(chunk)) {
       if (item instanceof JsonObject choice && choice.getValue("delta") instanceof JsonObject delta) {
         append(output, delta.getValue("content"));
         append(output, delta.getValue("reasoning_content"));
@@ -51,6 +50,11 @@ public final class ChatChunkAnatomy {
         }
       }
     }
+  }
+
+  /** The chunk's choices; none when the provider sent no array (null, a number: hostile bytes are read, not trusted). */
+  private static JsonArray choices(JsonObject chunk) {
+    return chunk.getValue("choices") instanceof JsonArray choices ? choices : new JsonArray();
   }
 
   private static boolean nonEmpty(Object value) {

@@ -36,7 +36,7 @@ final class OpenAiStream implements StreamTranslator {
       error = OpenAiErrors.inStream(e);
       return;
     }
-    Usage reported = ChatUsage.fromChat(chunk.getJsonObject("usage"));
+    Usage reported = chunk.getValue("usage") instanceof JsonObject u ? ChatUsage.fromChat(u) : null;
     if (reported != null) {
       usage = reported;
     }
