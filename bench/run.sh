@@ -28,6 +28,7 @@ INPUT_PER_MTOK=${INPUT_PER_MTOK:-15}      # catalog price, credits per million t
 OUTPUT_PER_MTOK=${OUTPUT_PER_MTOK:-60}
 CREDITS=${CREDITS:-1000000}               # per account
 ACCOUNTS=${ACCOUNTS:-1}                   # 1: every request charges one hot account; N: keys of N accounts in turn
+WIDE_ACCOUNTS=${WIDE_ACCOUNTS:-64}        # accounts of the target "gateway-wide": the same gateway, keys of that many accounts in turn
 BENCH_DB=${BENCH_DB:-gw_bench}            # dedicated database when GATEWAY_PG_URL is set
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}
 FAKE_JAVA_OPTS=${FAKE_JAVA_OPTS:-"-Xms256m -Xmx512m"}
@@ -311,6 +312,21 @@ API_KEY=${API_KEYS[0]}
 BENCH_KEYS=$(IFS=,; echo "${API_KEYS[*]}")
 export BENCH_KEYS
 log "$ACCOUNTS account(s) with $CREDITS credits each, a key for $MODEL each"
+# "gateway-wide": the same gateway process, driven with the keys of WIDE_ACCOUNTS other accounts, so one account and
+# many are measured interleaved in one run
+WIDE_KEYS=""
+case " $TARGETS " in *" gateway-wide "*)
+  wide=()
+  for n in $(seq "$WIDE_ACCOUNTS"); do
+    id=$(admin POST /accounts "{\"name\":\"bench-wide-$n\"}" | jq -er .id) || die "could not create an account"
+    admin POST "/accounts/$id/credits" "{\"amount_credits\": $CREDITS, \"note\": \"bench\"}" >/dev/null \
+      || die "could not add credits"
+    wide+=("$(admin POST "/accounts/$id/keys" "{\"name\":\"bench\",\"models\":[\"$MODEL\"]}" | jq -er .key)") \
+      || die "could not create a key"
+  done
+  WIDE_KEYS=$(IFS=,; echo "${wide[*]}")
+  log "gateway-wide: $WIDE_ACCOUNTS more accounts on the same gateway" ;;
+esac
 
 # ---------------------------------------------------------------- baseline: another build, same set-up
 BASELINE_PID=""; BASELINE_PORT=""; BASELINE_PG_URL=""; BASELINE_KEYS=""
@@ -344,16 +360,18 @@ if [ -n "$BASELINE_JAR" ]; then
   ADMIN_PORT=$GATEWAY_PORT
   log "baseline ready, $ACCOUNTS account(s) of its own"
 fi
-is_gateway() { [ "$1" = gateway ] || [ "$1" = baseline ]; }
+is_gateway() { [ "$1" = gateway ] || [ "$1" = gateway-wide ] || [ "$1" = baseline ]; }
 pid_of() { if [ "$1" = baseline ]; then echo "$BASELINE_PID"; else echo "$GATEWAY_PID"; fi; }
 pg_of() { if [ "$1" = baseline ]; then echo "$BASELINE_PG_URL"; else echo "$PG_URL"; fi; }
-keys_of() { if [ "$1" = baseline ]; then echo "$BASELINE_KEYS"; else echo "$BENCH_KEYS"; fi; }
+keys_of() {
+  case $1 in baseline) echo "$BASELINE_KEYS" ;; gateway-wide) echo "$WIDE_KEYS" ;; *) echo "$BENCH_KEYS" ;; esac
+}
 
 url_of() {
   case $1 in
     direct) echo "http://127.0.0.1:$FAKE_PORT" ;;
     nginx) echo "http://127.0.0.1:$NGINX_PORT" ;;
-    gateway) echo "http://127.0.0.1:$GATEWAY_PORT" ;;
+    gateway|gateway-wide) echo "http://127.0.0.1:$GATEWAY_PORT" ;;
     baseline) echo "http://127.0.0.1:$BASELINE_PORT" ;;
   esac
 }
@@ -489,7 +507,7 @@ run_wrk() {  # phase mode target round connections threads duration delay_ms
   [ -n "$result" ] || { echo "$out" >&2; die "wrk printed no RESULT line"; }
   # shellcheck disable=SC2086
   local $(sed 's/^RESULT //' <<<"$result")
-  if [ "$target" = gateway ]; then GATEWAY_REQUESTS=$((GATEWAY_REQUESTS + requests)); fi
+  if [ "$target" = gateway ] || [ "$target" = gateway-wide ]; then GATEWAY_REQUESTS=$((GATEWAY_REQUESTS + requests)); fi
   local to_ms=$((1000 / CLK_TCK))
   local busy others ours=$(((g1 - g0) + (p1 - p0) + (f1 - f0) + (n1 - n0)))
   busy=$(awk -v b=$((mb1 - mb0)) -v t=$((mt1 - mt0)) 'BEGIN { printf "%.0f", (t > 0 ? 100 * b / t : 0) }')
@@ -502,7 +520,7 @@ run_wrk() {  # phase mode target round connections threads duration delay_ms
   if [ "$non2xx" != 0 ] || [ "$socket_errors" != 0 ]; then
     log "WARNING: $phase $mode $target round $round: $non2xx non-2xx answers, $socket_errors socket errors"
   fi
-  log "$(printf '%-8s %-9s %-7s r%s  %9s req/s  p50 %6s us  p99 %7s us%s' "$phase" "$mode" "$target" "$round" \
+  log "$(printf '%-8s %-9s %-12s r%s  %9s req/s  p50 %6s us  p99 %7s us%s' "$phase" "$mode" "$target" "$round" \
     "$rps" "$p50_us" "$p99_us" "$([ "$drain_ms" -gt 100 ] && echo "  (settles drained ${drain_ms} ms after)")")"
 }
 
@@ -648,15 +666,16 @@ SUMMARY="$OUT/summary.txt"
       for (phase = 1; phase <= 2; phase++) {
         ph = phase == 1 ? "unloaded" : "loaded"
         printf "%s\n", ph == "loaded" ? "LOADED (throughput)" : "UNLOADED (one connection, paced)"
-        printf "  %-10s %-8s %10s %9s %9s %10s %10s %6s %7s %7s\n", "mode", "target", "req/s", "p50 ms", "p99 ms", "gw cpu us", "pg cpu us", "busy%", "other%", "errors"
+        printf "  %-10s %-12s %10s %9s %9s %10s %10s %6s %7s %7s\n", "mode", "target", "req/s", "p50 ms", "p99 ms", "gw cpu us", "pg cpu us", "busy%", "other%", "errors"
         for (m = 1; m <= nm; m++) {
           for (t = 1; t <= nt; t++) {
             k = ph SUBSEP M[m] SUBSEP T[t]
             if (vals[k SUBSEP "rps"] == "") continue
-            gw = (T[t] == "gateway" || T[t] == "baseline") && ph == "loaded" ? sprintf("%.0f", median(k SUBSEP "gwcpu")) : "-"
-            pg = (T[t] == "gateway" || T[t] == "baseline") && ph == "loaded" ? sprintf("%.0f", median(k SUBSEP "pgcpu")) : "-"
+            ours = T[t] == "gateway" || T[t] == "gateway-wide" || T[t] == "baseline"
+            gw = ours && ph == "loaded" ? sprintf("%.0f", median(k SUBSEP "gwcpu")) : "-"
+            pg = ours && ph == "loaded" ? sprintf("%.0f", median(k SUBSEP "pgcpu")) : "-"
             n = split(vals[k SUBSEP "non2xx"], e, " "); errs = 0; for (i = 1; i <= n; i++) errs += e[i]
-            printf "  %-10s %-8s %10.0f %9s %9s %10s %10s %6s %7s %7d\n", M[m], T[t], median(k SUBSEP "rps"), ms(median(k SUBSEP "p50")), ms(median(k SUBSEP "p99")), gw, pg, median(k SUBSEP "busy"), median(k SUBSEP "others"), errs
+            printf "  %-10s %-12s %10.0f %9s %9s %10s %10s %6s %7s %7d\n", M[m], T[t], median(k SUBSEP "rps"), ms(median(k SUBSEP "p50")), ms(median(k SUBSEP "p99")), gw, pg, median(k SUBSEP "busy"), median(k SUBSEP "others"), errs
           }
           d = ph SUBSEP M[m] SUBSEP "direct"; g = ph SUBSEP M[m] SUBSEP "gateway"; x = ph SUBSEP M[m] SUBSEP "nginx"
           if (vals[d SUBSEP "rps"] != "" && vals[g SUBSEP "rps"] != "") {
@@ -673,6 +692,10 @@ SUMMARY="$OUT/summary.txt"
               printf "  %-10s baseline added: p50 %+.3f ms, p99 %+.3f ms vs direct", M[m], (median(b SUBSEP "p50") - median(d SUBSEP "p50")) / 1000, (median(b SUBSEP "p99") - median(d SUBSEP "p99")) / 1000
               if (ph == "loaded") printf "; req/s = %.2f x direct; gateway req/s = %.2f x baseline", median(b SUBSEP "rps") / median(d SUBSEP "rps"), median(g SUBSEP "rps") / median(b SUBSEP "rps")
               printf "\n"
+            }
+            w = ph SUBSEP M[m] SUBSEP "gateway-wide"
+            if (ph == "loaded" && vals[w SUBSEP "rps"] != "") {
+              printf "  %-10s gateway-wide (many accounts) req/s = %.2f x gateway (one account)\n", M[m], median(w SUBSEP "rps") / median(g SUBSEP "rps")
             }
             if (vals[x SUBSEP "rps"] != "") {
               printf "  %-10s nginx added:   p50 %+.3f ms, p99 %+.3f ms vs direct\n", M[m], (median(x SUBSEP "p50") - median(d SUBSEP "p50")) / 1000, (median(x SUBSEP "p99") - median(d SUBSEP "p99")) / 1000
