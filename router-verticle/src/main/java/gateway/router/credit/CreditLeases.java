@@ -5,6 +5,7 @@ import gateway.common.bus.LeaseGrant;
 import gateway.common.bus.LeasePot;
 import gateway.common.bus.LeaseTake;
 import gateway.common.bus.LeasedHold;
+import gateway.router.credit.LeaseBook.Lease;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,31 +53,6 @@ public final class CreditLeases {
     Future<Set<String>> renew(List<String> leaseIds, long lifeSeconds);
   }
 
-  /** One pot's lease, as this router sees it. */
-  private static final class Lease {
-    final String id;
-    final long accountId;
-    /** The voucher the lease rests on, or {@link PotRoutes#CASH}. */
-    final long voucherId;
-    /** What the lease holds in Postgres once every charge sent against it has landed. */
-    long granted;
-    /** The holds of requests in flight against it. */
-    long placed;
-    long expiresAtMs;
-    long lastGrantMicros;
-    long lastUsedMs;
-    long noGrowthUntilMs;
-    boolean asking;
-    boolean closing;
-
-    Lease(String id, long accountId, long voucherId, long nowMs) {
-      this.id = id;
-      this.accountId = accountId;
-      this.voucherId = voucherId;
-      this.lastUsedMs = nowMs;
-    }
-  }
-
   private record Slot(Lease lease, long heldMicros, long placedAtMs) {
   }
 
@@ -86,8 +62,7 @@ public final class CreditLeases {
   private final long requestLifeMs;
   private final LongSupplier clockMs;
   private final String owner = UUID.randomUUID().toString();
-  /** Per account, its leases by pot. */
-  private final Map<Long, Map<Long, Lease>> byAccount = new HashMap<>();
+  private final LeaseBook book = new LeaseBook();
   private final PotRoutes routes = new PotRoutes();
   private final Map<String, Slot> slots = new HashMap<>();
   private final Map<Long, Long> perRequestUntil = new HashMap<>();
@@ -130,7 +105,7 @@ public final class CreditLeases {
       }
       pot = route;
     }
-    Lease lease = lease(hold.accountId(), pot);
+    Lease lease = book.get(hold.accountId(), pot);
     if (lease == null) {
       Long until = perRequestUntil.get(hold.accountId());
       if (until == null || until <= now) {
@@ -186,7 +161,7 @@ public final class CreditLeases {
 
   /** Whether this router's leases on the account keep money a hold in Postgres could use. */
   public boolean hasSpare(long accountId) {
-    for (Lease lease : byAccount.getOrDefault(accountId, Map.of()).values()) {
+    for (Lease lease : book.ofAccount(accountId)) {
       if (!lease.closing && lease.granted > lease.placed) {
         return true;
       }
@@ -200,17 +175,17 @@ public final class CreditLeases {
    */
   public Future<Void> close(long accountId) {
     routes.forget(accountId);
-    Map<Long, Lease> leases = byAccount.get(accountId);
-    if (leases == null) {
+    List<Lease> leases = book.ofAccount(accountId);
+    if (leases.isEmpty()) {
       return Future.succeededFuture(); // nothing to give back, and nothing to wait for before a lease is asked for
     }
     perRequestUntil.put(accountId, clockMs.getAsLong() + COOL_DOWN_MS);
-    return closeAll(List.copyOf(leases.values()));
+    return closeAll(leases);
   }
 
   /** Gives every lease back (for a clean stop, once no request is in flight). */
   public Future<Void> closeAll() {
-    return closeAll(allLeases());
+    return closeAll(book.all());
   }
 
   private Future<Void> closeAll(List<Lease> leases) {
@@ -238,9 +213,9 @@ public final class CreditLeases {
       closeIfDone(slot.lease());
       return true;
     });
-    routes.retainOnly(byAccount.keySet());
+    routes.retainOnly(book.accounts());
     List<Lease> renewing = new ArrayList<>();
-    for (Lease lease : allLeases()) {
+    for (Lease lease : book.all()) {
       if (lease.asking && lease.granted == 0) {
         continue;
       }
@@ -296,7 +271,7 @@ public final class CreditLeases {
         ? LeaseTake.POT_PREFIX + owner + ":" + accountId + ":" + pot + ":" + (++leaseSequence)
         : "lease:" + owner + ":" + accountId + ":" + (++leaseSequence);
     Lease lease = new Lease(id, accountId, pot, now);
-    byAccount.computeIfAbsent(accountId, account -> new HashMap<>()).put(pot, lease);
+    book.put(lease);
     long base = saturated(Math.max(holdMicros, 1), config.holdsPerLease());
     request(lease, take(lease, base, base, false), now);
   }
@@ -321,7 +296,7 @@ public final class CreditLeases {
     desk.take(take).onComplete(answer -> {
       lease.asking = false;
       LeaseGrant.Outcome outcome = answer.succeeded() ? answer.result().outcome() : null;
-      if (lease(lease.accountId, lease.voucherId) != lease) {
+      if (book.get(lease.accountId, lease.voucherId) != lease) {
         if (outcome == LeaseGrant.Outcome.GRANTED) {
           desk.giveBack(lease.id, null); // closed meanwhile with nothing in flight: the lease goes back whole
         }
@@ -363,7 +338,7 @@ public final class CreditLeases {
   private Future<Void> close(Lease lease) {
     lease.closing = true;
     if (lease.placed == 0) {
-      remove(lease);
+      book.remove(lease);
       // a lease still being asked for is given back when its grant arrives
       return lease.lastGrantMicros == 0 ? Future.succeededFuture() : desk.giveBack(lease.id, null);
     }
@@ -376,8 +351,8 @@ public final class CreditLeases {
   }
 
   private void closeIfDone(Lease lease) {
-    if (lease.closing && lease.placed == 0 && lease(lease.accountId, lease.voucherId) == lease) {
-      remove(lease);
+    if (lease.closing && lease.placed == 0 && book.get(lease.accountId, lease.voucherId) == lease) {
+      book.remove(lease);
       desk.giveBack(lease.id, null);
     }
   }
@@ -386,25 +361,7 @@ public final class CreditLeases {
   private void forget(Lease lease) {
     lease.closing = true;
     lease.granted = 0;
-    remove(lease);
-  }
-
-  private Lease lease(long accountId, long pot) {
-    Map<Long, Lease> pots = byAccount.get(accountId);
-    return pots == null ? null : pots.get(pot);
-  }
-
-  private void remove(Lease lease) {
-    Map<Long, Lease> pots = byAccount.get(lease.accountId);
-    if (pots != null && pots.remove(lease.voucherId, lease) && pots.isEmpty()) {
-      byAccount.remove(lease.accountId);
-    }
-  }
-
-  private List<Lease> allLeases() {
-    List<Lease> all = new ArrayList<>();
-    byAccount.values().forEach(pots -> all.addAll(pots.values()));
-    return all;
+    book.remove(lease);
   }
 
   private static long saturated(long a, long b) {
