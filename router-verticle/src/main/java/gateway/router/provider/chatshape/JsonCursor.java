@@ -6,6 +6,10 @@ package gateway.router.provider.chatshape;
  * less: no comments, no line breaks (an SSE data line has none), no lone surrogates, no escaped or
  * repeated member names, bounded depth, members per object, name and number lengths. Whatever it accepts, the gateway's
  * JSON parser reads as the same value; anything else is {@link Unreadable}, left to that parser.
+ *
+ * <p>Why not Jackson's streaming parser, which the gateway already has: the same scan written on it (duplicate-name
+ * detection on, as the relay needs) took ~1,000 ns for a 330-character chunk against ~530 ns here, slower than
+ * parsing the chunk into a {@code JsonObject} (~850 ns); this reader exists only to save that CPU on every chunk.
  */
 final class JsonCursor {
   static final int MAX_DEPTH = 64;
