@@ -3,6 +3,7 @@ package gateway.router.exchange;
 import gateway.common.GatewayException;
 import gateway.common.money.Usage;
 import gateway.router.provider.UpstreamError;
+import gateway.router.provider.chatshape.ScannedAnswer;
 import io.vertx.core.json.JsonObject;
 
 /** How one attempt on one route ended: each kind says what the route loop and the settlement do next. */
@@ -11,9 +12,15 @@ sealed interface AttemptOutcome {
   /**
    * A whole answer arrived (read whole, or folded from a stream); nothing is written yet.
    *
+   * @param body the answer parsed, null when it was read unparsed ({@code scanned})
    * @param usage what the provider reported, null when nothing
+   * @param scanned the answer read unparsed ({@link Translation#scanned}), or null
    */
-  record Answered(Translation translation, JsonObject body, Usage usage) implements AttemptOutcome {
+  record Answered(Translation translation, JsonObject body, Usage usage, ScannedAnswer scanned)
+      implements AttemptOutcome {
+    Answered(Translation translation, JsonObject body, Usage usage) {
+      this(translation, body, usage, null);
+    }
   }
 
   /** A stream was relayed to the client and ended as {@code end} says; only a failure before content falls back. */

@@ -8,9 +8,10 @@ import gateway.common.bus.Route;
 import gateway.router.edge.ErrorResponses;
 import gateway.router.provider.ProviderAdapter;
 import gateway.router.provider.UpstreamError;
+import gateway.router.provider.chatshape.ScannedAnswer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import org.slf4j.Logger;
@@ -134,10 +135,14 @@ final class Exchange {
    * written, then charged. A client already gone is charged from the answer's usage, unwritten.
    */
   private void respond(AttemptOutcome.Answered answered) {
-    Priced priced = settlement.price(answered.usage(), answered.translation().outputText(answered.body()));
-    JsonObject answer;
+    Translation translation = answered.translation();
+    ScannedAnswer scanned = answered.scanned();
+    // A scanned answer always has its usage: the output text is counted only without one.
+    Priced priced = settlement.price(answered.usage(), scanned != null ? "" : translation.outputText(answered.body()));
+    Buffer answer;
     try {
-      answer = answered.translation().answer(answered.body(), priced);
+      answer = scanned != null ? translation.answer(scanned, priced)
+          : translation.answer(answered.body(), priced).toBuffer();
     } catch (RuntimeException e) {
       LOG.error("request {}: the answer could not be written in the client's format", requestId, e);
       ErrorResponses.send(ctx, GatewayError.INTERNAL.exception("The gateway could not write the answer."));
@@ -148,7 +153,7 @@ final class Exchange {
       settlement.charge(RequestOutcome.CLIENT_DISCONNECTED, priced, "the client closed the connection before the answer");
       return;
     }
-    ctx.response().putHeader("content-type", "application/json").end(answer.toBuffer());
+    ctx.response().putHeader("content-type", "application/json").end(answer);
     settlement.charge(RequestOutcome.COMPLETED, priced, null);
   }
 

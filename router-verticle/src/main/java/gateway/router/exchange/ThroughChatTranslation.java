@@ -11,8 +11,10 @@ import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamRequest;
 import gateway.router.provider.chatshape.ChatCompletionAggregator;
 import gateway.router.provider.chatshape.ChatUsage;
+import gateway.router.provider.chatshape.ScannedAnswer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -46,6 +48,11 @@ final class ThroughChatTranslation implements Translation {
   @Override
   public Completion completion(Buffer body) {
     return adapter.completion(body);
+  }
+
+  @Override
+  public ScannedAnswer scanned(Buffer body) {
+    return protocol.takesScanned() ? adapter.scanCompletion(body) : null;
   }
 
   @Override
@@ -85,5 +92,11 @@ final class ThroughChatTranslation implements Translation {
     JsonObject usage = completion.getValue("usage") instanceof JsonObject u ? u : ChatUsage.toChat(priced.usage());
     completion.put("usage", usage.put("cost", Credits.fromMicros(priced.costMicros())));
     return protocol.answer(completion, priced);
+  }
+
+  /** As {@link #answer(JsonObject, Priced)}: the alias as {@code model}, the cost in the usage, written as the encoder would. */
+  @Override
+  public Buffer answer(ScannedAnswer completion, Priced priced) {
+    return completion.forClient(Json.encode(call.model()), Credits.fromMicros(priced.costMicros()).toString());
   }
 }

@@ -14,6 +14,14 @@ public interface TranslatedAnswers extends ClientProtocol {
    */
   JsonObject answer(JsonObject completion, Priced priced);
 
+  /**
+   * Whether {@link #answer} gives the completion back unchanged, so that one read unparsed may go out as it
+   * came (but for the alias and the cost): OpenAI chat clients only.
+   */
+  default boolean takesScanned() {
+    return false;
+  }
+
   /** The writer for a streamed answer, fed OpenAI chat chunks. */
   ChunkWriter streamWriter(HttpServerResponse out);
 }

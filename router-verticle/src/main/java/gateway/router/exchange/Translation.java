@@ -7,6 +7,7 @@ import gateway.router.provider.PassThrough;
 import gateway.router.provider.ProviderAdapter;
 import gateway.router.provider.StreamTranslator;
 import gateway.router.provider.UpstreamRequest;
+import gateway.router.provider.chatshape.ScannedAnswer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -41,6 +42,14 @@ interface Translation {
   /** A whole answer from the provider, in the shape {@link #answer} takes. */
   Completion completion(Buffer body);
 
+  /**
+   * A whole answer from the provider read without parsing it, when the client may have it as it came but for
+   * the alias and the cost ({@link #answer(ScannedAnswer, Priced)}); null when it must go to {@link #completion}.
+   */
+  default ScannedAnswer scanned(Buffer body) {
+    return null;
+  }
+
   StreamTranslator streamTranslator();
 
   /** Folds the chunks of {@link #streamTranslator} into the answer {@link #completion} would give. */
@@ -54,4 +63,9 @@ interface Translation {
 
   /** The whole answer for the client, named for the alias the client asked for and carrying its cost. */
   JsonObject answer(JsonObject answer, Priced priced);
+
+  /** As {@link #answer(JsonObject, Priced)}, for an answer from {@link #scanned}: the same edits, on its text. */
+  default Buffer answer(ScannedAnswer answer, Priced priced) {
+    throw new IllegalStateException("this translation scans no answers");
+  }
 }

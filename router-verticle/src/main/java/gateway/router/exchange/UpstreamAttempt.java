@@ -7,6 +7,7 @@ import gateway.router.provider.Completion;
 import gateway.router.provider.ProviderAdapter;
 import gateway.router.provider.UpstreamError;
 import gateway.router.provider.UpstreamRequest;
+import gateway.router.provider.chatshape.ScannedAnswer;
 import gateway.router.upstream.BoundedBody;
 import gateway.router.upstream.ChannelTimeouts;
 import gateway.router.upstream.UpstreamCall;
@@ -135,6 +136,11 @@ final class UpstreamAttempt {
         end(new AttemptOutcome.Failed(read.cause() instanceof BoundedBody.TooLarge
             ? UpstreamError.transport("channel '" + route.channel().name() + "' " + why)
             : upstream.failure("channel '" + route.channel().name() + "' " + why).error()));
+        return;
+      }
+      ScannedAnswer scanned = translation.scanned(read.result());
+      if (scanned != null) {
+        end(new AttemptOutcome.Answered(translation, null, scanned.usage(), scanned));
         return;
       }
       Completion completion;

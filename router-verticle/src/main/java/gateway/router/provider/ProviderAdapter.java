@@ -1,6 +1,7 @@
 package gateway.router.provider;
 
 import gateway.common.bus.Route;
+import gateway.router.provider.chatshape.ScannedAnswer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -21,6 +22,14 @@ public interface ProviderAdapter {
 
   /** A successful non-stream answer, in the OpenAI shape. */
   Completion completion(Buffer body);
+
+  /**
+   * A successful non-stream answer that is an OpenAI {@code chat.completion} as it came, read without parsing
+   * it, for a client that takes it so; null when it must go to {@link #completion}.
+   */
+  default ScannedAnswer scanCompletion(Buffer body) {
+    return null;
+  }
 
   StreamTranslator streamTranslator();
 

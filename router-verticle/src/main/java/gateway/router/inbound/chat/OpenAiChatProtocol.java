@@ -32,4 +32,9 @@ public final class OpenAiChatProtocol implements TranslatedAnswers {
   public JsonObject answer(JsonObject completion, Priced priced) {
     return completion;
   }
+
+  @Override
+  public boolean takesScanned() {
+    return true;
+  }
 }

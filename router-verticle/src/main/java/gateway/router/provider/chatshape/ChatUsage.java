@@ -20,15 +20,15 @@ public final class ChatUsage {
     if (usage == null) {
       return null;
     }
-    long prompt = longAt(usage, "prompt_tokens");
-    long cached = longAt(usage.getJsonObject("prompt_tokens_details"), "cached_tokens");
-    if (cached == 0) {
-      cached = longAt(usage, "prompt_cache_hit_tokens");
-    }
-    cached = Math.min(cached, prompt);
-    long completion = longAt(usage, "completion_tokens");
-    long reasoning = longAt(usage.getJsonObject("completion_tokens_details"), "reasoning_tokens");
-    return new Usage(prompt - cached, cached, 0, completion, Math.min(reasoning, completion));
+    return of(longAt(usage, "prompt_tokens"), longAt(usage.getJsonObject("prompt_tokens_details"), "cached_tokens"),
+        longAt(usage, "prompt_cache_hit_tokens"), longAt(usage, "completion_tokens"),
+        longAt(usage.getJsonObject("completion_tokens_details"), "reasoning_tokens"));
+  }
+
+  /** The usage of OpenAI's counts, each 0 when absent: {@code cacheHits} is DeepSeek's, read when {@code cached} is 0. */
+  static Usage of(long prompt, long cached, long cacheHits, long completion, long reasoning) {
+    long cachedTokens = Math.min(cached == 0 ? cacheHits : cached, prompt);
+    return new Usage(prompt - cachedTokens, cachedTokens, 0, completion, Math.min(reasoning, completion));
   }
 
   /** The OpenAI chat shape of a usage, for answers whose provider spoke another protocol or none. */

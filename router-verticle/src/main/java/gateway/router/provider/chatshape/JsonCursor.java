@@ -3,7 +3,7 @@ package gateway.router.provider.chatshape;
 /**
  * A strict reader moving over one JSON text held in a string, checking it as it goes and building
  * nothing: for reading a few fields of an event that is relayed as it came. It accepts RFC 8259 and
- * less: no comments, no line breaks (an SSE data line has none), no lone surrogates, no escaped or
+ * less: no comments, no line breaks unless asked for (an SSE data line has none), no lone surrogates, no escaped or
  * repeated member names, bounded depth, members per object, name and number lengths. Whatever it accepts, the gateway's
  * JSON parser reads as the same value; anything else is {@link Unreadable}, left to that parser.
  *
@@ -29,6 +29,7 @@ final class JsonCursor {
 
   private final String text;
   private final int length;
+  private final boolean lineBreaks;
   private int pos;
   // The names of the objects being read, innermost last, as start/end pairs: for spotting a repeated name.
   private int[] names = new int[32];
@@ -38,8 +39,14 @@ final class JsonCursor {
   private int separator;
 
   JsonCursor(String text) {
+    this(text, false);
+  }
+
+  /** With {@code lineBreaks}, CR and LF count as whitespace too, as in a whole answer (an SSE data line has none). */
+  JsonCursor(String text, boolean lineBreaks) {
     this.text = text;
     this.length = text.length();
+    this.lineBreaks = lineBreaks;
   }
 
   int position() {
@@ -197,7 +204,11 @@ final class JsonCursor {
   }
 
   private void skipSpace() {
-    while (pos < length && (text.charAt(pos) == ' ' || text.charAt(pos) == '\t')) {
+    while (pos < length) {
+      char c = text.charAt(pos);
+      if (c != ' ' && c != '\t' && (!lineBreaks || (c != '\n' && c != '\r'))) {
+        return;
+      }
       pos++;
     }
   }

@@ -1,7 +1,9 @@
 package gateway.router.provider.openai;
 
 import gateway.router.provider.ChannelHeaders;
+import gateway.router.provider.chatshape.ChatAnswerScan;
 import gateway.router.provider.chatshape.ChatUsage;
+import gateway.router.provider.chatshape.ScannedAnswer;
 import gateway.common.bus.Route;
 import gateway.router.provider.ApiFormat;
 import gateway.router.provider.Completion;
@@ -48,6 +50,11 @@ public final class OpenAiAdapter implements ProviderAdapter {
       throw new IllegalArgumentException("not a chat.completion: " + Json.quote(body));
     }
     return new Completion(json, ChatUsage.fromChat(json.getJsonObject("usage")));
+  }
+
+  @Override
+  public ScannedAnswer scanCompletion(Buffer body) {
+    return ChatAnswerScan.scan(body);
   }
 
   @Override
