@@ -46,7 +46,8 @@ public final class ChatAnswerScan {
     }
     try {
       return new ChatAnswerScan(text).read();
-    } catch (Unreadable e) {
+    } catch (RuntimeException unreadable) {
+      // JsonCursor.Unreadable, or anything else the scan did not expect: the parser judges the text, as before
       return null;
     }
   }

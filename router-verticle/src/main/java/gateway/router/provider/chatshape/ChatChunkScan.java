@@ -30,7 +30,8 @@ public final class ChatChunkScan {
     }
     try {
       return new ChatChunkScan(data).read(data);
-    } catch (JsonCursor.Unreadable e) {
+    } catch (RuntimeException unreadable) {
+      // JsonCursor.Unreadable, or anything else the scan did not expect: the parser judges the text, as before
       return null;
     }
   }
