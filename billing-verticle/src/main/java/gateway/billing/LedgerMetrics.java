@@ -7,12 +7,18 @@ import io.micrometer.core.instrument.Metrics;
 /** Ledger movements, on Micrometer's global registry (a no-op until the launcher plugs Prometheus in). */
 final class LedgerMetrics {
   private static final MeterRegistry REGISTRY = Metrics.globalRegistry;
+  // The meters every request moves, registered once: looking a meter up by name and tags on each charge showed in
+  // profiles. Meters of the global composite registry also reach a registry added to it later.
+  private static final Counter HOLDS = Counter.builder("gateway.ledger.holds").register(REGISTRY);
+  private static final Counter CHARGES = Counter.builder("gateway.ledger.charges").register(REGISTRY);
+  private static final Counter CHARGED_MICROS = Counter.builder("gateway.ledger.charged.micros").register(REGISTRY);
+  private static final Counter RELEASES = Counter.builder("gateway.ledger.releases").register(REGISTRY);
 
   private LedgerMetrics() {
   }
 
   static void held() {
-    Counter.builder("gateway.ledger.holds").register(REGISTRY).increment();
+    HOLDS.increment();
   }
 
   static void refused() {
@@ -20,8 +26,8 @@ final class LedgerMetrics {
   }
 
   static void charged(long micros) {
-    Counter.builder("gateway.ledger.charges").register(REGISTRY).increment();
-    Counter.builder("gateway.ledger.charged.micros").register(REGISTRY).increment(micros);
+    CHARGES.increment();
+    CHARGED_MICROS.increment(micros);
   }
 
   /** A charge past its hold: the provider reported more than the hold bounded. Alert-worthy when it grows. */
@@ -47,7 +53,7 @@ final class LedgerMetrics {
   }
 
   static void released() {
-    Counter.builder("gateway.ledger.releases").register(REGISTRY).increment();
+    RELEASES.increment();
   }
 
   static void toppedUp(long micros) {
