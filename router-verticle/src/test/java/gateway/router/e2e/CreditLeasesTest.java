@@ -64,16 +64,8 @@ class CreditLeasesTest {
       + "once, held = the leases, and stopping the routers gives the leases back")
   void holdsArePlacedAgainstLeases(Vertx vertx) {
     Customer customer = start(vertx, "60");
-    RawHttp http = new RawHttp(gateway.v1());
     int requests = 300;
-    for (int batch = 0; batch < requests / 30; batch++) {
-      List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
-      for (int i = 0; i < 30; i++) {
-        calls.add(http.postAsync("/chat/completions", customer.key(), BODY));
-      }
-      CompletableFuture.allOf(calls.toArray(new CompletableFuture[0])).orTimeout(60, TimeUnit.SECONDS).join();
-      assertThat(calls).allSatisfy(call -> assertThat(call.join().statusCode()).isEqualTo(200));
-    }
+    callInBatches(customer, BODY, requests);
 
     assertThat(leaseTakes.get()).isPositive();
     // the first requests of each router instance are held in Postgres while its lease is asked for; then few are
