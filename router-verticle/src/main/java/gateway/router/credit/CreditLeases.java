@@ -322,7 +322,7 @@ public final class CreditLeases {
       }
       if (outcome == LeaseGrant.Outcome.VOUCHERS) {
         routes.accountHasVouchers(lease.accountId); // its requests ask which pot pays their model
-      } else if (routes.hasVouchers(lease.accountId) && outcome != LeaseGrant.Outcome.DEBT) {
+      } else if (LeaseTake.isPotLease(lease.id) && outcome != LeaseGrant.Outcome.DEBT) {
         routes.holdPerRequest(lease.accountId, lease.voucherId, coolUntil); // this pot only
       } else {
         perRequestUntil.put(lease.accountId, coolUntil);
