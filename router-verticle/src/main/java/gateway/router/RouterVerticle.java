@@ -71,6 +71,7 @@ public final class RouterVerticle extends VerticleBase {
   private MediaStore media;
   private MediaRetentionSweeper sweeper;
   private Videos videos;
+  private RateLimiter limiter;
 
   public RouterVerticle(RouterConfig config) {
     this.config = config;
@@ -99,7 +100,8 @@ public final class RouterVerticle extends VerticleBase {
     redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl())
         .setMaxPoolSize(REDIS_CONNECTIONS).setMaxPoolWaiting(REDIS_WAITING));
     ChannelBreakers breakers = new ChannelBreakers(vertx, config);
-    RateLimiter limiter = new RateLimiter(RedisAPI.api(redis), config);
+    limiter = new RateLimiter(RedisAPI.api(redis), config);
+    limiter.startSweeping(vertx);
     CreditLeases leases = config.leases().enabled()
         ? new CreditLeases(BillingClient.leaseDesk(vertx, config.reserveTimeoutMs()), config.leases(),
             config.holds().maxAgeSeconds(), config.requestLifeMs(), () -> System.nanoTime() / 1_000_000)
@@ -200,6 +202,8 @@ public final class RouterVerticle extends VerticleBase {
             : billing.drained().timeout(SETTLE_DRAIN_SECONDS, TimeUnit.SECONDS).recover(e -> Future.succeededFuture())
                 .compose(drained -> billing.close().timeout(SETTLE_DRAIN_SECONDS, TimeUnit.SECONDS))
                 .recover(e -> Future.succeededFuture()))
+        .compose(v -> limiter == null ? Future.succeededFuture()
+            : limiter.close().timeout(SETTLE_DRAIN_SECONDS, TimeUnit.SECONDS).recover(e -> Future.succeededFuture()))
         .compose(v -> upstream == null ? Future.succeededFuture() : upstream.close())
         .compose(v -> selfService == null ? Future.succeededFuture() : selfService.close())
         .compose(v -> videos == null ? Future.succeededFuture() : videos.close())

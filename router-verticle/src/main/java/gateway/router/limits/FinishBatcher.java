@@ -8,19 +8,19 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Sends the limiter's finishes (real token counts, freed concurrency slots) to Redis in batches, one script call
- * for many requests: while one call is on its way, the finishes that come in wait for it and go together in the
+ * Sends the limiter's finishes (token corrections, freed concurrency slots, allowances given back: finish.lua's
+ * operations) to Redis in batches, one script call for many requests: while one call is on its way, the finishes that come in wait for it and go together in the
  * next. So a lone finish leaves at once (no timer, no added wait when the load is low), and under load one round
  * trip carries every finish of that round trip's time: a freed slot is back in Redis at most two round trips after
  * its request ended, never later. Thread-safe (leases of tests finish off the event loop); the lock is only held to
  * queue and take, never during I/O.
  */
 final class FinishBatcher {
-  /** Finishes per script call at most: bounds the script's arguments and the time Redis spends in one call. */
+  /** Operations per script call at most (a request's own are never split): bounds the arguments and Redis' time. */
   static final int MAX_BATCH = 256;
 
-  /** One request's finish: its id, real tokens and the scopes it held. */
-  record Finish(String requestId, long realTokens, List<String> heldScopes, Promise<Void> done) {
+  /** One request's operations, flat, five values each. */
+  record Finish(List<String> operations, Promise<Void> done) {
   }
 
   private final Function<List<String>, Future<?>> send;
@@ -32,9 +32,9 @@ final class FinishBatcher {
     this.send = send;
   }
 
-  /** Queues one finish; the future (never failed) completes once its batch has been answered or given up. */
-  Future<Void> add(String requestId, long realTokens, List<String> heldScopes) {
-    Finish finish = new Finish(requestId, realTokens, List.copyOf(heldScopes), Promise.promise());
+  /** Queues one request's operations; the future (never failed) completes once its batch was answered or given up. */
+  Future<Void> add(List<String> operations) {
+    Finish finish = new Finish(operations, Promise.promise());
     List<Finish> batch;
     synchronized (this) {
       waiting.add(finish);
@@ -73,20 +73,21 @@ final class FinishBatcher {
     }
     sending = true;
     List<Finish> batch = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
-    while (!waiting.isEmpty() && batch.size() < MAX_BATCH) {
-      batch.add(waiting.poll());
+    int operations = 0;
+    while (!waiting.isEmpty() && (batch.isEmpty() || operations + waiting.peek().operations().size() / Ops.SIZE
+        <= MAX_BATCH)) {
+      Finish next = waiting.poll();
+      operations += next.operations().size() / Ops.SIZE;
+      batch.add(next);
     }
     return batch;
   }
 
-  /** finish.lua's arguments: per request its id, real tokens, number of scopes, then the scopes as held. */
+  /** finish.lua's arguments: every operation of the batch, in order. */
   static List<String> arguments(List<Finish> batch) {
-    List<String> args = new ArrayList<>(batch.size() * 5);
+    List<String> args = new ArrayList<>(batch.size() * Ops.SIZE);
     for (Finish f : batch) {
-      args.add(f.requestId());
-      args.add(Long.toString(f.realTokens()));
-      args.add(Integer.toString(f.heldScopes().size()));
-      args.addAll(f.heldScopes());
+      args.addAll(f.operations());
     }
     return args;
   }

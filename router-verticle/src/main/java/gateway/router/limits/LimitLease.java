@@ -6,23 +6,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What one admitted request holds in the rate limits: token estimates and concurrency slots in
- * the scopes that keep them. {@link #acquire} takes a fallback channel's slot too;
- * {@link #finish} gives everything back once, with the real token count. Confined to the
- * request's event loop.
+ * What one admitted request holds in the rate limits: token estimates and concurrency slots in the scopes that keep
+ * them. {@link #acquire} takes a fallback channel's slot too; {@link #finish} gives everything back once, with the
+ * real token count. Confined to the request's event loop.
  */
 public final class LimitLease {
   private final RateLimiter limiter;
   private final String requestId;
   private final long tokens;
-  private final List<String> heldScopes;
+  private final List<LimitClaim> claims;
   private boolean finished;
 
-  LimitLease(RateLimiter limiter, String requestId, long tokens, List<String> heldScopes) {
+  LimitLease(RateLimiter limiter, String requestId, long tokens, List<LimitClaim> claims) {
     this.limiter = limiter;
     this.requestId = requestId;
     this.tokens = tokens;
-    this.heldScopes = new ArrayList<>(heldScopes);
+    this.claims = new ArrayList<>(claims);
   }
 
   /** A lease holding nothing: no limit applied to the request. */
@@ -32,7 +31,7 @@ public final class LimitLease {
 
   /** Whether the channel has room for this request (always, when it has no limits); its slot is held from then on. */
   public Future<Boolean> acquire(Channel channel) {
-    return limiter.acquireChannel(requestId, channel, tokens, heldScopes);
+    return limiter.acquireChannel(requestId, channel, tokens, claims);
   }
 
   /**
@@ -44,11 +43,15 @@ public final class LimitLease {
       return Future.succeededFuture();
     }
     finished = true;
-    return limiter.finish(requestId, realTokens, heldScopes);
+    return limiter.finish(claims, realTokens);
   }
 
-  /** The scopes held, as finish.lua names them (what is held there, then the prefix), for tests and logs. */
+  /** The scopes held (their Redis prefixes), for tests and logs. */
   public List<String> heldScopes() {
-    return List.copyOf(heldScopes);
+    return claims.stream().map(c -> c.scope.prefix()).toList();
+  }
+
+  List<LimitClaim> claims() {
+    return claims;
   }
 }

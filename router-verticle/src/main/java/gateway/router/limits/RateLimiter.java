@@ -8,6 +8,7 @@ import gateway.common.bus.Route;
 import gateway.router.RouterConfig;
 import gateway.router.observe.RouterMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 import java.io.IOException;
@@ -16,33 +17,37 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Request and token limits of keys, accounts and channels, held in Redis so they hold
- * across every router instance. One Lua script checks and records all limits of a request in
- * one round trip (sliding windows: exact per minute, hour and day; tokens per minute taken
- * as an estimate and corrected with the real usage when the request ends; concurrency as
- * leases that expire, so a crashed router leaks no slot for long).
+ * Request and token limits of keys, accounts and channels, held in Redis so they hold across every router instance.
+ * A request's limits are checked and recorded in one Lua script call, atomically, for every scope (windows counted in
+ * buckets: a second for the minute windows, a minute for the hour and day ones; tokens per minute taken as an
+ * estimate and corrected with the real usage when the request ends; concurrency as slots under each router's lease,
+ * which expires, so a crashed router leaks no slot for long).
  *
- * <p>Token windows are always checked in Redis, never skipped on a local view of what is left: a router may not
- * know how many limiters share a key (processes × router instances, scaled at will), and an allowance split by a
- * wrong count lets the key overshoot by that error; and the same script call is made for the other limits anyway,
- * so a skip would save only the window's commands inside it (bench/RESULTS.md, "Rate limiter, batched finishes").
+ * <p>A scope with a large limit is not asked on every request: the call that admits one request also takes ahead a
+ * little more (a sixteenth of the room left at most, and at most a second's share of the limit), which this router
+ * then hands out from memory ({@link ScopeAllowance}). What is taken ahead is counted in Redis from the moment it is
+ * taken, so routers together never exceed a limit; it is used within a second or given back. Small limits (under 8 a
+ * second; concurrency under 128) are asked of Redis on every request, exactly as before.
  *
- * <p>When Redis cannot answer in time the configured failure mode decides: {@code allow}
- * (default: the request goes on, the failure is logged and counted) or {@code deny} (503).
- * Billing never depends on Redis.
+ * <p>When Redis cannot answer in time the configured failure mode decides: {@code allow} (default: the request goes
+ * on, the failure is logged and counted) or {@code deny} (503). Billing never depends on Redis.
  */
 public final class RateLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
   private static final String ADMIT = script("admit.lua");
   private static final String FINISH = script("finish.lua");
   private static final long LEASE_MARGIN_MS = 60_000;
+  private static final long SWEEP_MS = ScopeAllowance.LIFE_MS / 2;
   private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
+  /** admit.lua's values per group in an admitting answer. */
+  private static final int GROUP_ANSWER = 9;
 
   private final RedisAPI redis;
   private final RouterConfig config;
@@ -50,10 +55,13 @@ public final class RateLimiter {
   private final RateLimits accountDefaults;
   private final RateLimits channelDefaults;
   private final AtomicLong redisFailures = new AtomicLong();
+  private final Allowances allowances;
   private long lastFailureLog;
   private String admitSha;
   private String finishSha;
   private final FinishBatcher finishes = new FinishBatcher(this::sendFinishes);
+  private Vertx sweeping;
+  private long sweepTimer = -1;
 
   public RateLimiter(RedisAPI redis, RouterConfig config) {
     this.redis = redis;
@@ -61,6 +69,8 @@ public final class RateLimiter {
     this.keyDefaults = config.keyLimits();
     this.accountDefaults = config.accountLimits();
     this.channelDefaults = config.channelLimits();
+    this.allowances = new Allowances("r" + UUID.randomUUID().toString().replace("-", ""),
+        config.requestLifeMs() + LEASE_MARGIN_MS, () -> System.nanoTime() / 1_000_000);
   }
 
   /**
@@ -84,52 +94,129 @@ public final class RateLimiter {
     if (mandatory.isEmpty() && (channels.isEmpty() || !channels.get(0).limited())) {
       return Future.succeededFuture(Admission.admitted(0, RateLimitHeaders.NONE, LimitLease.empty(this, requestId)));
     }
-    List<String> args = new ArrayList<>();
-    args.add(requestId);
-    args.add(Long.toString(tokens));
-    args.add(Long.toString(config.requestLifeMs() + LEASE_MARGIN_MS));
-    args.add(Integer.toString(mandatory.size()));
-    mandatory.forEach(s -> s.addArguments(args));
-    args.add(Integer.toString(channels.size()));
-    channels.forEach(s -> s.addArguments(args));
-    return run(ADMIT, true, args)
-        .map(reply -> decide(reply, requestId, tokens, mandatory, channels))
-        .recover(failure -> redisUnavailable(failure, requestId));
+    return admitScopes(requestId, mandatory, channels, tokens);
   }
 
   /** Takes a slot in one more channel's limits, for a request falling back to it (see {@link LimitLease#acquire}). */
-  Future<Boolean> acquireChannel(String requestId, Channel channel, long tokens, List<String> held) {
+  Future<Boolean> acquireChannel(String requestId, Channel channel, long tokens, List<LimitClaim> held) {
     LimitScope scope = channelScope(channel);
     if (!scope.limited()) {
       return Future.succeededFuture(true);
     }
-    List<String> args = new ArrayList<>(List.of(requestId, Long.toString(tokens),
-        Long.toString(config.requestLifeMs() + LEASE_MARGIN_MS), "0", "1"));
-    scope.addArguments(args);
-    return run(ADMIT, true, args).map(reply -> {
-      boolean admitted = reply.get(0).toInteger() == 1;
-      if (admitted && scope.needsFinish()) {
-        held.add(scope.held());
+    return admitScopes(requestId, List.of(), List.of(scope), tokens).map(admission -> {
+      if (admission.admitted()) {
+        held.addAll(admission.lease().claims());
       }
-      return admitted;
-    }).recover(failure -> redisUnavailable(failure, requestId).map(Admission::admitted));
+      return admission.admitted();
+    });
+  }
+
+  /**
+   * Claims what the router's allowances hold for the request and asks Redis, in one call, only for the rest; a
+   * request the allowances cover entirely is admitted without a round trip.
+   */
+  private Future<Admission> admitScopes(String requestId, List<LimitScope> mandatory, List<LimitScope> channels,
+                                        long tokens) {
+    Ops ops = allowances.ops();
+    List<LimitClaim> claims = new ArrayList<>(mandatory.size());
+    List<LimitClaim> channelClaims = new ArrayList<>(channels.size());
+    boolean local = true;
+    synchronized (allowances) {
+      long now = allowances.now();
+      for (LimitScope scope : mandatory) {
+        LimitClaim claim = allowances.claim(scope, tokens, now, ops);
+        claims.add(claim);
+        local &= claim.local();
+      }
+      for (LimitScope scope : channels) {
+        LimitClaim claim = scope.limited() ? allowances.claim(scope, tokens, now, ops) : null;
+        channelClaims.add(claim);
+        if (claim == null || claim.local()) {
+          break; // this one has room for sure: the later candidates need not be looked at
+        }
+      }
+    }
+    send(ops);
+    if (local && (channelClaims.isEmpty() || channelClaims.get(0) == null || channelClaims.get(0).local())) {
+      return Future.succeededFuture(admitted(requestId, tokens, claims,
+          channelClaims.isEmpty() ? null : channelClaims.get(0), 0));
+    }
+    List<String> args = new ArrayList<>(5 + 12 * (claims.size() + channelClaims.size()));
+    args.add(allowances.leaseId());
+    args.add(Long.toString(allowances.leaseMs()));
+    args.add(Integer.toString(claims.size()));
+    claims.forEach(claim -> addGroup(args, claim.scope, claim));
+    args.add(Integer.toString(channelClaims.size()));
+    for (int i = 0; i < channelClaims.size(); i++) {
+      addGroup(args, channels.get(i), channelClaims.get(i));
+    }
+    return run(ADMIT, true, args).transform(answer -> {
+      if (answer.succeeded()) {
+        return Future.succeededFuture(decide(answer.result(), requestId, tokens, claims, channelClaims));
+      }
+      List<LimitClaim> all = new ArrayList<>(claims);
+      all.addAll(channelClaims);
+      allowances.refund(all);
+      return redisUnavailable(answer.cause(), requestId);
+    });
+  }
+
+  /** A group of admit.lua's arguments: the scope's limits, then per kind what is needed and may be taken ahead. */
+  private static void addGroup(List<String> args, LimitScope scope, LimitClaim claim) {
+    scope.addLimits(args);
+    long needRequests = claim == null ? 0 : claim.needRequests;
+    long needTokens = claim == null ? 0 : claim.needTokens;
+    long needSlots = claim == null ? 0 : claim.needSlots;
+    args.add(Long.toString(needRequests));
+    args.add(Long.toString(needRequests > 0 ? scope.requestsAhead() : 0));
+    args.add(Long.toString(needTokens));
+    args.add(Long.toString(needTokens > 0 ? scope.tokensAhead() : 0));
+    args.add(Long.toString(needSlots));
+    args.add(Long.toString(needSlots > 0 ? scope.slotsAhead() : 0));
   }
 
   /**
    * Replaces the token estimates with the real count and frees the concurrency slots (see {@link LimitLease#finish}):
-   * queued with the other requests' finishes and sent with them in one script call ({@link FinishBatcher}).
+   * in the allowances where they can, else queued with other requests' corrections and sent with them in one script
+   * call ({@link FinishBatcher}).
    */
-  Future<Void> finish(String requestId, long realTokens, List<String> held) {
-    if (held.isEmpty()) {
+  Future<Void> finish(List<LimitClaim> claims, long realTokens) {
+    if (claims.isEmpty()) {
       return Future.succeededFuture();
     }
-    return finishes.add(requestId, realTokens, held);
+    Ops ops = allowances.ops();
+    allowances.finish(claims, realTokens, ops);
+    return send(ops);
   }
 
-  /** One batch of finishes; a failure is counted and logged, and the slots then expire with their leases. */
+  /** Gives back, every half second, what the allowances no longer need. */
+  public void startSweeping(Vertx vertx) {
+    sweeping = vertx;
+    sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> {
+      Ops ops = allowances.ops();
+      allowances.sweep(ops);
+      send(ops);
+    });
+  }
+
+  /** Stops sweeping and gives back everything not in use; the future (never failed) says when Redis has it. */
+  public Future<Void> close() {
+    if (sweeping != null) {
+      sweeping.cancelTimer(sweepTimer);
+    }
+    Ops ops = allowances.ops();
+    allowances.close(ops);
+    return send(ops);
+  }
+
+  private Future<Void> send(Ops ops) {
+    return ops.isEmpty() ? Future.succeededFuture() : finishes.add(ops.take());
+  }
+
+  /** One batch of give-backs and corrections; a failure is counted and logged (slots then expire with the lease). */
   private Future<?> sendFinishes(List<String> args) {
     return run(FINISH, false, args).recover(e -> {
-      noteRedisFailure(e, "(finish of " + args.get(0) + " and others)");
+      noteRedisFailure(e, "(limit corrections)");
       return Future.succeededFuture();
     });
   }
@@ -148,24 +235,79 @@ public final class RateLimiter {
     return redisFailures.get();
   }
 
-  private Admission decide(Response reply, String requestId, long tokens, List<LimitScope> mandatory,
-                           List<LimitScope> channels) {
+  /** An admitted request's lease and headers; the headers show the tightest of the key's and account's windows. */
+  private Admission admitted(String requestId, long tokens, List<LimitClaim> claims, LimitClaim channel, int route) {
+    List<LimitClaim> held = new ArrayList<>(claims.size() + 1);
+    long requestLimit = -1;
+    long requestsLeft = Long.MAX_VALUE;
+    long requestsReset = -1;
+    long tokenLimit = -1;
+    long tokensLeft = Long.MAX_VALUE;
+    long tokensReset = -1;
+    synchronized (allowances) {
+      long now = allowances.now();
+      for (LimitClaim claim : claims) {
+        ScopeAllowance allowance = claim.allowance;
+        if (allowance.requestLimit() >= 0 && allowance.requestsRemaining() < requestsLeft) {
+          requestLimit = allowance.requestLimit();
+          requestsLeft = allowance.requestsRemaining();
+          requestsReset = allowance.requestsResetMs(now);
+        }
+        if (allowance.tokenLimit() >= 0 && allowance.tokensRemaining() < tokensLeft) {
+          tokenLimit = allowance.tokenLimit();
+          tokensLeft = allowance.tokensRemaining();
+          tokensReset = allowance.tokensResetMs(now);
+        }
+      }
+    }
+    for (LimitClaim claim : claims) {
+      if (claim.scope.needsFinish()) {
+        held.add(claim);
+      }
+    }
+    if (channel != null && channel.scope.needsFinish()) {
+      held.add(channel);
+    }
+    RateLimitHeaders headers = new RateLimitHeaders(requestLimit, requestLimit < 0 ? -1 : requestsLeft,
+        requestsReset, tokenLimit, tokenLimit < 0 ? -1 : tokensLeft, tokensReset);
+    return Admission.admitted(route, headers, new LimitLease(this, requestId, tokens, held));
+  }
+
+  /** admit.lua's answer: takes what Redis gave into the allowances, or refunds every claim when refused. */
+  private Admission decide(Response reply, String requestId, long tokens, List<LimitClaim> claims,
+                           List<LimitClaim> channelClaims) {
     int verdict = reply.get(0).toInteger();
     if (verdict == 1) {
-      int chosen = reply.get(1).toInteger();
-      RateLimitHeaders headers = new RateLimitHeaders(reply.get(2).toLong(), reply.get(3).toLong(),
-          reply.get(4).toLong(), reply.get(5).toLong(), reply.get(6).toLong(), reply.get(7).toLong());
-      List<String> held = new ArrayList<>();
-      mandatory.stream().filter(LimitScope::needsFinish).forEach(s -> held.add(s.held()));
-      if (chosen > 0 && channels.get(chosen - 1).needsFinish()) {
-        held.add(channels.get(chosen - 1).held());
+      long redisNow = reply.get(1).toLong();
+      int chosen = reply.get(2).toInteger();
+      List<Long> values = new ArrayList<>(reply.size() - 3);
+      for (int i = 3; i < reply.size(); i++) {
+        values.add(reply.get(i).toLong());
       }
-      return Admission.admitted(Math.max(0, chosen - 1), headers, new LimitLease(this, requestId, tokens, held));
+      LimitClaim channel = chosen > 0 ? channelClaims.get(chosen - 1) : null;
+      Ops ops = allowances.ops();
+      synchronized (allowances) {
+        long now = allowances.now();
+        for (int i = 0; i < claims.size(); i++) {
+          claims.get(i).allowance.took(claims.get(i), values, i * GROUP_ANSWER, redisNow, now, ops);
+        }
+        if (channel != null) {
+          channel.allowance.took(channel, values, claims.size() * GROUP_ANSWER, redisNow, now, ops);
+        }
+      }
+      List<LimitClaim> unchosen = new ArrayList<>(channelClaims);
+      unchosen.remove(channel);
+      allowances.refund(unchosen);
+      send(ops);
+      return admitted(requestId, tokens, claims, channel, Math.max(0, chosen - 1));
     }
+    List<LimitClaim> all = new ArrayList<>(claims);
+    all.addAll(channelClaims);
+    allowances.refund(all);
     String limitName = reply.get(2).toString();
     long limit = reply.get(3).toLong();
     long retryMs = reply.get(4).toLong();
-    LimitScope full = verdict == 0 ? mandatory.get(reply.get(1).toInteger() - 1) : null;
+    LimitScope full = verdict == 0 ? claims.get(reply.get(1).toInteger() - 1).scope : null;
     String who = full != null ? full.description() : "every channel serving this model";
     String message = "Rate limit reached for " + who + ": " + describe(limitName, limit) + ". Retry in "
         + RateLimitHeaders.duration(retryMs) + ".";

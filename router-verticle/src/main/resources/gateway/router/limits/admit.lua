@@ -1,25 +1,36 @@
--- Checks and records every limit of one request in one round trip, atomically.
+-- Checks every limit a request still needs from Redis and takes it, in one round trip, atomically;
+-- what a router already holds in its own allowance (RateLimiter, ScopeAllowance) is not sent.
 --
--- ARGV: request id, token estimate, concurrency lease ms, then a count of mandatory scopes
--- (the key and its account) followed by one group per scope, then a count of candidate
--- channels followed by one group each. A group is: prefix, rpm, rph, rpd, tpm, concurrency,
--- with -1 for "no limit".
+-- ARGV: the router's slot lease id, the lease's life in ms, then a count of mandatory scopes (the key
+-- and its account) followed by one group per scope, then a count of candidate channels followed by
+-- one group each. A group is 12 values: prefix; the limits rpm, rph, rpd, tpm, concurrency (-1: none);
+-- then for requests, tokens and slots each what is needed (0: not asked of Redis now) and how much
+-- more the router may take ahead for its allowance.
 --
--- Every mandatory scope must have room; of the channels, the first with room is taken.
--- Nothing is recorded unless the request is admitted.
+-- Windows are counters in buckets (a second for the minute windows, a minute for the hour and day),
+-- one hash per window with a running sum: a window counts its current bucket and as many past ones as
+-- cover one window plus one bucket, so whatever a router takes ahead (used within a second of being
+-- taken) never lets any window-long span exceed the limit. Slots are counts per router lease, each
+-- lease with an expiry, so a router that dies gives its slots back when its lease runs out.
 --
--- Returns {1, channel index (0 when no channels were given), requests limit, remaining,
--- reset ms, tokens limit, remaining, reset ms} when admitted (limit -1: none applies);
--- {0, scope index, limit name, limit, retry ms} when a mandatory scope is full;
--- {2, 0, limit name, limit, retry ms} when every channel is full.
+-- Every mandatory scope must have room; of the channels, the first with room is taken. Nothing is
+-- recorded unless the request is admitted. What is taken ahead is a sixteenth of the room at most,
+-- bounded by the router's cap: near a limit every request asks Redis.
+--
+-- Returns {1, now ms, chosen channel index (0: none given), then 9 values per mandatory group and,
+-- when a channel was chosen, 9 for it: requests, tokens and slots taken, request limit, requests
+-- left after the take, reset ms, token limit, tokens left after the take, reset ms (limits -1: not
+-- looked at)} when admitted; {0, scope index, limit name, limit, retry ms} when a mandatory scope is
+-- full; {2, 0, limit name, limit, retry ms} when every channel is full.
 
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local id = ARGV[1]
-local estimate = tonumber(ARGV[2])
-local lease = tonumber(ARGV[3])
-local WINDOWS = {{'rpm', 60000}, {'rph', 3600000}, {'rpd', 86400000}}
-local TOKEN_WINDOW = 60000
+local lease_id = ARGV[1]
+local lease_ms = tonumber(ARGV[2])
+local SHARE = 16
+-- name, window ms, bucket ms
+local REQUEST_WINDOWS = {{'rpm', 60000, 1000}, {'rph', 3600000, 60000}, {'rpd', 86400000, 60000}}
+local TOKENS = {'tpm', 60000, 1000}
 
 local function read_groups(at)
   local count = tonumber(ARGV[at])
@@ -27,122 +38,183 @@ local function read_groups(at)
   at = at + 1
   for i = 1, count do
     groups[i] = {prefix = ARGV[at], rpm = tonumber(ARGV[at + 1]), rph = tonumber(ARGV[at + 2]),
-                 rpd = tonumber(ARGV[at + 3]), tpm = tonumber(ARGV[at + 4]), conc = tonumber(ARGV[at + 5])}
-    at = at + 6
+                 rpd = tonumber(ARGV[at + 3]), tpm = tonumber(ARGV[at + 4]), conc = tonumber(ARGV[at + 5]),
+                 need_req = tonumber(ARGV[at + 6]), ahead_req = tonumber(ARGV[at + 7]),
+                 need_tok = tonumber(ARGV[at + 8]), ahead_tok = tonumber(ARGV[at + 9]),
+                 need_slots = tonumber(ARGV[at + 10]), ahead_slots = tonumber(ARGV[at + 11]),
+                 took_req = 0, took_tok = 0, took_slots = 0,
+                 req = {-1, -1, -1}, tok = {-1, -1, -1}}
+    at = at + 12
   end
   return groups, at
 end
 
--- Drops what aged out of a token window and returns the tokens still in it.
-local function token_sum(prefix)
-  local log = prefix .. ':tpm'
-  local expired = redis.call('ZRANGEBYSCORE', log, '-inf', now - TOKEN_WINDOW)
-  if #expired > 0 then
-    local spent = 0
-    for _, member in ipairs(expired) do
-      spent = spent + (tonumber(redis.call('HGET', log .. ':tokens', member)) or 0)
-      redis.call('HDEL', log .. ':tokens', member)
+local function past_buckets(w)
+  return w[2] / w[3] + 1
+end
+
+-- The count still in a window, after dropping the buckets that left it ('low': every bucket below it is gone).
+local function used(key, w)
+  local current = math.floor(now / w[3])
+  local first = current - past_buckets(w)
+  local state = redis.call('HMGET', key, 'sum', 'low')
+  local sum, low = tonumber(state[1]), tonumber(state[2])
+  if not sum then
+    return 0
+  end
+  if low < first then
+    if first - low <= 64 then
+      for bucket = low, first - 1 do
+        local value = redis.call('HGET', key, bucket)
+        if value then
+          sum = sum - tonumber(value)
+          redis.call('HDEL', key, bucket)
+        end
+      end
+    else -- idle for long: look at what is there
+      local all = redis.call('HGETALL', key)
+      sum = 0
+      for i = 1, #all, 2 do
+        local bucket = tonumber(all[i])
+        if bucket then
+          if bucket < first then
+            redis.call('HDEL', key, all[i])
+          else
+            sum = sum + tonumber(all[i + 1])
+          end
+        end
+      end
     end
-    redis.call('ZREMRANGEBYSCORE', log, '-inf', now - TOKEN_WINDOW)
-    redis.call('DECRBY', log .. ':sum', spent)
+    redis.call('HSET', key, 'sum', sum, 'low', first)
   end
-  return tonumber(redis.call('GET', log .. ':sum')) or 0
+  return sum
 end
 
-local function oldest_reset(key, window)
-  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-  if oldest[2] then
-    return math.max(1, tonumber(oldest[2]) + window - now)
-  end
-  return window
+local function add(key, w, n)
+  local current = math.floor(now / w[3])
+  redis.call('HINCRBY', key, current, n)
+  redis.call('HINCRBY', key, 'sum', n)
+  redis.call('HSETNX', key, 'low', current)
+  redis.call('PEXPIRE', key, (past_buckets(w) + 2) * w[3])
 end
 
--- nil when the group has room, else {limit name, limit, retry ms}. Also returns, for the
--- headers, the tightest request window and the token window as seen before this request,
--- each as {limit, remaining, key, window}: their reset is looked up only for the tightest of
--- all groups, once (see reset_of).
+-- ms until the oldest bucket still counted leaves the window (a whole window when it is empty).
+local function reset(key, w)
+  local current = math.floor(now / w[3])
+  local first = current - past_buckets(w)
+  local bucket = first
+  while bucket <= current do
+    local fields = {}
+    for b = bucket, math.min(current, bucket + 63) do
+      fields[#fields + 1] = b
+    end
+    local values = redis.call('HMGET', key, unpack(fields))
+    for i, value in ipairs(values) do
+      if value and tonumber(value) > 0 then
+        return math.max(1, (fields[i] + past_buckets(w) + 1) * w[3] - now)
+      end
+    end
+    bucket = bucket + 64
+  end
+  return w[2]
+end
+
+local function ahead(room, cap)
+  return math.max(0, math.min(cap, math.floor(room / SHARE)))
+end
+
+-- nil when the group has room for what it needs (and notes what to take), else {limit name, limit, retry ms}.
 local function check(g)
-  local tightest = nil
-  for _, w in ipairs(WINDOWS) do
-    local limit = g[w[1]]
-    if limit >= 0 then
-      local key = g.prefix .. ':' .. w[1]
-      redis.call('ZREMRANGEBYSCORE', key, '-inf', now - w[2])
-      local used = redis.call('ZCARD', key)
-      if used >= limit then
-        return {w[1], limit, oldest_reset(key, w[2])}
-      end
-      local remaining = limit - used - 1
-      if tightest == nil or remaining < tightest[2] then
-        tightest = {limit, remaining, key, w[2]}
+  if g.need_req > 0 then
+    local room, tightest = nil, nil
+    for _, w in ipairs(REQUEST_WINDOWS) do
+      local limit = g[w[1]]
+      if limit >= 0 then
+        local key = g.prefix .. ':w:' .. w[1]
+        local count = used(key, w)
+        if count + g.need_req > limit then
+          return {w[1], limit, reset(key, w)}
+        end
+        if room == nil or limit - count < room then
+          room, tightest = limit - count, {limit, key, w}
+        end
       end
     end
-  end
-  local tokens = nil
-  if g.tpm >= 0 then
-    local used = token_sum(g.prefix)
-    if used > 0 and used + estimate > g.tpm then
-      return {'tpm', g.tpm, oldest_reset(g.prefix .. ':tpm', TOKEN_WINDOW)}
+    if room then
+      g.took_req = g.need_req + ahead(room - g.need_req, g.ahead_req)
+      g.req = {tightest[1], room - g.took_req, tightest[2], tightest[3]}
     end
-    tokens = {g.tpm, math.max(0, g.tpm - used - estimate), g.prefix .. ':tpm', TOKEN_WINDOW}
   end
-  if g.conc >= 0 then
-    local key = g.prefix .. ':conc'
-    redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-    if redis.call('ZCARD', key) >= g.conc then
+  if g.need_tok > 0 and g.tpm >= 0 then
+    local key = g.prefix .. ':w:tpm'
+    local count = used(key, TOKENS)
+    -- a request larger than the whole limit still goes when the window is empty
+    if count > 0 and count + g.need_tok > g.tpm then
+      return {'tpm', g.tpm, reset(key, TOKENS)}
+    end
+    local room = math.max(0, g.tpm - count - g.need_tok)
+    g.took_tok = g.need_tok + ahead(room, g.ahead_tok)
+    g.tok = {g.tpm, g.tpm - count - g.took_tok, key, TOKENS}
+  end
+  if g.need_slots > 0 and g.conc >= 0 then
+    local key = g.prefix .. ':s'
+    local expiries = key .. ':exp'
+    local gone = redis.call('ZRANGEBYSCORE', expiries, '-inf', now)
+    if #gone > 0 then
+      redis.call('HDEL', key, unpack(gone))
+      redis.call('ZREMRANGEBYSCORE', expiries, '-inf', now)
+    end
+    local held = 0
+    for _, count in ipairs(redis.call('HVALS', key)) do
+      held = held + tonumber(count)
+    end
+    if held + g.need_slots > g.conc then
       return {'concurrency', g.conc, 1000}
     end
+    g.took_slots = g.need_slots + ahead(g.conc - held - g.need_slots, g.ahead_slots)
   end
-  return nil, tightest, tokens
-end
-
--- A header triple {limit, remaining, reset ms} from check's {limit, remaining, key, window}.
-local function reset_of(window)
-  if window == nil then
-    return {-1, -1, -1}
-  end
-  return {window[1], window[2], oldest_reset(window[3], window[4])}
+  return nil
 end
 
 local function record(g)
-  for _, w in ipairs(WINDOWS) do
-    if g[w[1]] >= 0 then
-      local key = g.prefix .. ':' .. w[1]
-      redis.call('ZADD', key, now, id)
-      redis.call('PEXPIRE', key, w[2])
+  if g.took_req > 0 then
+    for _, w in ipairs(REQUEST_WINDOWS) do
+      if g[w[1]] >= 0 then
+        add(g.prefix .. ':w:' .. w[1], w, g.took_req)
+      end
     end
   end
-  if g.tpm >= 0 then
-    local log = g.prefix .. ':tpm'
-    redis.call('ZADD', log, now, id)
-    redis.call('HSET', log .. ':tokens', id, estimate)
-    redis.call('INCRBY', log .. ':sum', estimate)
-    for _, key in ipairs({log, log .. ':tokens', log .. ':sum'}) do
-      redis.call('PEXPIRE', key, TOKEN_WINDOW * 2)
-    end
+  if g.took_tok > 0 then
+    add(g.prefix .. ':w:tpm', TOKENS, g.took_tok)
   end
-  if g.conc >= 0 then
-    local key = g.prefix .. ':conc'
-    redis.call('ZADD', key, now + lease, id)
-    redis.call('PEXPIRE', key, lease)
+  if g.took_slots > 0 then
+    local key = g.prefix .. ':s'
+    redis.call('HINCRBY', key, lease_id, g.took_slots)
+    redis.call('ZADD', key .. ':exp', now + lease_ms, lease_id)
+    redis.call('PEXPIRE', key, lease_ms)
+    redis.call('PEXPIRE', key .. ':exp', lease_ms)
   end
 end
 
-local mandatory, at = read_groups(4)
+-- the 9 values of a group in the answer; resets are looked up only once admitted
+local function report(out, g)
+  out[#out + 1] = g.took_req
+  out[#out + 1] = g.took_tok
+  out[#out + 1] = g.took_slots
+  for _, view in ipairs({g.req, g.tok}) do
+    out[#out + 1] = view[1]
+    out[#out + 1] = view[2]
+    out[#out + 1] = view[1] >= 0 and reset(view[3], view[4]) or -1
+  end
+end
+
+local mandatory, at = read_groups(3)
 local channels = read_groups(at)
 
-local requests = nil
-local tokens = nil
 for i, g in ipairs(mandatory) do
-  local full, tightest, tight_tokens = check(g)
+  local full = check(g)
   if full then
     return {0, i, full[1], full[2], full[3]}
-  end
-  if tightest and (requests == nil or tightest[2] < requests[2]) then
-    requests = tightest
-  end
-  if tight_tokens and (tokens == nil or tight_tokens[2] < tokens[2]) then
-    tokens = tight_tokens
   end
 end
 
@@ -162,13 +234,17 @@ if #channels > 0 and chosen == 0 then
   return {2, 0, last_full[1], last_full[2], last_full[3]}
 end
 
--- the resets as seen before this request is recorded (an empty window resets in a whole window)
-requests = reset_of(requests)
-tokens = reset_of(tokens)
 for _, g in ipairs(mandatory) do
   record(g)
 end
 if chosen > 0 then
   record(channels[chosen])
 end
-return {1, chosen, requests[1], requests[2], requests[3], tokens[1], tokens[2], tokens[3]}
+local out = {1, now, chosen}
+for _, g in ipairs(mandatory) do
+  report(out, g)
+end
+if chosen > 0 then
+  report(out, channels[chosen])
+end
+return out

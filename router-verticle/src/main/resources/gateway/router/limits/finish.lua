@@ -1,31 +1,67 @@
--- After requests: replaces each one's token estimate with its real count and frees its
--- concurrency slots. Many requests per call (the router batches finishes): ARGV is, per
--- request, its id, its real tokens, the number of scopes it held, then those scopes: each its
--- prefix led by one letter saying what it holds there (t: a token estimate, c: a concurrency
--- slot, b: both), so nothing is asked of a window the scope does not keep.
+-- What routers give back or correct after requests, many at once (RateLimiter batches them). ARGV is
+-- a list of operations of 5 values each: kind, scope prefix, then
+--   r  taken at (ms), requests, request windows kept ('m', 'h', 'd' in any mix): requests taken
+--      ahead and not used go back to the bucket they were counted in, if it is still in its window;
+--   t  at (ms), tokens, unused: a token correction; tokens > 0 were used beyond what was counted and
+--      go into the current bucket, tokens < 0 were counted and not used and come off the bucket of 'at';
+--   s  lease id, slots, lease ms: the router's lease gives back that many slots (0: only renews it).
+-- Every change is relative, so operations that cross an admission on another connection commute.
 
-local at = 1
-local finished = 0
-while at <= #ARGV do
-  local id = ARGV[at]
-  local real = tonumber(ARGV[at + 1])
-  local held = tonumber(ARGV[at + 2])
-  for i = at + 3, at + 2 + held do
-    local holds = string.sub(ARGV[i], 1, 1)
-    local prefix = string.sub(ARGV[i], 2)
-    if holds ~= 'c' then
-      local log = prefix .. ':tpm'
-      local estimate = tonumber(redis.call('HGET', log .. ':tokens', id))
-      if estimate then
-        redis.call('HSET', log .. ':tokens', id, real)
-        redis.call('INCRBY', log .. ':sum', real - estimate)
-      end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local WINDOWS = {m = {'rpm', 60000, 1000}, h = {'rph', 3600000, 60000}, d = {'rpd', 86400000, 60000}}
+local TOKENS = {'tpm', 60000, 1000}
+
+local function give_back(key, w, at, n)
+  local bucket = math.floor(at / w[3])
+  if bucket < math.floor(now / w[3]) - (w[2] / w[3] + 1) then
+    return -- already out of the window
+  end
+  local value = tonumber(redis.call('HGET', key, bucket))
+  if value then
+    local back = math.min(n, value)
+    redis.call('HINCRBY', key, bucket, -back)
+    redis.call('HINCRBY', key, 'sum', -back)
+  end
+end
+
+local function add(key, w, n)
+  local current = math.floor(now / w[3])
+  redis.call('HINCRBY', key, current, n)
+  redis.call('HINCRBY', key, 'sum', n)
+  redis.call('HSETNX', key, 'low', current)
+  redis.call('PEXPIRE', key, (w[2] / w[3] + 3) * w[3])
+end
+
+local done = 0
+for at = 1, #ARGV - 4, 5 do
+  local kind, prefix = ARGV[at], ARGV[at + 1]
+  if kind == 'r' then
+    local taken, requests, windows = tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3]), ARGV[at + 4]
+    for i = 1, #windows do
+      local w = WINDOWS[string.sub(windows, i, i)]
+      give_back(prefix .. ':w:' .. w[1], w, taken, requests)
     end
-    if holds ~= 't' then
-      redis.call('ZREM', prefix .. ':conc', id)
+  elseif kind == 't' then
+    local taken, tokens = tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3])
+    if tokens > 0 then
+      add(prefix .. ':w:tpm', TOKENS, tokens)
+    elseif tokens < 0 then
+      give_back(prefix .. ':w:tpm', TOKENS, taken, -tokens)
+    end
+  elseif kind == 's' then
+    local lease, slots, life = ARGV[at + 2], tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
+    local key = prefix .. ':s'
+    local left = tonumber(redis.call('HINCRBY', key, lease, -slots))
+    if left <= 0 then
+      redis.call('HDEL', key, lease)
+      redis.call('ZREM', key .. ':exp', lease)
+    else
+      redis.call('ZADD', key .. ':exp', now + life, lease)
+      redis.call('PEXPIRE', key, life)
+      redis.call('PEXPIRE', key .. ':exp', life)
     end
   end
-  at = at + 3 + held
-  finished = finished + 1
+  done = done + 1
 end
-return finished
+return done

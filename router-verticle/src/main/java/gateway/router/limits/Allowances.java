@@ -1,0 +1,82 @@
+package gateway.router.limits;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * One router's allowances, one per scope it has seen lately, and the lock that guards them all (requests run on
+ * their event loop, but a lease may be finished elsewhere; the lock is held for memory work only, never for I/O).
+ */
+final class Allowances {
+  private final Map<String, ScopeAllowance> byPrefix = new HashMap<>();
+  private final String leaseId;
+  private final long leaseMs;
+  private final LongSupplier clock;
+
+  /** {@code leaseId} names this router's slot leases in Redis; {@code clock} is in ms. */
+  Allowances(String leaseId, long leaseMs, LongSupplier clock) {
+    this.leaseId = leaseId;
+    this.leaseMs = leaseMs;
+    this.clock = clock;
+  }
+
+  String leaseId() {
+    return leaseId;
+  }
+
+  long leaseMs() {
+    return leaseMs;
+  }
+
+  long now() {
+    return clock.getAsLong();
+  }
+
+  Ops ops() {
+    return new Ops(leaseId, leaseMs);
+  }
+
+  /** Under the lock. */
+  LimitClaim claim(LimitScope scope, long estimate, long now, Ops ops) {
+    return byPrefix.computeIfAbsent(scope.prefix(), ScopeAllowance::new).claim(scope, estimate, now, ops);
+  }
+
+  synchronized void refund(List<LimitClaim> claims) {
+    for (LimitClaim claim : claims) {
+      if (claim != null) {
+        claim.allowance.refund(claim);
+      }
+    }
+  }
+
+  /** Ends a request's claims; the corrections to send are added to {@code ops}. */
+  synchronized void finish(List<LimitClaim> claims, long realTokens, Ops ops) {
+    long now = now();
+    for (LimitClaim claim : claims) {
+      claim.allowance.finish(claim, realTokens, now, ops);
+    }
+  }
+
+  /** Gives back what outlived its use, renews slot leases, and forgets scopes that hold nothing and went quiet. */
+  synchronized void sweep(Ops ops) {
+    long now = now();
+    for (Iterator<ScopeAllowance> it = byPrefix.values().iterator(); it.hasNext(); ) {
+      if (!it.next().sweep(now, leaseMs, ops)) {
+        it.remove();
+      }
+    }
+  }
+
+  /** Gives back everything not in use. */
+  synchronized void close(Ops ops) {
+    byPrefix.values().forEach(a -> a.close(ops));
+  }
+
+  /** How many scopes are held, for tests. */
+  synchronized int size() {
+    return byPrefix.size();
+  }
+}
