@@ -1,5 +1,6 @@
 package gateway.router.limits;
 
+import gateway.common.GatewayError;
 import gateway.common.GatewayException;
 
 /**
@@ -20,6 +21,26 @@ public record Admission(GatewayException refusal, String refusedBy, long retryAf
 
   static Admission refused(GatewayException refusal, String refusedBy, long retryAfterMs, RateLimitHeaders headers) {
     return new Admission(refusal, refusedBy, retryAfterMs, -1, headers, null);
+  }
+
+  /** A refusal by a full limit: {@code who} names the scope in the message, {@code kind} it is counted under. */
+  static Admission full(String who, String kind, String limitName, long limit, long retryMs) {
+    String message = "Rate limit reached for " + who + ": " + describe(limitName, limit) + ". Retry in "
+        + RateLimitHeaders.duration(retryMs) + ".";
+    RateLimitHeaders headers = limitName.equals("tpm")
+        ? new RateLimitHeaders(-1, -1, -1, limit, 0, retryMs)
+        : new RateLimitHeaders(limitName.equals("concurrency") ? -1 : limit, 0, retryMs, -1, -1, -1);
+    return refused(GatewayError.RATE_LIMITED.exception(message), kind, retryMs, headers);
+  }
+
+  private static String describe(String limitName, long limit) {
+    return switch (limitName) {
+      case "rpm" -> limit + " requests per minute";
+      case "rph" -> limit + " requests per hour";
+      case "rpd" -> limit + " requests per day";
+      case "tpm" -> limit + " tokens per minute";
+      default -> limit + " concurrent requests";
+    };
   }
 
   public boolean admitted() {

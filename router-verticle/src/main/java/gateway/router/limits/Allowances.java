@@ -75,6 +75,29 @@ final class Allowances {
     byPrefix.values().forEach(a -> a.close(ops));
   }
 
+  /** The rate-limit headers: the tightest request and token windows among the key's and account's claims. */
+  synchronized RateLimitHeaders headers(List<LimitClaim> claims) {
+    long now = now();
+    ScopeAllowance requests = null;
+    ScopeAllowance tokens = null;
+    for (LimitClaim claim : claims) {
+      ScopeAllowance allowance = claim.allowance;
+      if (allowance.requestLimit() >= 0
+          && (requests == null || allowance.requestsRemaining() < requests.requestsRemaining())) {
+        requests = allowance;
+      }
+      if (allowance.tokenLimit() >= 0
+          && (tokens == null || allowance.tokensRemaining() < tokens.tokensRemaining())) {
+        tokens = allowance;
+      }
+    }
+    return new RateLimitHeaders(
+        requests == null ? -1 : requests.requestLimit(), requests == null ? -1 : requests.requestsRemaining(),
+        requests == null ? -1 : requests.requestsResetMs(now),
+        tokens == null ? -1 : tokens.tokenLimit(), tokens == null ? -1 : tokens.tokensRemaining(),
+        tokens == null ? -1 : tokens.tokensResetMs(now));
+  }
+
   /** How many scopes are held, for tests. */
   synchronized int size() {
     return byPrefix.size();

@@ -11,14 +11,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,30 +38,30 @@ import org.slf4j.LoggerFactory;
  */
 public final class RateLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
-  private static final String ADMIT = script("admit.lua");
-  private static final String FINISH = script("finish.lua");
   private static final long LEASE_MARGIN_MS = 60_000;
   private static final long SWEEP_MS = ScopeAllowance.LIFE_MS / 2;
   private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
   /** admit.lua's values per group in an admitting answer. */
   private static final int GROUP_ANSWER = 9;
+  private static final int MAX_CACHED_CHANNELS = 10_000;
 
-  private final RedisAPI redis;
+  private final LimitScript admitScript;
+  private final LimitScript finishScript;
   private final RouterConfig config;
   private final RateLimits keyDefaults;
   private final RateLimits accountDefaults;
   private final RateLimits channelDefaults;
   private final AtomicLong redisFailures = new AtomicLong();
   private final Allowances allowances;
+  private final Map<String, ChannelScope> channelScopes = new ConcurrentHashMap<>();
   private long lastFailureLog;
-  private String admitSha;
-  private String finishSha;
   private final FinishBatcher finishes = new FinishBatcher(this::sendFinishes);
   private Vertx sweeping;
   private long sweepTimer = -1;
 
   public RateLimiter(RedisAPI redis, RouterConfig config) {
-    this.redis = redis;
+    this.admitScript = new LimitScript(redis, "admit.lua", config.rateLimitTimeoutMs());
+    this.finishScript = new LimitScript(redis, "finish.lua", config.rateLimitTimeoutMs());
     this.config = config;
     this.keyDefaults = config.keyLimits();
     this.accountDefaults = config.accountLimits();
@@ -150,7 +147,7 @@ public final class RateLimiter {
     for (int i = 0; i < channelClaims.size(); i++) {
       addGroup(args, channels.get(i), channelClaims.get(i));
     }
-    return run(ADMIT, true, args).transform(answer -> {
+    return admitScript.run(args).transform(answer -> {
       if (answer.succeeded()) {
         return Future.succeededFuture(decide(answer.result(), requestId, tokens, claims, channelClaims));
       }
@@ -215,7 +212,7 @@ public final class RateLimiter {
 
   /** One batch of give-backs and corrections; a failure is counted and logged (slots then expire with the lease). */
   private Future<?> sendFinishes(List<String> args) {
-    return run(FINISH, false, args).recover(e -> {
+    return finishScript.run(args).recover(e -> {
       noteRedisFailure(e, "(limit corrections)");
       return Future.succeededFuture();
     });
@@ -223,7 +220,7 @@ public final class RateLimiter {
 
   /** Loads the scripts ahead of the first request; a Redis that is down now is tried again per request. */
   public Future<Void> preload() {
-    return load(ADMIT, true).compose(v -> load(FINISH, false)).<Void>mapEmpty()
+    return admitScript.load().compose(v -> finishScript.load()).<Void>mapEmpty()
         .recover(failure -> {
           noteRedisFailure(failure, "(start)");
           return Future.succeededFuture();
@@ -235,31 +232,9 @@ public final class RateLimiter {
     return redisFailures.get();
   }
 
-  /** An admitted request's lease and headers; the headers show the tightest of the key's and account's windows. */
+  /** An admitted request's lease (what it must undo at its end) and headers. */
   private Admission admitted(String requestId, long tokens, List<LimitClaim> claims, LimitClaim channel, int route) {
     List<LimitClaim> held = new ArrayList<>(claims.size() + 1);
-    long requestLimit = -1;
-    long requestsLeft = Long.MAX_VALUE;
-    long requestsReset = -1;
-    long tokenLimit = -1;
-    long tokensLeft = Long.MAX_VALUE;
-    long tokensReset = -1;
-    synchronized (allowances) {
-      long now = allowances.now();
-      for (LimitClaim claim : claims) {
-        ScopeAllowance allowance = claim.allowance;
-        if (allowance.requestLimit() >= 0 && allowance.requestsRemaining() < requestsLeft) {
-          requestLimit = allowance.requestLimit();
-          requestsLeft = allowance.requestsRemaining();
-          requestsReset = allowance.requestsResetMs(now);
-        }
-        if (allowance.tokenLimit() >= 0 && allowance.tokensRemaining() < tokensLeft) {
-          tokenLimit = allowance.tokenLimit();
-          tokensLeft = allowance.tokensRemaining();
-          tokensReset = allowance.tokensResetMs(now);
-        }
-      }
-    }
     for (LimitClaim claim : claims) {
       if (claim.scope.needsFinish()) {
         held.add(claim);
@@ -268,9 +243,7 @@ public final class RateLimiter {
     if (channel != null && channel.scope.needsFinish()) {
       held.add(channel);
     }
-    RateLimitHeaders headers = new RateLimitHeaders(requestLimit, requestLimit < 0 ? -1 : requestsLeft,
-        requestsReset, tokenLimit, tokenLimit < 0 ? -1 : tokensLeft, tokensReset);
-    return Admission.admitted(route, headers, new LimitLease(this, requestId, tokens, held));
+    return Admission.admitted(route, allowances.headers(claims), new LimitLease(this, requestId, tokens, held));
   }
 
   /** admit.lua's answer: takes what Redis gave into the allowances, or refunds every claim when refused. */
@@ -304,28 +277,9 @@ public final class RateLimiter {
     List<LimitClaim> all = new ArrayList<>(claims);
     all.addAll(channelClaims);
     allowances.refund(all);
-    String limitName = reply.get(2).toString();
-    long limit = reply.get(3).toLong();
-    long retryMs = reply.get(4).toLong();
     LimitScope full = verdict == 0 ? claims.get(reply.get(1).toInteger() - 1).scope : null;
-    String who = full != null ? full.description() : "every channel serving this model";
-    String message = "Rate limit reached for " + who + ": " + describe(limitName, limit) + ". Retry in "
-        + RateLimitHeaders.duration(retryMs) + ".";
-    RateLimitHeaders headers = limitName.equals("tpm")
-        ? new RateLimitHeaders(-1, -1, -1, limit, 0, retryMs)
-        : new RateLimitHeaders(limitName.equals("concurrency") ? -1 : limit, 0, retryMs, -1, -1, -1);
-    return Admission.refused(GatewayError.RATE_LIMITED.exception(message), full != null ? full.kind() : "channel",
-        retryMs, headers);
-  }
-
-  private static String describe(String limitName, long limit) {
-    return switch (limitName) {
-      case "rpm" -> limit + " requests per minute";
-      case "rph" -> limit + " requests per hour";
-      case "rpd" -> limit + " requests per day";
-      case "tpm" -> limit + " tokens per minute";
-      default -> limit + " concurrent requests";
-    };
+    return Admission.full(full != null ? full.description() : "every channel serving this model",
+        full != null ? full.kind() : "channel", reply.get(2).toString(), reply.get(3).toLong(), reply.get(4).toLong());
   }
 
   private Future<Admission> redisUnavailable(Throwable failure, String requestId) {
@@ -348,45 +302,23 @@ public final class RateLimiter {
     }
   }
 
-  /** EVALSHA, loading the script on first use or after a Redis restart; bounded in time. */
-  private Future<Response> run(String script, boolean admit, List<String> args) {
-    String sha = admit ? admitSha : finishSha;
-    Future<Response> call;
-    if (sha == null) {
-      call = load(script, admit).compose(loaded -> evalsha(loaded, args));
-    } else {
-      call = evalsha(sha, args).recover(failure -> failure.getMessage() != null
-          && failure.getMessage().startsWith("NOSCRIPT")
-          ? load(script, admit).compose(loaded -> evalsha(loaded, args))
-          : Future.failedFuture(failure));
-    }
-    return call.timeout(config.rateLimitTimeoutMs(), TimeUnit.MILLISECONDS);
-  }
-
-  private Future<Response> evalsha(String sha, List<String> args) {
-    List<String> command = new ArrayList<>(args.size() + 2);
-    command.add(sha);
-    command.add("0");
-    command.addAll(args);
-    return redis.evalsha(command);
-  }
-
-  private Future<String> load(String script, boolean admit) {
-    return redis.script(List.of("LOAD", script)).map(reply -> {
-      String sha = reply.toString();
-      if (admit) {
-        admitSha = sha;
-      } else {
-        finishSha = sha;
-      }
-      return sha;
-    });
-  }
-
+  /** The channel's scope, parsed once per version of its settings (the catalog replaces them when they change). */
   private LimitScope channelScope(Channel channel) {
+    ChannelScope cached = channelScopes.get(channel.name());
+    if (cached != null && cached.settings() == channel.settings()) {
+      return cached.scope();
+    }
     RateLimits limits = RateLimits.fromJson(channel.settings()).orElse(channelDefaults);
-    return new LimitScope("channel", config.redisPrefix() + ":c:" + channel.name(), "channel " + channel.name(),
-        limits);
+    LimitScope scope = new LimitScope("channel", config.redisPrefix() + ":c:" + channel.name(),
+        "channel " + channel.name(), limits);
+    if (channelScopes.size() > MAX_CACHED_CHANNELS) {
+      channelScopes.clear();
+    }
+    channelScopes.put(channel.name(), new ChannelScope(channel.settings(), scope));
+    return scope;
+  }
+
+  private record ChannelScope(Object settings, LimitScope scope) {
   }
 
   private String prefix(String kind, long id) {
@@ -396,14 +328,6 @@ public final class RateLimiter {
   private static void addIfLimited(List<LimitScope> scopes, LimitScope scope) {
     if (scope.limited()) {
       scopes.add(scope);
-    }
-  }
-
-  private static String script(String name) {
-    try (InputStream in = RateLimiter.class.getResourceAsStream(name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -135,7 +135,9 @@ final class ScopeAllowance {
   void finish(LimitClaim claim, long realTokens, long now, Ops ops) {
     if (claim.scope.countsTokens()) {
       long unused = claim.tokens - realTokens;
-      if (unused > 0 && claim.tokenSlice == tokenSlice && now < tokensUntil) {
+      // unused tokens join the live allowance when it was taken at most its life after the one they were counted
+      // with: they then leave the window at most that much early, which the window's extra bucket covers
+      if (unused > 0 && now < tokensUntil && tokensAt - claim.tokensAt <= LIFE_MS) {
         tokens += unused;
       } else if (unused > 0) {
         ops.tokens(prefix, claim.tokensAt, -unused);
@@ -153,13 +155,12 @@ final class ScopeAllowance {
 
   /**
    * Gives back what outlived its use: requests and tokens past their life; slots beyond those in use and the spare,
-   * the spare too once no request came for a while. Renews the slot lease when due. False once nothing is held.
+   * which halves each time and goes once no request came for a while. Renews the slot lease when due. False once nothing is held.
    */
   boolean sweep(long now, long leaseMs, Ops ops) {
     expire(now, ops);
-    if (now - lastClaimAt > LIFE_MS) {
-      slotsSpare = 0;
-    }
+    // spare slots halve with every sweep (a busy router takes more when it needs them), and go when it is idle
+    slotsSpare = now - lastClaimAt > LIFE_MS ? 0 : slotsSpare / 2;
     returnSpareSlots(ops);
     if (slotsHeld > 0 && now - slotsRenewedAt > leaseMs / 3) {
       ops.slots(prefix, 0);
