@@ -11,6 +11,8 @@ import gateway.router.limits.LimitLease;
 import gateway.router.observe.RouterMetrics;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How one request ends, exactly once: charged ({@link #charge}) or free ({@link #free}). Prices
@@ -19,6 +21,9 @@ import java.util.function.IntSupplier;
  * so a server stopping cannot close ahead of the charge. Confined to the request's event loop.
  */
 final class Settlement {
+  /** More tokens in one count than any request has (the largest contexts are ten million). */
+  static final long MOST_TOKENS = 1_000_000_000L;
+  private static final Logger LOG = LoggerFactory.getLogger(Settlement.class);
   private final ExchangeServices services;
   private final String requestId;
   private final Principal principal;
@@ -57,11 +62,25 @@ final class Settlement {
     return finished;
   }
 
-  /** Usage as the provider reported it, else counted from the call and the output. */
+  /**
+   * Usage as the provider reported it, else counted from the call and the output. A report past
+   * {@link #MOST_TOKENS} in any count is not believed (no request comes near it; such a count is a broken or
+   * hostile provider, and pricing it would overflow): the request is priced by the gateway's own count instead.
+   */
   Priced price(Usage reported, CharSequence output) {
-    Usage usage = reported != null ? reported
+    Usage usage = reported != null && believable(reported) ? reported
         : new Usage(services.tokens().promptTokens(call.counted()), 0, 0, services.tokens().count(output), 0);
+    if (reported != null && usage != reported) {
+      LOG.warn("request {}: channel {} reported usage past {} tokens ({}); priced by the gateway's own count",
+          requestId, route == null ? "?" : route.channel().name(), MOST_TOKENS, reported.toJson().encode());
+    }
     return new Priced(usage, model.price().costMicros(usage), upstream(cost -> cost.tokenMicros(usage)));
+  }
+
+  private static boolean believable(Usage usage) {
+    return usage.inputTokens() <= MOST_TOKENS && usage.cacheReadTokens() <= MOST_TOKENS
+        && usage.cacheWriteTokens() <= MOST_TOKENS && usage.outputTokens() <= MOST_TOKENS
+        && usage.reasoningTokens() <= MOST_TOKENS;
   }
 
   /** {@code count} images of the order at the model's price, and at the serving route's cost price. */

@@ -148,6 +148,32 @@ class HoldBoundTest {
   }
 
   @Test
+  @DisplayName("a provider reporting usage no request can have (past a billion tokens, here near the long range) is "
+      + "not believed: the answer goes through, streamed or not, and is priced by the gateway's own count, never a 500")
+  void absurdUsageIsPricedByOwnCount() {
+    gateway.channel("openai", openAi());
+    model(MODEL, "openai", MODEL, 100);
+    gateway.fake.script(MODEL, Behavior.reply("three words here").usage(Long.MAX_VALUE / 3, Long.MAX_VALUE / 3),
+        Behavior.reply("three words here").usage(Long.MAX_VALUE / 3, Long.MAX_VALUE / 3));
+    Customer customer = gateway.customer("100", MODEL);
+
+    HttpResponse<String> whole = http.post("/chat/completions", customer.key(), chat(MODEL).encode());
+    HttpResponse<String> streamed = http.post("/chat/completions", customer.key(), chat(MODEL).put("stream", true)
+        .encode());
+
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(whole.body()).contains("three words here");
+    assertThat(streamed.statusCode()).isEqualTo(200);
+    assertThat(streamed.body()).contains("three").contains("[DONE]");
+    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.usageRowCount(customer.accountId()) == 2);
+    long cost = gateway.usageCostMicros(customer.accountId());
+    assertThat(cost).as("priced by the gateway's count of a short prompt and answer").isPositive()
+        .isLessThan(2 * (1_000 * 100 + 100 * 400));
+    assertThat(gateway.ledgerChargesMicros(customer.accountId())).isEqualTo(cost);
+    assertThat(gateway.balanceMicros(customer.accountId())).isEqualTo(100_000_000 - cost);
+  }
+
+  @Test
   @DisplayName("n × max_tokens far beyond any balance is a 400 naming the field, and the key's concurrency slot is "
       + "free again at once")
   void outOfRangeBoundIsRefusedAndReleasesTheSlots() {
