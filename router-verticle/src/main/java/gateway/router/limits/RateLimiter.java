@@ -60,14 +60,19 @@ public final class RateLimiter {
   private long sweepTimer = -1;
 
   public RateLimiter(RedisAPI redis, RouterConfig config) {
+    this(redis, config, config.requestLifeMs() + LEASE_MARGIN_MS);
+  }
+
+  /** {@code slotLeaseMs}: how long this router's slots outlive it if it dies (longer than any request lives). */
+  RateLimiter(RedisAPI redis, RouterConfig config, long slotLeaseMs) {
     this.admitScript = new LimitScript(redis, "admit.lua", config.rateLimitTimeoutMs());
     this.finishScript = new LimitScript(redis, "finish.lua", config.rateLimitTimeoutMs());
     this.config = config;
     this.keyDefaults = config.keyLimits();
     this.accountDefaults = config.accountLimits();
     this.channelDefaults = config.channelLimits();
-    this.allowances = new Allowances("r" + UUID.randomUUID().toString().replace("-", ""),
-        config.requestLifeMs() + LEASE_MARGIN_MS, () -> System.nanoTime() / 1_000_000);
+    this.allowances = new Allowances("r" + UUID.randomUUID().toString().replace("-", ""), slotLeaseMs,
+        () -> System.nanoTime() / 1_000_000);
   }
 
   /**

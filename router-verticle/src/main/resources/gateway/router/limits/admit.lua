@@ -176,6 +176,13 @@ local function check(g)
   return nil
 end
 
+-- A slot hash lives as long as its longest lease (routers may be configured with different lease lives).
+local function extend(key, ms)
+  if redis.call('PTTL', key) < ms then
+    redis.call('PEXPIRE', key, ms)
+  end
+end
+
 local function record(g)
   if g.took_req > 0 then
     for _, w in ipairs(REQUEST_WINDOWS) do
@@ -191,8 +198,8 @@ local function record(g)
     local key = g.prefix .. ':s'
     redis.call('HINCRBY', key, lease_id, g.took_slots)
     redis.call('ZADD', key .. ':exp', now + lease_ms, lease_id)
-    redis.call('PEXPIRE', key, lease_ms)
-    redis.call('PEXPIRE', key .. ':exp', lease_ms)
+    extend(key, lease_ms)
+    extend(key .. ':exp', lease_ms)
   end
 end
 

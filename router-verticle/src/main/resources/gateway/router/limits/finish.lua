@@ -58,8 +58,11 @@ for at = 1, #ARGV - 4, 5 do
       redis.call('ZREM', key .. ':exp', lease)
     else
       redis.call('ZADD', key .. ':exp', now + life, lease)
-      redis.call('PEXPIRE', key, life)
-      redis.call('PEXPIRE', key .. ':exp', life)
+      for _, k in ipairs({key, key .. ':exp'}) do
+        if redis.call('PTTL', k) < life then -- the hash lives as long as its longest lease
+          redis.call('PEXPIRE', k, life)
+        end
+      end
     end
   end
   done = done + 1

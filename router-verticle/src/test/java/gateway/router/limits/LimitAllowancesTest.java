@@ -147,6 +147,33 @@ class LimitAllowancesTest {
     assertThat(result(second.admit("after", key, List.of(OPEN), 10)).admitted()).isTrue();
   }
 
+  @Test
+  @DisplayName("a router that dies holding slots (never finishes, never gives back) loses none for good: once its "
+      + "lease expires, another router gets every slot")
+  void deadRoutersSlotsComeBack(Vertx vertx) {
+    Principal key = key(new RateLimits(null, null, null, null, 150));
+    RateLimiter dying = new RateLimiter(RedisAPI.api(Redis.createClient(vertx, config.redisUrl())), config, 2_000);
+    int held = 0;
+    for (int i = 0; i < 200; i++) {
+      if (result(dying.admit("dying-" + i, key, List.of(OPEN), 10)).admitted()) {
+        held++;
+      }
+    }
+    assertThat(held).isEqualTo(150);
+    assertThat(result(second.admit("meanwhile", key, List.of(OPEN), 10)).admitted()).isFalse();
+
+    // the dying router is dropped here: no finish, no close, no sweep renewing its lease
+    await().atMost(Duration.ofSeconds(15)).until(() -> slotsInRedis(key) == 0);
+    List<LimitLease> all = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      Admission admission = result(second.admit("after-" + i, key, List.of(OPEN), 10));
+      assertThat(admission.admitted()).as("slot " + i).isTrue();
+      all.add(admission.lease());
+    }
+    all.forEach(l -> result(l.finish(10)));
+    result(second.close());
+  }
+
   private long windowSum(Principal key, String window) {
     Response sum = result(direct.hget(prefix(key) + ":w:" + window, "sum"));
     return sum == null ? 0 : sum.toLong();
