@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** One of the limiter's Lua scripts in Redis: run by its SHA, loaded on first use and again after a Redis restart. */
+/**
+ * One of the limiter's Lua scripts in Redis, after the start both share ({@code windows.lua}: the clock and the
+ * windows): run by its SHA, loaded on first use and again after a Redis restart.
+ */
 final class LimitScript {
   private final RedisAPI redis;
   private final String source;
@@ -20,7 +23,7 @@ final class LimitScript {
 
   LimitScript(RedisAPI redis, String resource, long timeoutMs) {
     this.redis = redis;
-    this.source = read(resource);
+    this.source = read("windows.lua") + "\n" + read(resource);
     this.timeoutMs = timeoutMs;
   }
 

@@ -23,14 +23,10 @@
 -- looked at)} when admitted; {0, scope index, limit name, limit, retry ms} when a mandatory scope is
 -- full; {2, 0, limit name, limit, retry ms} when every channel is full.
 
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local lease_id = ARGV[1]
 local lease_ms = tonumber(ARGV[2])
 local SHARE = 16
--- name, window ms, bucket ms
-local REQUEST_WINDOWS = {{'rpm', 60000, 1000}, {'rph', 3600000, 60000}, {'rpd', 86400000, 60000}}
-local TOKENS = {'tpm', 60000, 1000}
+local REQUEST_WINDOWS = {RPM, RPH, RPD}
 
 local function read_groups(at)
   local count = tonumber(ARGV[at])
@@ -47,10 +43,6 @@ local function read_groups(at)
     at = at + 12
   end
   return groups, at
-end
-
-local function past_buckets(w)
-  return w[2] / w[3] + 1
 end
 
 -- The count still in a window, after dropping the buckets that left it ('low': every bucket below it is gone).
@@ -88,14 +80,6 @@ local function used(key, w)
     redis.call('HSET', key, 'sum', sum, 'low', first)
   end
   return sum
-end
-
-local function add(key, w, n)
-  local current = math.floor(now / w[3])
-  redis.call('HINCRBY', key, current, n)
-  redis.call('HINCRBY', key, 'sum', n)
-  redis.call('HSETNX', key, 'low', current)
-  redis.call('PEXPIRE', key, (past_buckets(w) + 2) * w[3])
 end
 
 -- ms until the oldest bucket still counted leaves the window (a whole window when it is empty).

@@ -7,14 +7,11 @@
 --   s  lease id, slots, lease ms: the router's lease gives back that many slots (0: only renews it).
 -- Every change is relative, so operations that cross an admission on another connection commute.
 
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local WINDOWS = {m = {'rpm', 60000, 1000}, h = {'rph', 3600000, 60000}, d = {'rpd', 86400000, 60000}}
-local TOKENS = {'tpm', 60000, 1000}
+local WINDOWS = {m = RPM, h = RPH, d = RPD}
 
 local function give_back(key, w, at, n)
   local bucket = math.floor(at / w[3])
-  if bucket < math.floor(now / w[3]) - (w[2] / w[3] + 1) then
+  if bucket < math.floor(now / w[3]) - past_buckets(w) then
     return -- already out of the window
   end
   local value = tonumber(redis.call('HGET', key, bucket))
@@ -23,14 +20,6 @@ local function give_back(key, w, at, n)
     redis.call('HINCRBY', key, bucket, -back)
     redis.call('HINCRBY', key, 'sum', -back)
   end
-end
-
-local function add(key, w, n)
-  local current = math.floor(now / w[3])
-  redis.call('HINCRBY', key, current, n)
-  redis.call('HINCRBY', key, 'sum', n)
-  redis.call('HSETNX', key, 'low', current)
-  redis.call('PEXPIRE', key, (w[2] / w[3] + 3) * w[3])
 end
 
 local done = 0
