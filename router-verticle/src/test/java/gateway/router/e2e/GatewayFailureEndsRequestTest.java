@@ -35,8 +35,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ExtendWith(VertxExtension.class)
 class GatewayFailureEndsRequestTest {
-  /** Fits a long; at 15 µcr a prompt token its price does not. */
-  private static final long IMPOSSIBLE_PROMPT = 9_000_000_000_000_000_000L;
+  /**
+   * The most prompt tokens a provider's report is believed for (Settlement.MOST_TOKENS): at the route's cost price
+   * below, what the request cost upstream does not fit a long, so pricing fails in the gateway after the answer.
+   */
+  private static final long BELIEVED_PROMPT = 1_000_000_000L;
+  /** Credits per million tokens the operator pays upstream: absurd, accepted, and the way to fail the pricing. */
+  private static final String ABSURD_COST = "9000000000000";
   private static final long START = 10_000_000;
   private static final Duration BOUND = Duration.ofSeconds(20);
 
@@ -77,8 +82,10 @@ class GatewayFailureEndsRequestTest {
   void start(Vertx vertx) {
     gateway = GatewayUnderTest.start(vertx);
     for (Upstream upstream : Upstream.values()) {
-      upstream.install(gateway);
-      gateway.fake.script(upstream.upstreamModel, Behavior.reply("an answer").usage(IMPOSSIBLE_PROMPT, 5));
+      gateway.channel(upstream.channel, upstream.definition(gateway));
+      gateway.model(upstream.alias, Upstream.PRICE, new JsonObject().put("channel", upstream.channel)
+          .put("model", upstream.upstreamModel).put("cost", GatewayUnderTest.price(ABSURD_COST, "0", null)));
+      gateway.fake.script(upstream.upstreamModel, Behavior.reply("an answer").usage(BELIEVED_PROMPT, 5));
     }
     customer = gateway.customer("10", "*");
     http = new RawHttp(gateway.v1());
@@ -114,7 +121,7 @@ class GatewayFailureEndsRequestTest {
 
   @Test
   @DisplayName("a stream the gateway fails on after its content was written is ended, not left hanging, and "
-      + "leaves no hold; it charges the prompt and the text delivered, never the impossible usage")
+      + "leaves no hold; it charges the prompt and the text delivered, never the usage it could not price")
   void streamFailingInTheGatewayIsEndedAndLeavesNoHold() {
     CompletableFuture<HttpResponse<String>> answer = HttpClient.newHttpClient().sendAsync(
         HttpRequest.newBuilder(URI.create(gateway.v1() + "/chat/completions")).timeout(BOUND)
