@@ -11,6 +11,9 @@ import java.util.function.LongSupplier;
  * their event loop, but a lease may be finished elsewhere; the lock is held for memory work only, never for I/O).
  */
 final class Allowances {
+  /** admit.lua's values per group in an admitting answer. */
+  static final int GROUP_ANSWER = 9;
+
   private final Map<String, ScopeAllowance> byPrefix = new HashMap<>();
   private final String leaseId;
   private final long leaseMs;
@@ -39,8 +42,42 @@ final class Allowances {
     return new Ops(leaseId, leaseMs);
   }
 
-  /** Under the lock. */
-  LimitClaim claim(LimitScope scope, long estimate, long now, Ops ops) {
+  /**
+   * Claims what the allowances hold for one request: every mandatory scope, then the candidate channels up to the
+   * first one the allowances (or the absence of limits: a null claim) cover entirely. True when Redis need not be
+   * asked at all.
+   */
+  synchronized boolean claim(List<LimitScope> mandatory, List<LimitScope> channels, long estimate,
+                             List<LimitClaim> claims, List<LimitClaim> channelClaims, Ops ops) {
+    long now = now();
+    boolean local = true;
+    for (LimitScope scope : mandatory) {
+      LimitClaim claim = claim(scope, estimate, now, ops);
+      claims.add(claim);
+      local &= claim.local();
+    }
+    for (LimitScope scope : channels) {
+      LimitClaim claim = scope.limited() ? claim(scope, estimate, now, ops) : null;
+      channelClaims.add(claim);
+      if (claim == null || claim.local()) {
+        break; // this one has room for sure: the later candidates need not be looked at
+      }
+    }
+    return local && (channelClaims.isEmpty() || channelClaims.get(0) == null || channelClaims.get(0).local());
+  }
+
+  /** Applies admit.lua's answer ({@link #GROUP_ANSWER} values per mandatory claim, then the chosen channel's). */
+  synchronized void took(List<LimitClaim> claims, LimitClaim channel, List<Long> values, long redisNow, Ops ops) {
+    long now = now();
+    for (int i = 0; i < claims.size(); i++) {
+      claims.get(i).allowance.took(claims.get(i), values, i * GROUP_ANSWER, redisNow, now, ops);
+    }
+    if (channel != null) {
+      channel.allowance.took(channel, values, claims.size() * GROUP_ANSWER, redisNow, now, ops);
+    }
+  }
+
+  private LimitClaim claim(LimitScope scope, long estimate, long now, Ops ops) {
     return byPrefix.computeIfAbsent(scope.prefix(), ScopeAllowance::new).claim(scope, estimate, now, ops);
   }
 
@@ -96,10 +133,5 @@ final class Allowances {
         requests == null ? -1 : requests.requestsResetMs(now),
         tokens == null ? -1 : tokens.tokenLimit(), tokens == null ? -1 : tokens.tokensRemaining(),
         tokens == null ? -1 : tokens.tokensResetMs(now));
-  }
-
-  /** How many scopes are held, for tests. */
-  synchronized int size() {
-    return byPrefix.size();
   }
 }

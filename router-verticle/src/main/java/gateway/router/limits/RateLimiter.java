@@ -41,8 +41,6 @@ public final class RateLimiter {
   private static final long LEASE_MARGIN_MS = 60_000;
   private static final long SWEEP_MS = ScopeAllowance.LIFE_MS / 2;
   private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
-  /** admit.lua's values per group in an admitting answer. */
-  private static final int GROUP_ANSWER = 9;
   private static final int MAX_CACHED_CHANNELS = 10_000;
 
   private final LimitScript admitScript;
@@ -122,24 +120,9 @@ public final class RateLimiter {
     Ops ops = allowances.ops();
     List<LimitClaim> claims = new ArrayList<>(mandatory.size());
     List<LimitClaim> channelClaims = new ArrayList<>(channels.size());
-    boolean local = true;
-    synchronized (allowances) {
-      long now = allowances.now();
-      for (LimitScope scope : mandatory) {
-        LimitClaim claim = allowances.claim(scope, tokens, now, ops);
-        claims.add(claim);
-        local &= claim.local();
-      }
-      for (LimitScope scope : channels) {
-        LimitClaim claim = scope.limited() ? allowances.claim(scope, tokens, now, ops) : null;
-        channelClaims.add(claim);
-        if (claim == null || claim.local()) {
-          break; // this one has room for sure: the later candidates need not be looked at
-        }
-      }
-    }
+    boolean local = allowances.claim(mandatory, channels, tokens, claims, channelClaims, ops);
     send(ops);
-    if (local && (channelClaims.isEmpty() || channelClaims.get(0) == null || channelClaims.get(0).local())) {
+    if (local) {
       return Future.succeededFuture(admitted(requestId, tokens, claims,
           channelClaims.isEmpty() ? null : channelClaims.get(0), 0));
     }
@@ -264,15 +247,7 @@ public final class RateLimiter {
       }
       LimitClaim channel = chosen > 0 ? channelClaims.get(chosen - 1) : null;
       Ops ops = allowances.ops();
-      synchronized (allowances) {
-        long now = allowances.now();
-        for (int i = 0; i < claims.size(); i++) {
-          claims.get(i).allowance.took(claims.get(i), values, i * GROUP_ANSWER, redisNow, now, ops);
-        }
-        if (channel != null) {
-          channel.allowance.took(channel, values, claims.size() * GROUP_ANSWER, redisNow, now, ops);
-        }
-      }
+      allowances.took(claims, channel, values, redisNow, ops);
       List<LimitClaim> unchosen = new ArrayList<>(channelClaims);
       unchosen.remove(channel);
       allowances.refund(unchosen);
