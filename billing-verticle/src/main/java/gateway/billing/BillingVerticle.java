@@ -11,9 +11,7 @@ import gateway.common.bus.HoldReply;
 import gateway.common.bus.LeaseGrant;
 import gateway.common.bus.LeasePot;
 import gateway.common.bus.LeaseTake;
-import gateway.common.bus.LeasedHold;
 import gateway.common.bus.ReleaseReply;
-import gateway.common.bus.SettleReply;
 import gateway.common.bus.TopUpReply;
 import gateway.common.bus.UsageReport;
 import io.vertx.core.Future;
@@ -63,6 +61,7 @@ public final class BillingVerticle extends VerticleBase {
         vouchers.expireDue(recalls::recall).onFailure(e -> LOG.error("voucher expiry failed", e));
       });
       EventBus bus = vertx.eventBus();
+      SettleMessages settles = new SettleMessages(ledger, recalls);
       return Future.all(List.of(
           BusReplies.serve(bus, BillingBus.RESERVE, body -> {
             Hold hold = Hold.fromJson(body);
@@ -72,10 +71,9 @@ public final class BillingVerticle extends VerticleBase {
               }
             }).map(HoldReply::toJson);
           }),
-          BusReplies.serve(bus, BillingBus.SETTLE, body -> ledger.settle(UsageReport.fromJson(body))
-              .onSuccess(settled -> recallInDebt(recalls, settled, body)).map(SettleReply::toJson)),
-          BusReplies.serve(bus, BillingBus.SETTLE_LEASED, body -> ledger.settle(UsageReport.fromJson(body),
-              LeasedHold.fromJson(body)).onSuccess(settled -> recallInDebt(recalls, settled, body)).map(SettleReply::toJson)),
+          BusReplies.serve(bus, BillingBus.SETTLE, settles::settle),
+          BusReplies.serve(bus, BillingBus.SETTLE_LEASED, settles::settleLeased),
+          BusReplies.serve(bus, BillingBus.SETTLE_BATCH, settles::settleBatch),
           BusReplies.serve(bus, BillingBus.LEASES_TAKE, body -> leases.take(LeaseTake.fromJson(body))
               .map(LeaseGrant::toJson)),
           BusReplies.serve(bus, BillingBus.LEASES_POT, body -> leases.pot(body).map(LeasePot::toJson)),
@@ -121,13 +119,6 @@ public final class BillingVerticle extends VerticleBase {
     return holdsClosed.compose(v -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
-
-  /** An account a charge took below zero: no router may spend a lease on it any more. */
-  private static void recallInDebt(LeaseRecalls recalls, SettleReply settled, JsonObject body) {
-    if (settled.balanceMicros() < 0 && !settled.replayed()) {
-      recalls.recall(body.getValue("account_id"));
-    }
-  }
 
   private static OffsetDateTime instant(JsonObject body, String field, OffsetDateTime fallback) {
     String value = body.getString(field);

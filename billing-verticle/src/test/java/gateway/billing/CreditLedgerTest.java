@@ -102,6 +102,33 @@ class CreditLedgerTest {
   }
 
   @Test
+  @DisplayName("a batch of settles charges each once and answers each on its own, a replay and a broken one too")
+  void settleBatchChargesEachOnce() {
+    call(BillingBus.TOPUP, topUp(5_000_000, null));
+    call(BillingBus.RESERVE, hold("r1", 2_000_000).toJson());
+    call(BillingBus.RESERVE, hold("r2", 2_000_000).toJson());
+    call(BillingBus.SETTLE, report("r3", 100, RequestOutcome.COMPLETED).toJson());
+
+    JsonObject answer = call(BillingBus.SETTLE_BATCH, new JsonObject().put("settles", new io.vertx.core.json.JsonArray()
+        .add(report("r1", 1_000_000, RequestOutcome.COMPLETED).toJson())
+        .add("not a settle")
+        .add(report("r2", 300_000, RequestOutcome.COMPLETED).toJson())
+        .add(report("r3", 100, RequestOutcome.COMPLETED).toJson())));
+
+    io.vertx.core.json.JsonArray results = answer.getJsonArray("results");
+    assertThat(results).hasSize(4);
+    assertThat(results.getJsonObject(0).getLong("charged_micros")).isEqualTo(1_000_000);
+    assertThat(results.getJsonObject(1).getInteger("failure_status")).isEqualTo(400);
+    assertThat(results.getJsonObject(1).getString("failure")).startsWith("invalid_value@settles: ");
+    assertThat(results.getJsonObject(2).getLong("charged_micros")).isEqualTo(300_000);
+    assertThat(results.getJsonObject(3).getBoolean("replayed")).isTrue();
+    JsonObject balance = balance();
+    assertThat(balance.getLong("balance_micros")).isEqualTo(5_000_000 - 1_000_000 - 300_000 - 100);
+    assertThat(balance.getLong("held_micros")).isZero();
+    assertThat(call(BillingBus.USAGE, new JsonObject().put("account_id", ACCOUNT)).getJsonArray("data")).hasSize(3);
+  }
+
+  @Test
   @DisplayName("a reserve replayed after its settle is a conflict, not a second hold")
   void reserveAfterSettleIsAConflict() {
     call(BillingBus.TOPUP, topUp(5_000_000, null));

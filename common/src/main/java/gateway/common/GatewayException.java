@@ -32,8 +32,13 @@ public final class GatewayException extends RuntimeException {
 
   /** Fails a bus message so that {@link #fromReply} on the other side rebuilds this. */
   public void failMessage(Message<?> message) {
+    message.fail(error.status, wire());
+  }
+
+  /** The text a bus failure carries ({@code code[@param]: detail}); {@link #of} reads it back from a ReplyException. */
+  public String wire() {
     String head = param == null ? error.code : error.code + PARAM_MARK + param;
-    message.fail(error.status, head + SEPARATOR + getMessage());
+    return head + SEPARATOR + getMessage();
   }
 
   /** Fails {@code message} with {@code error}, or with INTERNAL for anything unexpected. */

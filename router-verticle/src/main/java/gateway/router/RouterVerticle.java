@@ -11,6 +11,7 @@ import gateway.ops.HealthEndpoints;
 import gateway.router.admin.AdminApi;
 import gateway.router.admin.ChannelTests;
 import gateway.router.exchange.BillingClient;
+import gateway.router.exchange.LeaseDeskOnBus;
 import gateway.router.credit.CreditLeases;
 import gateway.router.exchange.ExchangeHandler;
 import gateway.router.exchange.ExchangeServices;
@@ -103,7 +104,7 @@ public final class RouterVerticle extends VerticleBase {
     limiter = new RateLimiter(RedisAPI.api(redis), config);
     limiter.startSweeping(vertx);
     CreditLeases leases = config.leases().enabled()
-        ? new CreditLeases(BillingClient.leaseDesk(vertx, config.reserveTimeoutMs()), config.leases(),
+        ? new CreditLeases(LeaseDeskOnBus.on(vertx, config.reserveTimeoutMs()), config.leases(),
             config.holds().maxAgeSeconds(), config.requestLifeMs(), () -> System.nanoTime() / 1_000_000)
         : null;
     billing = new BillingClient(vertx, config.reserveTimeoutMs(), leases);

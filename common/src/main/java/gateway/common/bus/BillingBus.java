@@ -24,6 +24,13 @@ public final class BillingBus {
    * consumes as much of the lease, writes the usage row.
    */
   public static final String SETTLE_LEASED = "billing.settle_leased";
+  /**
+   * {settles: [a {@code billing.settle} body, or a {@code billing.settle_leased} one with {@code leased: true}]} →
+   * {results: [for each, in order, its {@link SettleReply}, or {failure_status, failure} with the text a failed
+   * single settle would carry]}. A router's settles of one event-loop turn in one message; each is still its own
+   * idempotent settle, retried on its own when it failed.
+   */
+  public static final String SETTLE_BATCH = "billing.settle_batch";
   /** {@link UsageReport} of a failed request → {@link ReleaseReply}: drops the hold, charges nothing. */
   public static final String RELEASE = "billing.release";
   /**

@@ -49,15 +49,23 @@ public final class BusReplies {
         message.reply(done.result());
         return;
       }
-      Throwable failure = done.cause();
-      if (!(failure instanceof GatewayException) && Unreachable.isUnreachable(failure)) {
-        // The service's own dependency (its database) is down: a 503 the client may retry, not a 500.
-        LOG.warn("{} failed, its database is unreachable: {}", message.address(), failure.toString());
-        failure = GatewayError.SERVICE_UNAVAILABLE.exception();
-      } else if (!(failure instanceof GatewayException)) {
-        LOG.error("{} failed", message.address(), failure);
-      }
-      GatewayException.fail(message, failure);
+      failure(message.address(), done.cause()).failMessage(message);
     });
+  }
+
+  /**
+   * What a failed handler answers: a {@link GatewayException} as it is, a database that cannot be reached as 503
+   * (the client may retry), anything else logged and answered as 500.
+   */
+  public static GatewayException failure(String address, Throwable failure) {
+    if (!(failure instanceof GatewayException) && Unreachable.isUnreachable(failure)) {
+      // The service's own dependency (its database) is down: a 503 the client may retry, not a 500.
+      LOG.warn("{} failed, its database is unreachable: {}", address, failure.toString());
+      return GatewayError.SERVICE_UNAVAILABLE.exception();
+    }
+    if (!(failure instanceof GatewayException)) {
+      LOG.error("{} failed", address, failure);
+    }
+    return GatewayException.of(failure);
   }
 }

@@ -5,9 +5,6 @@ import gateway.common.GatewayException;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.Hold;
 import gateway.common.bus.HoldReply;
-import gateway.common.bus.LeaseGrant;
-import gateway.common.bus.LeasePot;
-import gateway.common.bus.LeaseTake;
 import gateway.common.bus.LeasedHold;
 import gateway.common.bus.RequestOutcome;
 import gateway.common.bus.UsageReport;
@@ -24,9 +21,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +37,14 @@ public final class BillingClient {
   private static final long[] RETRY_DELAYS_MS = {250, 1_000, 3_000, 10_000, 30_000};
   // A settle lost with a dying billing process is retried after this, not after the bus's default 30 s.
   private static final DeliveryOptions SETTLE_OPTIONS = new DeliveryOptions().setSendTimeout(10_000);
+  private static final int MOST_PER_BATCH = 256;
 
   private final Vertx vertx;
   // A hold is on the request's path: when billing is gone, answer 503 soon rather than hang.
   private final DeliveryOptions reserveOptions;
   private int inFlight;
+  /** The settles of this event-loop turn, sent when it ends. */
+  private List<Settle> turn = new ArrayList<>();
   private Promise<Void> drained;
 
   private final CreditLeases leases;
@@ -65,44 +63,6 @@ public final class BillingClient {
     if (leases != null) {
       leaseTimer = vertx.setPeriodic(leases.tickMs(), id -> leases.tick());
     }
-  }
-
-  /** The bus side of credit leases, for {@link CreditLeases}. */
-  public static CreditLeases.Desk leaseDesk(Vertx vertx, long timeoutMs) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
-    return new CreditLeases.Desk() {
-      @Override
-      public Future<LeaseGrant> take(LeaseTake take) {
-        return vertx.eventBus().<JsonObject>request(BillingBus.LEASES_TAKE, take.toJson(), options)
-            .map(reply -> LeaseGrant.fromJson(reply.body()));
-      }
-
-      @Override
-      public Future<LeasePot> pot(long accountId, String model, long lifeSeconds) {
-        return vertx.eventBus().<JsonObject>request(BillingBus.LEASES_POT, new JsonObject().put("account_id", accountId)
-            .put("model", model).put("life_seconds", lifeSeconds), options).map(reply -> LeasePot.fromJson(reply.body()));
-      }
-
-      @Override
-      public Future<Void> giveBack(String leaseId, Long amountMicros) {
-        return vertx.eventBus().<JsonObject>request(BillingBus.LEASES_RETURN, new JsonObject()
-                .put("lease_id", leaseId).put("amount_micros", amountMicros), options)
-            .onFailure(e -> LOG.warn("credit lease {} not given back ({}); billing sweeps it at its expiry", leaseId,
-                e.getMessage()))
-            .mapEmpty();
-      }
-
-      @Override
-      public Future<Set<String>> renew(List<String> leaseIds, long lifeSeconds) {
-        return vertx.eventBus().<JsonObject>request(BillingBus.LEASES_RENEW, new JsonObject()
-                .put("lease_ids", new JsonArray(new ArrayList<>(leaseIds))).put("life_seconds", lifeSeconds), options)
-            .map(reply -> {
-              Set<String> alive = new HashSet<>();
-              reply.body().getJsonArray("leases", new JsonArray()).forEach(id -> alive.add(String.valueOf(id)));
-              return alive;
-            });
-      }
-    };
   }
 
   /** Billing recalls the account's leases (its pots changed, it is in debt, a hold was refused). */
@@ -198,14 +158,59 @@ public final class BillingClient {
     return true;
   }
 
+  /**
+   * Charges the request (exactly once: billing is idempotent on its id). The settles of one event-loop turn go to
+   * billing as one message ({@code billing.settle_batch}) sent after the turn; a turn's lone settle goes on its own.
+   */
   public void settle(UsageReport report) {
     inFlight++;
     LeasedHold leased = leases == null ? null : leases.settled(report.requestId(), report.costMicros());
-    if (leased == null) {
-      send(BillingBus.SETTLE, report, report.toJson(), 0);
-    } else {
-      send(BillingBus.SETTLE_LEASED, report, leased.settleJson(report), 0);
+    Settle settle = leased == null ? new Settle(BillingBus.SETTLE, report, report.toJson())
+        : new Settle(BillingBus.SETTLE_LEASED, report, leased.settleJson(report));
+    turn.add(settle);
+    if (turn.size() == 1) {
+      vertx.runOnContext(v -> sendTurn());
+    } else if (turn.size() >= MOST_PER_BATCH) {
+      sendTurn();
     }
+  }
+
+  private record Settle(String address, UsageReport report, JsonObject body) {
+  }
+
+  private void sendTurn() {
+    List<Settle> sending = turn;
+    if (sending.isEmpty()) {
+      return;
+    }
+    turn = new ArrayList<>();
+    if (sending.size() == 1) {
+      Settle one = sending.get(0);
+      send(one.address(), one.report(), one.body(), 0);
+      return;
+    }
+    JsonArray settles = new JsonArray(new ArrayList<>(sending.size()));
+    for (Settle settle : sending) {
+      settles.add(settle.address().equals(BillingBus.SETTLE_LEASED) ? settle.body().put("leased", true) : settle.body());
+    }
+    BusTimer.timed(BillingBus.SETTLE_BATCH, vertx.eventBus().<JsonObject>request(BillingBus.SETTLE_BATCH,
+        new JsonObject().put("settles", settles), SETTLE_OPTIONS)).onComplete(done -> {
+      // each settle's own answer; the batch lost (timed out, billing gone or of an older version): each is retried
+      // on its own, as a lone settle whose answer was lost would be
+      JsonArray results = done.succeeded() ? done.result().body().getJsonArray("results") : null;
+      for (int i = 0; i < sending.size(); i++) {
+        Settle settle = sending.get(i);
+        JsonObject result = results != null && i < results.size() ? results.getJsonObject(i) : null;
+        if (result != null && !result.containsKey("failure")) {
+          answered(settle.address(), settle.report(), settle.body(), 0, result, null);
+        } else {
+          answered(settle.address(), settle.report(), settle.body(), 0, null, result == null
+              ? done.failed() ? done.cause() : new IllegalStateException("no answer for a settle of the batch")
+              : new ReplyException(ReplyFailure.RECIPIENT_FAILURE, result.getInteger("failure_status", 500),
+                  result.getString("failure")));
+        }
+      }
+    });
   }
 
   public void release(UsageReport report) {
@@ -218,27 +223,32 @@ public final class BillingClient {
 
   private void send(String address, UsageReport report, JsonObject body, int attempt) {
     BusTimer.timed(address, vertx.eventBus().<JsonObject>request(address, body, SETTLE_OPTIONS))
-        .onComplete(done -> {
-      if (done.succeeded()) {
-        if (leases != null && done.result().body().getLong("balance_micros", 0L) < 0) {
-          leases.close(report.accountId()); // in debt: the next request is refused in Postgres
-        }
-        finished();
-        return;
+        .onComplete(done -> answered(address, report, body, attempt, done.succeeded() ? done.result().body() : null,
+            done.cause()));
+  }
+
+  /** A settle or release was answered ({@code reply}) or failed ({@code failure}): done, retried, or lost for good. */
+  private void answered(String address, UsageReport report, JsonObject body, int attempt, JsonObject reply,
+                        Throwable failure) {
+    if (failure == null) {
+      if (leases != null && reply.getLong("balance_micros", 0L) < 0) {
+        leases.close(report.accountId()); // in debt: the next request is refused in Postgres
       }
-      GatewayException error = GatewayException.of(done.cause());
-      boolean transient_ = error.error() == GatewayError.SERVICE_UNAVAILABLE || error.error() == GatewayError.INTERNAL;
-      if (transient_ && attempt < RETRY_DELAYS_MS.length) {
-        vertx.setTimer(RETRY_DELAYS_MS[attempt], id -> send(address, report, body, attempt + 1));
-        return;
-      }
-      RouterMetrics.settleFailed(address);
-      LOG.atError().addKeyValue("request_id", report.requestId()).addKeyValue("alert", "charge_lost")
-          .log("ALERT {} of request {} (account {}, {} µcr) failed for good: {}; its hold will be swept and the "
-              + "request goes uncharged", address, report.requestId(), report.accountId(), report.costMicros(),
-              error.getMessage());
       finished();
-    });
+      return;
+    }
+    GatewayException error = GatewayException.of(failure);
+    boolean transient_ = error.error() == GatewayError.SERVICE_UNAVAILABLE || error.error() == GatewayError.INTERNAL;
+    if (transient_ && attempt < RETRY_DELAYS_MS.length) {
+      vertx.setTimer(RETRY_DELAYS_MS[attempt], id -> send(address, report, body, attempt + 1));
+      return;
+    }
+    RouterMetrics.settleFailed(address);
+    LOG.atError().addKeyValue("request_id", report.requestId()).addKeyValue("alert", "charge_lost")
+        .log("ALERT {} of request {} (account {}, {} µcr) failed for good: {}; its hold will be swept and the "
+            + "request goes uncharged", address, report.requestId(), report.accountId(), report.costMicros(),
+            error.getMessage());
+    finished();
   }
 
   private void finished() {

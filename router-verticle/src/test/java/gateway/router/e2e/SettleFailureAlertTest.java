@@ -118,6 +118,44 @@ class SettleFailureAlertTest {
     assertThat(gateway.heldMicros(customer.accountId())).isZero();
   }
 
+  @Test
+  @DisplayName("the settles of one event-loop turn go to billing as one message; each is charged or refused on its "
+      + "own: the rejected one alone is alerted, the others are charged once")
+  void settlesOfOneTurnGoAsOneBatch(Vertx vertx) {
+    BillingClient billing = new BillingClient(vertx, 3_000);
+    List<String> ids = List.of(id(), id(), id(), id());
+    for (String requestId : ids) {
+      Await.onEventLoop(vertx, () -> billing.reserve(new Hold(requestId, customer.accountId(), customer.keyId(),
+          "some-model", HOLD)));
+    }
+    java.util.Map<String, Integer> sent = new java.util.concurrent.ConcurrentHashMap<>();
+    vertx.eventBus().addOutboundInterceptor(delivery -> {
+      sent.merge(delivery.message().address(), 1, Integer::sum);
+      delivery.next();
+    });
+    double before = failures();
+
+    Await.onEventLoop(vertx, () -> {
+      for (int i = 0; i < ids.size(); i++) {
+        billing.settle(new UsageReport(ids.get(i), customer.accountId(), customer.keyId(), "some-model",
+            "some-channel", new Usage(10, 0, 0, 5, 0), i == 2 ? -1 : 100 + i, RequestOutcome.COMPLETED, 12, 1, null,
+            0L));
+      }
+      return billing.drained();
+    });
+
+    assertThat(sent).containsEntry(BillingBus.SETTLE_BATCH, 1).doesNotContainKey(BillingBus.SETTLE);
+    assertThat(failures() - before).isEqualTo(1.0);
+    assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.ERROR).hasSize(1)
+        .allMatch(e -> e.getFormattedMessage().contains(ids.get(2)));
+    assertThat(gateway.ledgerChargesMicros(customer.accountId())).isEqualTo(100 + 101 + 103);
+    assertThat(gateway.heldMicros(customer.accountId())).as("the rejected one's, left for the sweeper").isEqualTo(HOLD);
+  }
+
+  private static String id() {
+    return "req_settle_" + UUID.randomUUID().toString().replace("-", "");
+  }
+
   private double failures() {
     Counter counter = meters.find("gateway.settle.failures").tag("address", BillingBus.SETTLE).counter();
     return counter == null ? 0 : counter.count();
