@@ -14,7 +14,7 @@ import gateway.router.provider.chatshape.ChatUsage;
 import gateway.router.provider.chatshape.ScannedAnswer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.Json;
+import gateway.router.provider.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -97,6 +97,6 @@ final class ThroughChatTranslation implements Translation {
   /** As {@link #answer(JsonObject, Priced)}: the alias as {@code model}, the cost in the usage, written as the encoder would. */
   @Override
   public Buffer answer(ScannedAnswer completion, Priced priced) {
-    return completion.forClient(Json.encode(call.model()), Credits.fromMicros(priced.costMicros()).toString());
+    return completion.forClient(Json.encodeString(call.model()), Credits.fromMicros(priced.costMicros()).toString());
   }
 }

@@ -41,6 +41,20 @@ public final class Json {
     }
   }
 
+  /**
+   * {@code value} as a JSON string, exactly as Vert.x's encoder writes it. A plain one (no quote, backslash or
+   * control character) is only wrapped in quotes: the encoder's own call showed in the benchmark's profile.
+   */
+  public static String encodeString(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f) {
+        return io.vertx.core.json.Json.encode(value);
+      }
+    }
+    return '"' + value + '"';
+  }
+
   /** A body quoted in an error message, cut to a readable length. */
   public static String quote(Buffer body) {
     String text = body == null ? "" : body.toString(StandardCharsets.UTF_8).strip();
