@@ -31,34 +31,24 @@ public final class JsonFields {
 
   /** Refuses a body nested deeper than {@link #MAX_DEPTH} with a 400, before anything reads it. */
   public static void checkDepth(Object root) {
-    java.util.ArrayDeque<Object[]> pending = new java.util.ArrayDeque<>();
-    pending.push(new Object[] {root, 1});
-    while (!pending.isEmpty()) {
-      Object[] next = pending.pop();
-      int depth = (Integer) next[1];
-      Iterable<?> children = next[0] instanceof JsonObject o ? o.getMap().values()
-          : next[0] instanceof JsonArray a ? a.getList() : null;
-      if (children == null) {
-        continue;
-      }
-      if (depth > MAX_DEPTH) {
-        throw GatewayError.INVALID_JSON.exception("The request body nests deeper than " + MAX_DEPTH + " levels.");
-      }
-      for (Object child : children) {
-        pending.push(new Object[] {wrap(child), depth + 1});
-      }
-    }
+    checkDepth(root, 1);
   }
 
-  @SuppressWarnings("unchecked")
-  private static Object wrap(Object value) {
-    if (value instanceof java.util.Map<?, ?> map) {
-      return new JsonObject((java.util.Map<String, Object>) map);
+  /** Recursion is bounded: it stops with the 400 once past {@link #MAX_DEPTH}. */
+  private static void checkDepth(Object value, int depth) {
+    Iterable<?> children = value instanceof JsonObject o ? o.getMap().values()
+        : value instanceof java.util.Map<?, ?> map ? map.values()
+        : value instanceof JsonArray a ? a.getList()
+        : value instanceof java.util.List<?> list ? list : null;
+    if (children == null) {
+      return;
     }
-    if (value instanceof java.util.List<?> list) {
-      return new JsonArray(list);
+    if (depth > MAX_DEPTH) {
+      throw GatewayError.INVALID_JSON.exception("The request body nests deeper than " + MAX_DEPTH + " levels.");
     }
-    return value;
+    for (Object child : children) {
+      checkDepth(child, depth + 1);
+    }
   }
 
   /** {@code parent.field}, or {@code field} at the top level. */

@@ -126,7 +126,8 @@ public final class OperatorBilledFeatures {
     if (!allow.providerFiles()) {
       JsonArray messages = Json.array(body, "messages");
       for (int i = 0; i < messages.size(); i++) {
-        if (messages.getValue(i) instanceof JsonObject message) {
+        // a plain text content has no file in it (and its path is not built for nothing)
+        if (messages.getValue(i) instanceof JsonObject message && !(message.getValue("content") instanceof String)) {
           openAiFiles(message.getValue("content"), path(path("messages", i), "content"), channel);
         }
       }

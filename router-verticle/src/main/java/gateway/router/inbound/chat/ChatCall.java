@@ -30,14 +30,16 @@ public final class ChatCall {
       throw GatewayError.INVALID_VALUE.exception("'messages' must be a non-empty array", "messages");
     }
     for (int i = 0; i < list.size(); i++) {
-      String where = JsonFields.path("messages", i);
       if (!(list.getValue(i) instanceof JsonObject m)) {
-        throw JsonFields.invalid(where, "an object with a 'role'");
+        throw JsonFields.invalid(JsonFields.path("messages", i), "an object with a 'role'");
       }
-      if (m.getValue("role") == null) {
-        throw JsonFields.missing(JsonFields.path(where, "role"));
+      Object role = m.getValue("role");
+      if (role == null) {
+        throw JsonFields.missing(JsonFields.path(JsonFields.path("messages", i), "role"));
       }
-      JsonFields.string(m, where, "role");
+      if (!(role instanceof String)) {
+        throw JsonFields.invalid(JsonFields.path(JsonFields.path("messages", i), "role"), "a string");
+      }
     }
     boolean stream = ClientBodies.optionalBoolean(body, "stream");
     ChatBodyCheck.check(body);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import gateway.common.GatewayError;
 import gateway.common.GatewayException;
 import gateway.router.exchange.ClientCall;
+import gateway.router.fields.JsonFields;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -38,8 +39,15 @@ class ChatCallTest {
     assertRefused("{\"model\":\"m\",\"messages\":[\"hi\"]}", GatewayError.INVALID_VALUE, "messages[0]");
     assertRefused("{\"model\":\"m\",\"messages\":[{\"content\":\"hi\"}]}", GatewayError.MISSING_FIELD,
         "messages[0].role");
+    assertRefused("{\"model\":\"m\",\"messages\":[{\"role\":\"user\"},{\"role\":7}]}", GatewayError.INVALID_VALUE,
+        "messages[1].role");
     assertRefused("{\"model\":\"m\",\"messages\":[{\"role\":\"user\"}],\"stream\":\"yes\"}",
         GatewayError.INVALID_VALUE, "stream");
+    String nested = "{\"a\":".repeat(JsonFields.MAX_DEPTH) + "1" + "}".repeat(JsonFields.MAX_DEPTH);
+    assertRefused("{\"model\":\"m\",\"messages\":[{\"role\":\"user\"}],\"metadata\":" + nested + "}",
+        GatewayError.INVALID_JSON, null);
+    assertThat(ChatCall.parse(Buffer.buffer("{\"model\":\"m\",\"messages\":[{\"role\":\"user\"}],\"x\":"
+        + "[".repeat(JsonFields.MAX_DEPTH - 2) + "]".repeat(JsonFields.MAX_DEPTH - 2) + "}")).model()).isEqualTo("m");
     assertRefused("{\"model\":\"m\",\"messages\":[{\"role\":\"user\"}],\"max_tokens\":-5}",
         GatewayError.INVALID_VALUE, "max_tokens");
   }
