@@ -87,7 +87,7 @@ public final class ConnectionGuard {
     becomeIdle(w, headerTimeoutMs, "header_timeout");
   }
 
-  /** The first handler of every request: marks its connection busy until the request ends. */
+  /** The first handler of every request: marks its connection busy until the request ends, then counts its answer. */
   public Handler<RoutingContext> requests() {
     return ctx -> {
       Watched w = watched.get(ctx.request().connection());
@@ -95,13 +95,16 @@ public final class ConnectionGuard {
         w.inProgress++;
         idle.remove(w);
         idleCount = idle.size();
-        ctx.addEndHandler(ended -> {
+      }
+      ctx.addEndHandler(ended -> {
+        EdgeMetrics.responded(ctx.response().getStatusCode(), ctx.response().headWritten());
+        if (w != null) {
           w.inProgress--;
           if (w.inProgress == 0 && !w.closed) {
             becomeIdle(w, keepAliveTimeoutMs, "keep_alive_timeout");
           }
-        });
-      }
+        }
+      });
       ctx.next();
     };
   }

@@ -6,7 +6,10 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -19,12 +22,15 @@ import java.util.regex.Pattern;
  */
 public final class MethodGate {
   private final List<Served> served;
+  /** The methods of each path without parameters, looked up before the patterns are tried (most calls hit one). */
+  private final Map<String, Set<HttpMethod>> literal;
 
   private record Served(Pattern path, Set<HttpMethod> methods) {
   }
 
-  private MethodGate(List<Served> served) {
+  private MethodGate(List<Served> served, Map<String, Set<HttpMethod>> literal) {
     this.served = served;
+    this.literal = literal;
   }
 
   /**
@@ -33,17 +39,26 @@ public final class MethodGate {
    */
   public static void install(Router router) {
     List<Served> served = new ArrayList<>();
+    Map<String, Set<HttpMethod>> literal = new HashMap<>();
     for (Route route : router.getRoutes()) {
       if (route.getPath() != null && route.methods() != null && !route.methods().isEmpty()) {
         served.add(new Served(pattern(route.getPath()), route.methods()));
+        if (!route.getPath().contains(":")) {
+          literal.computeIfAbsent(route.getPath(), p -> new HashSet<>()).addAll(route.methods());
+        }
       }
     }
-    MethodGate gate = new MethodGate(List.copyOf(served));
+    MethodGate gate = new MethodGate(List.copyOf(served), Map.copyOf(literal));
     router.route().order(-1).handler(gate::check);
   }
 
   private void check(RoutingContext ctx) {
     String path = relativePath(ctx);
+    Set<HttpMethod> known = literal.get(path);
+    if (known != null && known.contains(ctx.request().method())) {
+      ctx.next(); // what the walk below would find too: a route of this path serves the method
+      return;
+    }
     Set<String> allowed = new TreeSet<>();
     for (Served s : served) {
       if (s.path().matcher(path).matches()) {
