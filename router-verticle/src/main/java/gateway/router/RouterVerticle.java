@@ -18,6 +18,7 @@ import gateway.router.exchange.ExchangeServices;
 import gateway.router.exchange.HoldEstimator;
 import gateway.router.routing.RouteSelector;
 import gateway.router.exchange.TokenCounter;
+import gateway.router.upstream.UpstreamDeadlines;
 import gateway.router.edge.AdminAuthenticator;
 import gateway.router.edge.ConnectionGuard;
 import gateway.router.edge.InvalidRequests;
@@ -110,7 +111,9 @@ public final class RouterVerticle extends VerticleBase {
     billing = new BillingClient(vertx, config.reserveTimeoutMs(), leases);
     shutdownGraceSeconds = config.shutdownGraceSeconds();
     RouteSelector selector = new RouteSelector(new SplittableRandom());
-    ExchangeServices services = new ExchangeServices(vertx, config, upstream, AdapterRegistry.standard(), billing, tokens,
+    UpstreamDeadlines deadlines = new UpstreamDeadlines(vertx);
+    ExchangeServices services = new ExchangeServices(vertx, config, upstream, deadlines, AdapterRegistry.standard(),
+        billing, tokens,
         new HoldEstimator(config.defaultMaxOutputTokens(), config.defaultContextTokens()),
         selector, breakers, limiter);
     KeyAuthenticator keys = new KeyAuthenticator(bus, config.authCacheSeconds(), ApiRouter::anonymousAllowed);
@@ -133,7 +136,7 @@ public final class RouterVerticle extends VerticleBase {
     selfService = new SelfServiceApi(vertx, config, redis);
     ApiRouter api = new ApiRouter(vertx, config, keys, new AdminAuthenticator(bus), chat, countTokens,
         new ModelsHandler(bus), new AdminApi(bus, channel -> breakers.state(channel).name(),
-            new ChannelTests(vertx, services.http(), services.adapters(), config), config.trustedProxies()),
+            new ChannelTests(vertx, services.deadlines(), services.http(), services.adapters(), config), config.trustedProxies()),
         new HealthEndpoints(vertx, config.process().roles()), connections, selfService, media, videos);
     return Future.all(List.of(
             bus.<JsonObject>consumer(AuthBus.KEYS_CHANGED, m -> {

@@ -13,6 +13,7 @@ import gateway.router.provider.UpstreamRequest;
 import gateway.router.upstream.BoundedBody;
 import gateway.router.upstream.ChannelTimeouts;
 import gateway.router.upstream.UpstreamCall;
+import gateway.router.upstream.UpstreamDeadlines;
 import gateway.router.upstream.UpstreamFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -38,12 +39,15 @@ public final class ChannelTests {
   private static final long MAX_TEST_ANSWER_BYTES = 1024 * 1024;
 
   private final Vertx vertx;
+  private final UpstreamDeadlines deadlines;
   private final HttpClient http;
   private final AdapterRegistry adapters;
   private final RouterConfig config;
 
-  public ChannelTests(Vertx vertx, HttpClient http, AdapterRegistry adapters, RouterConfig config) {
+  public ChannelTests(Vertx vertx, UpstreamDeadlines deadlines, HttpClient http, AdapterRegistry adapters,
+                      RouterConfig config) {
     this.vertx = vertx;
+    this.deadlines = deadlines;
     this.http = http;
     this.adapters = adapters;
     this.config = config;
@@ -96,7 +100,7 @@ public final class ChannelTests {
     }
     long started = System.nanoTime();
     ChannelTimeouts timeouts = ChannelTimeouts.of(channel, config).forAttempt(stream, MAX_TEST_MS);
-    UpstreamCall call = UpstreamCall.start(vertx, http, channel.name(), request, timeouts);
+    UpstreamCall call = UpstreamCall.start(deadlines, http, channel.name(), request, timeouts);
     Promise<JsonObject> answer = Promise.promise();
     call.response().onFailure(failure -> answer.complete(failed(result, errorOf(failure), started)))
         .onSuccess(response -> {

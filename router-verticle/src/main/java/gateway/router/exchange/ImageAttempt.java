@@ -83,7 +83,7 @@ final class ImageAttempt {
   }
 
   private Future<Batch> send(MediaCall call, ChannelTimeouts timeouts) {
-    UpstreamCall upstream = UpstreamCall.start(services.vertx(), services.http(), route.channel().name(),
+    UpstreamCall upstream = UpstreamCall.start(services.deadlines(), services.http(), route.channel().name(),
         new UpstreamRequest(call.url(), call.headers(), call.body()), timeouts);
     calls.add(upstream);
     return upstream.response().compose(response -> read(upstream, response))

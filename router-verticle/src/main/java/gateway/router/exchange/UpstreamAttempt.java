@@ -76,7 +76,7 @@ final class UpstreamAttempt {
     }
     ChannelTimeouts timeouts = ChannelTimeouts.of(route.channel(), services.config())
         .forAttempt(upstreamStream, remainingMs);
-    upstream = UpstreamCall.start(services.vertx(), services.http(), route.channel().name(), request, timeouts);
+    upstream = UpstreamCall.start(services.deadlines(), services.http(), route.channel().name(), request, timeouts);
     upstream.response().onComplete(answered -> guarded(() -> {
       if (answered.failed()) {
         end(new AttemptOutcome.Failed(errorOf(answered.cause())));

@@ -4,7 +4,6 @@ import gateway.router.provider.UpstreamError;
 import gateway.router.provider.UpstreamRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -20,18 +19,12 @@ import io.vertx.core.http.RequestOptions;
  * failure; a request that runs out of its total time is not: the client asked for more than fits.
  */
 public final class UpstreamCall {
-  private final Vertx vertx;
+  private final UpstreamDeadlines deadlines;
   private final String channel;
   private final ChannelTimeouts timeouts;
   private final long startNanos = System.nanoTime();
   private final Promise<HttpClientResponse> response = Promise.promise();
   private HttpClientRequest request;
-  /**
-   * One timer watches all three deadlines (first byte, idle gap, total): it is armed for the earliest one that
-   * can be due and, when it fires early for the others, re-armed for the next. A quick call so costs one timer
-   * set and cancelled, not three (timers showed in the benchmark's profile).
-   */
-  private long watch = -1;
   private boolean headersArrived;
   private boolean finished;
   private long lastActivityNanos;
@@ -39,21 +32,20 @@ public final class UpstreamCall {
   private String abortReason;
   private boolean abortIsChannelFault;
 
-  private UpstreamCall(Vertx vertx, String channel, ChannelTimeouts timeouts) {
-    this.vertx = vertx;
+  private UpstreamCall(UpstreamDeadlines deadlines, String channel, ChannelTimeouts timeouts) {
+    this.deadlines = deadlines;
     this.channel = channel;
     this.timeouts = timeouts;
   }
 
-  public static UpstreamCall start(Vertx vertx, HttpClient client, String channel, UpstreamRequest upstream,
-                                   ChannelTimeouts timeouts) {
-    UpstreamCall call = new UpstreamCall(vertx, channel, timeouts);
+  /** Starts the call; {@code deadlines} (its router instance's) watches its timeouts until it is done. */
+  public static UpstreamCall start(UpstreamDeadlines deadlines, HttpClient client, String channel,
+                                   UpstreamRequest upstream, ChannelTimeouts timeouts) {
+    UpstreamCall call = new UpstreamCall(deadlines, channel, timeouts);
     RequestOptions options = UpstreamTarget.of(upstream.url()).post()
         .setHeaders(upstream.headers())
         .setConnectTimeout(timeouts.connectMs());
-    // the idle gap cannot end before idleMs from now either, so the first check is at the earliest of the three
-    call.arm(Math.min(timeouts.totalMs(), Math.min(call.firstByteApplies() ? timeouts.firstByteMs() : Long.MAX_VALUE,
-        timeouts.idleMs())));
+    deadlines.watch(call);
     client.request(options).onComplete(connected -> {
       if (connected.failed()) {
         call.fail("channel '" + channel + "' could not be reached", describe(connected.cause()));
@@ -103,8 +95,10 @@ public final class UpstreamCall {
   }
 
   public void done() {
-    finished = true;
-    vertx.cancelTimer(watch);
+    if (!finished) {
+      finished = true;
+      deadlines.unwatch(this);
+    }
   }
 
   /** The provider sent something: the idle gap starts again. */
@@ -117,39 +111,39 @@ public final class UpstreamCall {
     return timeouts.firstByteMs() < timeouts.totalMs();
   }
 
-  private void arm(long delayMs) {
-    watch = vertx.setTimer(Math.max(1, delayMs), id -> check());
+  private enum Deadline { NONE, TOTAL, FIRST_BYTE, IDLE }
+
+  /** Whether a deadline has passed (the sweep asks, then {@link #expire}s the overdue). */
+  boolean overdue(long now) {
+    return passed(now) != Deadline.NONE;
   }
 
-  /** The watch fired: aborts the call for the deadline that passed, or waits for the next one. */
-  private void check() {
+  /**
+   * Aborts the call for the deadline that passed. The total is the request's time running out, not the channel's
+   * fault; a first byte too slow or a gap too long are the channel's.
+   */
+  void expire(long now) {
     if (finished) {
       return;
     }
-    long now = System.nanoTime();
+    switch (passed(now)) {
+      case TOTAL -> abort("channel '" + channel + "' did not finish within " + timeouts.totalMs() + " ms", false);
+      case FIRST_BYTE -> abort("channel '" + channel + "' sent no response within " + timeouts.firstByteMs()
+          + " ms", true);
+      case IDLE -> abort("channel '" + channel + "' sent nothing for " + timeouts.idleMs() + " ms", true);
+      case NONE -> { }
+    }
+  }
+
+  private Deadline passed(long now) {
     long elapsedMs = (now - startNanos) / 1_000_000;
     if (elapsedMs >= timeouts.totalMs()) {
-      abort("channel '" + channel + "' did not finish within " + timeouts.totalMs() + " ms", false);
-      return;
+      return Deadline.TOTAL;
     }
-    long next = timeouts.totalMs() - elapsedMs;
     if (!headersArrived) {
-      if (firstByteApplies()) {
-        if (elapsedMs >= timeouts.firstByteMs()) {
-          abort("channel '" + channel + "' sent no response within " + timeouts.firstByteMs() + " ms", true);
-          return;
-        }
-        next = Math.min(next, timeouts.firstByteMs() - elapsedMs);
-      }
-    } else {
-      long silentMs = (now - lastActivityNanos) / 1_000_000;
-      if (silentMs >= timeouts.idleMs()) {
-        abort("channel '" + channel + "' sent nothing for " + timeouts.idleMs() + " ms", true);
-        return;
-      }
-      next = Math.min(next, timeouts.idleMs() - silentMs);
+      return firstByteApplies() && elapsedMs >= timeouts.firstByteMs() ? Deadline.FIRST_BYTE : Deadline.NONE;
     }
-    arm(next);
+    return (now - lastActivityNanos) / 1_000_000 >= timeouts.idleMs() ? Deadline.IDLE : Deadline.NONE;
   }
 
   /** A transport failure of this call, naming the timeout that aborted it, if one did. */

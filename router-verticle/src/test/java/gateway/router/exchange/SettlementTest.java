@@ -65,7 +65,7 @@ class SettlementTest {
     });
     RouterConfig config = RouterConfig.fromEnv(TestServices.env());
     billing = new BillingClient(vertx, 1_000);
-    services = new ExchangeServices(vertx, config, null, null, billing, tokens, null, null, null,
+    services = new ExchangeServices(vertx, config, null, null, null, billing, tokens, null, null, null,
         new RateLimiter(null, config));
   }
 

@@ -12,6 +12,7 @@ import gateway.router.provider.UpstreamRequest;
 import gateway.router.provider.openai.OpenAiAdapter;
 import gateway.router.upstream.ChannelTimeouts;
 import gateway.router.upstream.UpstreamCall;
+import gateway.router.upstream.UpstreamDeadlines;
 import gateway.testsupport.fake.Behavior;
 import gateway.testsupport.fake.FakeUpstream;
 import io.vertx.core.MultiMap;
@@ -43,6 +44,7 @@ class SseRelayTest {
   private Vertx vertx;
   private FakeUpstream fake;
   private HttpClient http;
+  private UpstreamDeadlines deadlines;
   private int frontPort;
 
   @BeforeEach
@@ -53,7 +55,10 @@ class SseRelayTest {
     // A front server doing only what the exchange does around a relay.
     frontPort = result(vertx.createHttpServer().requestHandler(request -> {
       HttpServerResponse out = request.response();
-      UpstreamCall call = UpstreamCall.start(vertx, http, "fake", upstreamRequest(),
+      if (deadlines == null) { // on the server's event loop, as a router instance's are
+        deadlines = new UpstreamDeadlines(vertx);
+      }
+      UpstreamCall call = UpstreamCall.start(deadlines, http, "fake", upstreamRequest(),
           new ChannelTimeouts(5_000, 5_000, 5_000, 20_000));
       call.response().onSuccess(upstream -> {
         SseRelay relay = new SseRelay(vertx, call, new OpenAiAdapter().streamTranslator(),
