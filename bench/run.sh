@@ -626,8 +626,13 @@ MONEY="$OUT/money.txt"
 # ---------------------------------------------------------------- gateway log
 LOGSUM="$OUT/gateway-log-summary.txt"
 {
-  echo "gateway log lines: $(wc -l <"$TMP/gateway.log"), WARN: $(grep -c ' WARN ' "$TMP/gateway.log" || true), ERROR: $(grep -c ' ERROR ' "$TMP/gateway.log" || true)"
-  { grep -E ' (WARN|ERROR) ' "$TMP/gateway.log" || true; } | sed -E 's/^[^ ]+ //; s/req_[0-9a-f]+/req_*/g; s/[0-9]+/N/g' \
+  # the gateway logs JSON lines by default ("level":"WARN"), text lines with GATEWAY_LOG_FORMAT=text (" WARN ")
+  level_re='( (WARN|ERROR) |"level":"(WARN|ERROR)")'
+  echo "gateway log lines: $(wc -l <"$TMP/gateway.log"), WARN: $(grep -cE '( WARN |"level":"WARN")' "$TMP/gateway.log" || true)," \
+    "ERROR: $(grep -cE '( ERROR |"level":"ERROR")' "$TMP/gateway.log" || true)," \
+    "charge_lost alerts: $(grep -c '"alert":"charge_lost"\|alert=charge_lost' "$TMP/gateway.log" || true)"
+  { grep -E "$level_re" "$TMP/gateway.log" || true; } \
+    | sed -E 's/^.*"message":"([^"]*)".*$/\1/; s/^[^ ]+ //; s/req_[0-9a-f]+/req_*/g; s/[0-9]+/N/g' \
     | sort | uniq -c | sort -rn | head -n 10
 } | tee "$LOGSUM" >&2
 
