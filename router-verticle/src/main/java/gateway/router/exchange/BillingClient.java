@@ -195,22 +195,31 @@ public final class BillingClient {
     }
     BusTimer.timed(BillingBus.SETTLE_BATCH, vertx.eventBus().<JsonObject>request(BillingBus.SETTLE_BATCH,
         new JsonObject().put("settles", settles), SETTLE_OPTIONS)).onComplete(done -> {
-      // each settle's own answer; the batch lost (timed out, billing gone or of an older version): each is retried
-      // on its own, as a lone settle whose answer was lost would be
-      JsonArray results = done.succeeded() ? done.result().body().getJsonArray("results") : null;
+      // each settle's own answer; the batch lost (timed out, billing gone or of an older version) or an answer
+      // unreadable: that settle is retried on its own, as a lone settle whose answer was lost would be
+      JsonObject body = done.succeeded() ? done.result().body() : null;
+      JsonArray results = body != null && body.getValue("results") instanceof JsonArray array ? array
+          : new JsonArray();
       for (int i = 0; i < sending.size(); i++) {
         Settle settle = sending.get(i);
-        JsonObject result = results != null && i < results.size() ? results.getJsonObject(i) : null;
-        if (result != null && !result.containsKey("failure")) {
-          answered(settle.address(), settle.report(), settle.body(), 0, result, null);
+        Object result = i < results.size() ? results.getValue(i) : null;
+        if (result instanceof JsonObject charged && charged.getValue("charged_micros") instanceof Number
+            && !charged.containsKey("failure")) {
+          answered(settle.address(), settle.report(), settle.body(), 0, charged, null);
         } else {
-          answered(settle.address(), settle.report(), settle.body(), 0, null, result == null
-              ? done.failed() ? done.cause() : new IllegalStateException("no answer for a settle of the batch")
-              : new ReplyException(ReplyFailure.RECIPIENT_FAILURE, result.getInteger("failure_status", 500),
-                  result.getString("failure")));
+          answered(settle.address(), settle.report(), settle.body(), 0, null, failureOf(result, done.cause()));
         }
       }
     });
+  }
+
+  /** Why a settle of a batch was not charged: billing's in-band failure, the batch's own, or an unreadable answer. */
+  private static Throwable failureOf(Object result, Throwable batchFailure) {
+    if (result instanceof JsonObject failed && failed.getValue("failure_status") instanceof Integer status
+        && failed.getValue("failure") instanceof String text) {
+      return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, status, text);
+    }
+    return batchFailure != null ? batchFailure : new IllegalStateException("no readable answer for a settle");
   }
 
   public void release(UsageReport report) {

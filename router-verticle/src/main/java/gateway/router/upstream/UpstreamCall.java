@@ -13,7 +13,7 @@ import io.vertx.core.http.RequestOptions;
  * One HTTP call to a provider under a channel's timeouts. {@link #response()} completes
  * when the response headers arrive and fails with an {@link UpstreamFailure} on connect
  * errors and timeouts. {@link #cancel()} aborts the call at any point (the client went
- * away, a timeout fired); {@link #done()} ends its timers once the answer is read.
+ * away, a timeout fired); {@link #done()} stops watching its deadlines once the answer is read.
  *
  * <p>A provider that is slow to start or stalls (first-byte and idle timeouts) is the channel's
  * failure; a request that runs out of its total time is not: the client asked for more than fits.

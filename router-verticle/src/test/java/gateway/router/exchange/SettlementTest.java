@@ -87,6 +87,25 @@ class SettlementTest {
   }
 
   @Test
+  @DisplayName("a batch answer billing garbled (an item not an object, a failure without its text) leaves no settle "
+      + "unanswered: each such settle is sent again on its own and the client drains")
+  void garbledBatchAnswerRetriesEachOnItsOwn() {
+    vertx.eventBus().<JsonObject>consumer(BillingBus.SETTLE_BATCH, m -> m.reply(new JsonObject()
+        .put("results", new JsonArray().add("not an answer").add(new JsonObject()
+            .put("failure_status", "five hundred")))));
+    gateway.testsupport.Await.onEventLoop(vertx, () -> {
+      for (String id : List.of("req-a", "req-b", "req-c")) {
+        billing.settle(new UsageReport(id, 1, 1, "m", "c", Usage.ZERO, 100, RequestOutcome.COMPLETED, 1, 1, null,
+            0L));
+      }
+      return billing.drained();
+    });
+
+    assertThat(settles).extracting(s -> s.getString("request_id")).containsExactlyInAnyOrder("req-a", "req-b",
+        "req-c");
+  }
+
+  @Test
   @DisplayName("a failed request is released free, naming the route it last tried and how many it tried")
   void freeReleases() {
     Settlement settlement = settlement();
