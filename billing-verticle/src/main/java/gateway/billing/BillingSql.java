@@ -28,12 +28,13 @@ final class BillingSql {
    * Charges the whole cost from the pots the hold rests on, then cash (past the hold too: an
    * overrun is debt, never silently free), drops the hold, writes the ledger and usage rows. A hold
    * cash may not pay is charged only from its vouchers; what they cannot pay is waived (V13). A
-   * second settle of the same request violates a unique key. No row when the account has no
+   * second settle of the same request charges nothing and answers settled=false with what the first
+   * was charged (V15), even when it waited for a concurrent first. No row when the account has no
    * balance row yet.
    */
   static final String SETTLE = """
-      SELECT cost_micros, held_micros, balance_micros
-      FROM billing.settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)""";
+      SELECT cost_micros, held_micros, balance_micros, settled
+      FROM billing.settle_unless_recorded($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)""";
 
   /** Same parameters as {@link #SETTLE}; charges nothing, drops the hold, writes a usage row once. */
   static final String RELEASE = """

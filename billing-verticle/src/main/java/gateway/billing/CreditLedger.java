@@ -151,8 +151,15 @@ final class CreditLedger {
                 : replayedSettle(report);
           });
     }
-    return settles.submit(usageTuple(report)).map(row -> row == null ? null
-        : charged(report, row.getLong("cost_micros"), row.getLong("held_micros"), row.getLong("balance_micros")));
+    return settles.submit(usageTuple(report)).map(row -> {
+      if (row == null) {
+        return null;
+      }
+      if (!row.getBoolean("settled")) { // recorded before (a retry, maybe still racing its original): what it cost
+        return new SettleReply(row.getLong("cost_micros"), row.getLong("balance_micros"), true);
+      }
+      return charged(report, row.getLong("cost_micros"), row.getLong("held_micros"), row.getLong("balance_micros"));
+    });
   }
 
   private static SettleReply charged(UsageReport report, long charged, long held, long balance) {

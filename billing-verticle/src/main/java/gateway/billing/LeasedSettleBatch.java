@@ -39,6 +39,7 @@ final class LeasedSettleBatch extends GroupCommit<Tuple, LeasedSettleBatch.Settl
     }
     // A group that fails is redone one settle at a time, so one settle that cannot be stored never fails the others.
     return settle(batch).recover(failure -> {
+      LedgerMetrics.groupRedone();
       Future<Void> oneByOne = Future.succeededFuture();
       for (Pending<Tuple, Settled> pending : batch) {
         oneByOne = oneByOne.compose(v -> settle(List.of(pending)));

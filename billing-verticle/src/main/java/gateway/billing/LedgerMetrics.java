@@ -52,6 +52,16 @@ final class LedgerMetrics {
         .increment();
   }
 
+  /**
+   * A settle group that failed as a whole and was redone one settle at a time: costly under load, and since
+   * replays no longer fail a group (V15), a sign of something else (a request id reused on another account, a value
+   * Postgres refuses, a database failing).
+   */
+  static void groupRedone() {
+    Counter.builder("gateway.ledger.groups.redone").description("settle groups redone one settle at a time")
+        .register(REGISTRY).increment();
+  }
+
   static void released() {
     RELEASES.increment();
   }

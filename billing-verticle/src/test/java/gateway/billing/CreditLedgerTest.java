@@ -5,6 +5,7 @@ import static gateway.testsupport.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import gateway.common.PgDatabase;
 import gateway.common.config.Env;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.Hold;
@@ -12,6 +13,10 @@ import gateway.common.bus.RequestOutcome;
 import gateway.common.bus.UsageReport;
 import gateway.common.money.Usage;
 import gateway.testsupport.TestServices;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -265,6 +270,92 @@ class CreditLedgerTest {
     JsonObject balance = balance();
     assertThat(balance.getLong("balance_micros")).isEqualTo(5_000_000 - 10 * 1_000);
     assertThat(balance.getLong("held_micros")).isZero();
+  }
+
+  @Test
+  @DisplayName("a replay inside a settle group is answered as a replay with the first charge, and the group is not "
+      + "redone one settle at a time")
+  void replayInAGroupDoesNotRedoTheGroup() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Metrics.addRegistry(meters);
+    try {
+      call(BillingBus.TOPUP, topUp(5_000_000, null));
+      for (int i = 0; i < 10; i++) {
+        call(BillingBus.RESERVE, hold("g" + i, 10_000).toJson());
+      }
+      call(BillingBus.SETTLE, report("g5", 2_500, RequestOutcome.COMPLETED).toJson());
+      List<Future<Message<JsonObject>>> settles = new ArrayList<>();
+      for (int i = 0; i < 10; i++) { // g0 commits alone, the nine behind it (g5 among them) go as one group
+        settles.add(request(BillingBus.SETTLE, report("g" + i, 1_000, RequestOutcome.COMPLETED).toJson()));
+      }
+      result(Future.all(settles));
+
+      JsonObject replay = settles.get(5).result().body();
+      assertThat(replay.getBoolean("replayed")).isTrue();
+      assertThat(replay.getLong("charged_micros")).as("what the first settle charged").isEqualTo(2_500);
+      for (int i = 0; i < 10; i++) {
+        if (i != 5) {
+          assertThat(settles.get(i).result().body().getBoolean("replayed")).as("g" + i).isFalse();
+        }
+      }
+      assertThat(redoneGroups(meters)).as("no group failed on the replay").isZero();
+      JsonObject balance = balance();
+      assertThat(balance.getLong("balance_micros")).isEqualTo(5_000_000 - 2_500 - 9 * 1_000);
+      assertThat(balance.getLong("held_micros")).isZero();
+    } finally {
+      Metrics.removeRegistry(meters);
+    }
+  }
+
+  @Test
+  @DisplayName("two billing instances settling the same requests at once (a retry racing its original): each request "
+      + "is charged once, both copies are answered with that charge, and no group is redone")
+  void retriesRacingTheirOriginalsAcrossInstances() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Metrics.addRegistry(meters);
+    Vertx twoInstances = Vertx.vertx();
+    try {
+      BillingConfig config = BillingConfig.fromEnv(TestServices.env());
+      PgDatabase.migrate(config.pg(), BillingVerticle.SCHEMA);
+      result(twoInstances.deployVerticle(() -> new BillingVerticle(config), new DeploymentOptions().setInstances(2)));
+      int requests = 200;
+      long start = 10_000_000;
+      call(twoInstances, BillingBus.TOPUP, topUp(start, null));
+      for (int i = 0; i < requests; i++) {
+        call(twoInstances, BillingBus.RESERVE, hold("race" + i, 10_000).toJson());
+      }
+      List<Future<Message<JsonObject>>> settles = new ArrayList<>();
+      for (int i = 0; i < requests; i++) { // the bus hands consecutive sends to the two instances in turn
+        for (int copy = 0; copy < 2; copy++) {
+          settles.add(twoInstances.eventBus().request(BillingBus.SETTLE,
+              report("race" + i, 1_000 + i, RequestOutcome.COMPLETED).toJson()));
+        }
+      }
+      result(Future.all(settles));
+
+      long charged = 0;
+      for (int i = 0; i < requests; i++) {
+        JsonObject first = settles.get(2 * i).result().body();
+        JsonObject second = settles.get(2 * i + 1).result().body();
+        assertThat(List.of(first.getBoolean("replayed"), second.getBoolean("replayed")))
+            .as("race" + i + ": charged by one copy, a replay for the other").containsExactlyInAnyOrder(false, true);
+        assertThat(first.getLong("charged_micros")).isEqualTo(1_000 + i);
+        assertThat(second.getLong("charged_micros")).isEqualTo(1_000 + i);
+        charged += 1_000 + i;
+      }
+      JsonObject balance = call(twoInstances, BillingBus.BALANCE, new JsonObject().put("account_id", ACCOUNT));
+      assertThat(balance.getLong("balance_micros")).isEqualTo(start - charged);
+      assertThat(balance.getLong("held_micros")).isZero();
+      assertThat(redoneGroups(meters)).as("no group failed on a racing copy").isZero();
+    } finally {
+      result(twoInstances.close());
+      Metrics.removeRegistry(meters);
+    }
+  }
+
+  private static double redoneGroups(SimpleMeterRegistry meters) {
+    Counter redone = meters.find("gateway.ledger.groups.redone").counter();
+    return redone == null ? 0 : redone.count();
   }
 
   @Test
