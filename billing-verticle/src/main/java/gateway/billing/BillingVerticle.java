@@ -5,6 +5,7 @@ import gateway.common.GatewayException;
 import gateway.common.PgDatabase;
 import gateway.common.bus.BillingBus;
 import gateway.common.bus.BusReplies;
+import gateway.common.bus.HandedOverJson;
 import gateway.common.bus.BalanceView;
 import gateway.common.bus.Hold;
 import gateway.common.bus.HoldReply;
@@ -61,6 +62,7 @@ public final class BillingVerticle extends VerticleBase {
         vouchers.expireDue(recalls::recall).onFailure(e -> LOG.error("voucher expiry failed", e));
       });
       EventBus bus = vertx.eventBus();
+      HandedOverJson.register(bus); // routers send settle batches with it
       SettleMessages settles = new SettleMessages(ledger, recalls);
       return Future.all(List.of(
           BusReplies.serve(bus, BillingBus.RESERVE, body -> {

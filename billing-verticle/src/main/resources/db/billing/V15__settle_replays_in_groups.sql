@@ -31,3 +31,20 @@ BEGIN
     FROM billing.settle(p_request, p_account, p_key, p_model, p_channel, p_input, p_cache_read, p_cache_write,
                         p_output, p_reasoning, p_cost, p_outcome, p_latency, p_attempts, p_error, p_upstream_cost) s;
 END $$;
+
+-- V14's renew_leases, taking its lease rows in request id order first, the order every settle group takes holds in
+-- (after its account rows, which renewing never locks): an UPDATE alone locks rows in whatever order it scans them,
+-- and two lease rows locked in opposite orders by a renewal and a settle group deadlock (Postgres then kills one).
+CREATE OR REPLACE FUNCTION billing.renew_leases(p_leases text[], p_life bigint) RETURNS TABLE (lease text)
+  LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+  PERFORM 1 FROM billing.holds h WHERE h.request_id = ANY (p_leases) ORDER BY h.request_id FOR UPDATE;
+  RETURN QUERY
+  UPDATE billing.holds h SET expires_at = now() + p_life * interval '1 second'
+    WHERE h.request_id = ANY (p_leases)
+      AND NOT EXISTS (SELECT 1 FROM billing.hold_parts hp JOIN billing.vouchers x ON x.id = hp.voucher_id
+                      WHERE hp.request_id = h.request_id
+                        AND (x.closed_at IS NOT NULL OR x.expires_at <= now() + p_life * interval '1 second'))
+    RETURNING h.request_id;
+END $$;

@@ -182,6 +182,10 @@ public final class RouterVerticle extends VerticleBase {
   private static HttpServerOptions serverOptions(RouterConfig config) {
     return new HttpServerOptions()
         .setTcpNoDelay(true)
+        // No WebSocket is served: without these Vert.x puts Netty's WebSocket extension handler on every
+        // HTTP/1 connection, in the path of each request's every read and write.
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false)
         .setHttp2ClearTextEnabled(config.http2Cleartext())
         .setMaxInitialLineLength(InvalidRequests.MAX_REQUEST_LINE_BYTES)
         .setMaxHeaderSize(InvalidRequests.MAX_HEADER_BYTES)
