@@ -31,6 +31,7 @@ ACCOUNTS=${ACCOUNTS:-1}                   # 1: every request charges one hot acc
 WIDE_ACCOUNTS=${WIDE_ACCOUNTS:-64}        # accounts of the target "gateway-wide": the same gateway, keys of that many accounts in turn
 BENCH_DB=${BENCH_DB:-gw_bench}            # dedicated database when GATEWAY_PG_URL is set
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}
+BASELINE_JAVA_OPTS=${BASELINE_JAVA_OPTS-$GATEWAY_JAVA_OPTS} # JVM options of the baseline gateway (default: the gateway's)
 FAKE_JAVA_OPTS=${FAKE_JAVA_OPTS:-"-Xms256m -Xmx512m"}
 PROFILE=${PROFILE:-0}                     # 1: JFR on the gateway, hot-method summary at the end
 KEEP_TMP=${KEEP_TMP:-0}
@@ -339,7 +340,7 @@ if [ -n "$BASELINE_JAR" ]; then
   # shellcheck disable=SC2086
   # its own Redis prefix: the two gateways' key and account ids are alike, their windows must not be shared
   start_bg baseline "$TMP/baseline.log" env "${GW_ENV[@]}" ${BASELINE_LIMIT_ENV[@]+"${BASELINE_LIMIT_ENV[@]}"} \
-    GATEWAY_REDIS_PREFIX=gw-baseline GATEWAY_HTTP_PORT="$BASELINE_PORT" GATEWAY_DATA_DIR="$TMP/baseline-data" GATEWAY_PG_URL="$BASELINE_PG_URL" GATEWAY_METRICS_PORT="$(free_port)" $BASELINE_ENV java $GATEWAY_JAVA_OPTS -jar "$BASELINE_JAR"
+    GATEWAY_REDIS_PREFIX=gw-baseline GATEWAY_HTTP_PORT="$BASELINE_PORT" GATEWAY_DATA_DIR="$TMP/baseline-data" GATEWAY_PG_URL="$BASELINE_PG_URL" GATEWAY_METRICS_PORT="$(free_port)" $BASELINE_ENV java $BASELINE_JAVA_OPTS -jar "$BASELINE_JAR"
   BASELINE_PID=$LAST_PID
   for i in $(seq 1800); do
     curl -fsS -o /dev/null "http://127.0.0.1:$BASELINE_PORT/health/ready" 2>/dev/null && break

@@ -23,6 +23,8 @@ import gateway.ops.ProcessConfig;
  * @param holds                how long a hold lives: a request ends early enough to settle before
  * @param keyLimits            {@code GATEWAY_KEY_LIMITS}: limits of a key that sets none
  * @param rateLimitRedisFailure {@code GATEWAY_RATE_LIMIT_REDIS_FAILURE}: what a limit does while Redis cannot answer
+ * @param maxUnansweredSettles {@code GATEWAY_MAX_UNANSWERED_SETTLES}: per router instance, the settles and releases
+ *                             billing has not answered yet beyond which new paid requests are refused with 503
  * @param usageGraceMs         {@code GATEWAY_USAGE_GRACE_MS}: how long a stream whose client left waits for usage
  * @param http2Cleartext       {@code GATEWAY_HTTP2_CLEARTEXT}: accept h2c upgrades
  * @param trustedProxies       {@code GATEWAY_TRUSTED_PROXIES}: peers whose {@code X-Forwarded-For} and
@@ -51,6 +53,7 @@ public record RouterConfig(
     long breakerResetSeconds,
     long shutdownGraceSeconds,
     long reserveTimeoutMs,
+    int maxUnansweredSettles,
     long usageGraceMs,
     long headerTimeoutSeconds,
     long bodyTimeoutSeconds,
@@ -93,6 +96,9 @@ public record RouterConfig(
       throw new IllegalArgumentException("GATEWAY_MAX_CONNECTIONS, GATEWAY_MAX_BODY_BYTES_IN_FLIGHT and "
           + "GATEWAY_COUNT_TOKENS_MAX_BODY_BYTES must be positive, GATEWAY_COUNT_TOKENS_PER_MINUTE at least 0");
     }
+    if (maxUnansweredSettles < 1) {
+      throw new IllegalArgumentException("GATEWAY_MAX_UNANSWERED_SETTLES must be at least 1");
+    }
     if (maxBodyBytesInFlight < maxBodyBytes) {
       throw new IllegalArgumentException(
           "GATEWAY_MAX_BODY_BYTES_IN_FLIGHT must hold at least one body of GATEWAY_MAX_BODY_BYTES");
@@ -119,6 +125,7 @@ public record RouterConfig(
         env.integer("GATEWAY_BREAKER_RESET_SECONDS", 30),
         env.integer("GATEWAY_SHUTDOWN_GRACE_SECONDS", 30),
         env.integer("GATEWAY_RESERVE_TIMEOUT_MS", 3000),
+        env.integer("GATEWAY_MAX_UNANSWERED_SETTLES", 20_000),
         env.integer("GATEWAY_USAGE_GRACE_MS", 5000),
         env.integer("GATEWAY_HEADER_TIMEOUT_SECONDS", 20),
         env.integer("GATEWAY_BODY_TIMEOUT_SECONDS", 120),

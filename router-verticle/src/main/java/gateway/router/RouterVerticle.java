@@ -108,7 +108,7 @@ public final class RouterVerticle extends VerticleBase {
         ? new CreditLeases(LeaseDeskOnBus.on(vertx, config.reserveTimeoutMs()), config.leases(),
             config.holds().maxAgeSeconds(), config.requestLifeMs(), () -> System.nanoTime() / 1_000_000)
         : null;
-    billing = new BillingClient(vertx, config.reserveTimeoutMs(), leases);
+    billing = new BillingClient(vertx, config.reserveTimeoutMs(), leases, config.maxUnansweredSettles());
     shutdownGraceSeconds = config.shutdownGraceSeconds();
     RouteSelector selector = new RouteSelector(new SplittableRandom());
     UpstreamDeadlines deadlines = new UpstreamDeadlines(vertx);

@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * The router's side of the ledger. Settle and release are idempotent on the request id,
  * so they are retried with backoff while billing is unreachable. A settle that fails for good
  * is a charge lost: it is logged as an alert and counted ({@code gateway_settle_failures_total}),
- * and its hold stays until billing's sweeper releases it (never double-charged).
+ * and its hold stays until billing's sweeper releases it (never double-charged). While billing has more settles
+ * and releases of this client unanswered than it may owe ({@code maxUnanswered}), new holds are refused with 503:
+ * with credit leases nothing on a request's path waits for billing, so without this bound a ledger that falls behind
+ * would let unrecorded charges pile up in memory (all lost if the process dies) until their retries time out.
  * Confined to its verticle's event loop.
  */
 public final class BillingClient {
@@ -46,6 +49,9 @@ public final class BillingClient {
   // A hold is on the request's path: when billing is gone, answer 503 soon rather than hang.
   private final DeliveryOptions reserveOptions;
   private int inFlight;
+  private final int maxUnanswered;
+  /** Settles and releases sent or queued, not yet answered nor given up. */
+  private int unanswered;
   /** The settles of this event-loop turn, sent when it ends. */
   private List<Settle> turn = new ArrayList<>();
   private Promise<Void> drained;
@@ -55,12 +61,16 @@ public final class BillingClient {
 
   /** A client that places every hold in Postgres. */
   public BillingClient(Vertx vertx, long reserveTimeoutMs) {
-    this(vertx, reserveTimeoutMs, null);
+    this(vertx, reserveTimeoutMs, null, Integer.MAX_VALUE);
   }
 
-  /** A client that places holds against its credit leases where it can ({@code leases} null: never). */
-  public BillingClient(Vertx vertx, long reserveTimeoutMs, CreditLeases leases) {
+  /**
+   * A client that places holds against its credit leases where it can ({@code leases} null: never), and refuses new
+   * ones while more than {@code maxUnanswered} of its settles and releases wait for billing's answer.
+   */
+  public BillingClient(Vertx vertx, long reserveTimeoutMs, CreditLeases leases, int maxUnanswered) {
     this.vertx = vertx;
+    this.maxUnanswered = maxUnanswered;
     this.reserveOptions = new DeliveryOptions().setSendTimeout(reserveTimeoutMs);
     this.leases = leases;
     HandedOverJson.register(vertx.eventBus());
@@ -116,6 +126,11 @@ public final class BillingClient {
    * either way, since billing refuses a reserve for a request id already released.
    */
   public Future<HoldReply> reserve(Hold hold) {
+    if (unanswered > maxUnanswered) {
+      RouterMetrics.ledgerBehind();
+      return Future.failedFuture(GatewayError.SERVICE_UNAVAILABLE.exception("The gateway's ledger is behind on "
+          + "recording charges; retry shortly."));
+    }
     if (leases != null) {
       LeasedHold leased = leases.place(hold);
       if (leased != null) {
@@ -168,6 +183,7 @@ public final class BillingClient {
    */
   public void settle(UsageReport report) {
     inFlight++;
+    unanswered++;
     LeasedHold leased = leases == null ? null : leases.settled(report.requestId(), report.costMicros());
     Settle settle = leased == null ? new Settle(BillingBus.SETTLE, report, report.toJson())
         : new Settle(BillingBus.SETTLE_LEASED, report, leased.settleJson(report));
@@ -228,6 +244,7 @@ public final class BillingClient {
 
   public void release(UsageReport report) {
     inFlight++;
+    unanswered++;
     if (leases != null) {
       leases.released(report.requestId());
     }
@@ -247,6 +264,7 @@ public final class BillingClient {
       if (leases != null && reply.getLong("balance_micros", 0L) < 0) {
         leases.close(report.accountId()); // in debt: the next request is refused in Postgres
       }
+      unanswered--;
       finished();
       return;
     }
@@ -261,7 +279,13 @@ public final class BillingClient {
         .log("ALERT {} of request {} (account {}, {} µcr) failed for good: {}; its hold will be swept and the "
             + "request goes uncharged", address, report.requestId(), report.accountId(), report.costMicros(),
             error.getMessage());
+    unanswered--;
     finished();
+  }
+
+  /** Settles and releases billing has not answered yet (nor this client given up on). */
+  public int unanswered() {
+    return unanswered;
   }
 
   private void finished() {

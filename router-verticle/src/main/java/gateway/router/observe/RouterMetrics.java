@@ -113,6 +113,13 @@ public final class RouterMetrics {
         .tags("address", address).register(REGISTRY).increment();
   }
 
+  /** A paid request refused with 503 because billing has too many of this router's settles unanswered. */
+  public static void ledgerBehind() {
+    Counter.builder("gateway.ledger.behind.refusals")
+        .description("requests refused while billing was too far behind on recording charges")
+        .register(REGISTRY).increment();
+  }
+
   /** Time from an event-bus request to its reply, as the router saw it. */
   public static void busReply(String address, boolean ok, long nanos) {
     BUS_REPLIES.computeIfAbsent(address + (ok ? "\u0000ok" : "\u0000failed"), k -> Timer.builder("gateway.bus.reply")
