@@ -646,7 +646,8 @@ SUMMARY="$OUT/summary.txt"
   echo "load average before / after measuring: $LOAD_BEFORE / $LOAD_AFTER (anything above ~2 means other work shared the cores)"
   echo "rate limits: gateway $( [ "$LIMITS" = 1 ] && echo "on (${LIMIT_ENV[*]})" || echo off)$( [ -n "$BASELINE_JAR" ] && echo ", baseline $( [ "$BASELINE_LIMITS" = 1 ] && echo on || echo off)")"
   echo "Postgres: $( [ -n "${GATEWAY_PG_URL:-}" ] && echo "the machine's ($BENCH_DB)" || echo embedded ); latency = until the whole response (stream: its last event)"
-  echo "gw cpu us / pg cpu us: CPU time of the gateway process / of its Postgres backends per answered request;"
+  echo "req/s: answered with a 2xx (errors: any other answer, and socket errors); latencies are of all answers;"
+  echo "gw cpu us / pg cpu us: CPU time of the gateway process / of its Postgres backends per 2xx answer;"
   echo "busy%: the whole machine's CPU during the round; other%: the part not used by gateway, its Postgres backends,"
   echo "fake upstream or nginx (wrk itself, Postgres background work, anything else running on the machine)"
   echo
@@ -660,10 +661,12 @@ SUMMARY="$OUT/summary.txt"
     function add(key, v) { vals[key] = vals[key] == "" ? v : vals[key] " " v }
     NR > 1 && $1 != "warmup" {
       k = $1 SUBSEP $2 SUBSEP $3
-      add(k SUBSEP "rps", $5); add(k SUBSEP "p50", $6); add(k SUBSEP "p99", $8)
+      # a refusal (503 while billing is behind, say) is cheap and fast: req/s and CPU count answered 2xx only
+      served = $10 - $11 - $12
+      add(k SUBSEP "rps", $10 > 0 ? $5 * served / $10 : $5); add(k SUBSEP "p50", $6); add(k SUBSEP "p99", $8)
       add(k SUBSEP "non2xx", $11 + $12)
-      if ($10 > 0) add(k SUBSEP "gwcpu", 1000 * $13 / $10)
-      if ($10 > 0) add(k SUBSEP "pgcpu", 1000 * $14 / $10)
+      if (served > 0) add(k SUBSEP "gwcpu", 1000 * $13 / served)
+      if (served > 0) add(k SUBSEP "pgcpu", 1000 * $14 / served)
       add(k SUBSEP "busy", $17); add(k SUBSEP "others", $18)
     }
     function ms(us) { return sprintf("%.3f", us / 1000) }

@@ -283,11 +283,6 @@ public final class BillingClient {
     finished();
   }
 
-  /** Settles and releases billing has not answered yet (nor this client given up on). */
-  public int unanswered() {
-    return unanswered;
-  }
-
   private void finished() {
     inFlight--;
     if (inFlight == 0 && drained != null) {
